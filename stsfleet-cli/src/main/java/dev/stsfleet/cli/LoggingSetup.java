@@ -1,0 +1,30 @@
+package dev.stsfleet.cli;
+
+/**
+ * Configures slf4j-simple before the first logger exists: logs go to stderr (stdout carries only
+ * machine output). Only our own packages go to debug with {@code --debug}: the SDK's and the HTTP
+ * client's debug output includes wire data, which may carry secrets.
+ */
+final class LoggingSetup {
+    private static final String PREFIX = "org.slf4j.simpleLogger.";
+
+    private LoggingSetup() {
+    }
+
+    static void apply(boolean debug, boolean quiet) {
+        setIfAbsent("logFile", "System.err");
+        setIfAbsent("showThreadName", "false");
+        setIfAbsent("showLogName", "false");
+        setIfAbsent("levelInBrackets", "false");
+        setIfAbsent("showShortLogName", debug ? "true" : "false");
+        setIfAbsent("defaultLogLevel", "warn");
+        String ours = debug ? "debug" : quiet ? "warn" : "info";
+        setIfAbsent("log.dev.stsfleet", ours);
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(PREFIX + key) == null) {
+            System.setProperty(PREFIX + key, value);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.stsfleet.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * The one place commands write through. stdout carries only machine output (JSON, exports, tables
+ * the user asked for); progress, summaries and warnings go to stderr, so {@code eval "$(stsfleet env
+ * p)"} and {@code --format json} stay parseable. {@code --quiet} silences everything but errors.
+ */
+public final class Output {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean quiet;
+    private final boolean progressVisible;
+    private boolean progressLineOpen;
+
+    Output(PrintWriter out, PrintWriter err, boolean quiet, boolean stderrTerminal) {
+        this.out = out;
+        this.err = err;
+        this.quiet = quiet;
+        this.progressVisible = stderrTerminal && !quiet;
+    }
+
+    /** The output for a command, honouring the global {@code --quiet} and the context's terminal. */
+    public static Output of(CommandLine cmd, RootCommand root) {
+        return new Output(cmd.getOut(), cmd.getErr(), root.global().quiet(), root.context().stderrTerminal());
+    }
+
+    /** Machine output. */
+    public PrintWriter stdout() {
+        return out;
+    }
+
+    /** A progress line, redrawn in place; shown only when stderr is a terminal and not quiet. */
+    public synchronized void progress(String line) {
+        if (progressVisible) {
+            err.print("\r\033[2K" + line);
+            err.flush();
+            progressLineOpen = true;
+        }
+    }
+
+    /** An informational line on stderr (summaries, where files went), unless quiet. */
+    public synchronized void info(String line) {
+        if (!quiet) {
+            endProgress();
+            err.println(line);
+            err.flush();
+        }
+    }
+
+    /** A warning on stderr; shown even when quiet, because it says something may be wrong. */
+    public synchronized void warn(String line) {
+        endProgress();
+        err.println("stsfleet: warning: " + line);
+        err.flush();
+    }
+
+    /** A problem with one item of the work (a profile that failed); shown even when quiet. */
+    public synchronized void problem(String line) {
+        endProgress();
+        err.println(line);
+        err.flush();
+    }
+
+    public synchronized void flush() {
+        endProgress();
+        out.flush();
+        err.flush();
+    }
+
+    private void endProgress() {
+        if (progressLineOpen) {
+            err.print("\r\033[2K");
+            progressLineOpen = false;
+        }
+    }
+}
