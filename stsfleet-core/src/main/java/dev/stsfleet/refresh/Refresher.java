@@ -95,6 +95,7 @@ public final class Refresher<K, V> implements AutoCloseable {
     private long passes;
     private boolean passing;
     private int running;
+    private boolean schedulerDone;
 
     private Refresher(Builder<K, V> builder) {
         this.clock = builder.clock;
@@ -302,6 +303,7 @@ public final class Refresher<K, V> implements AutoCloseable {
             // Refreshes in flight at the end of the lifetime are of no use any more: interrupt them.
             stopWorkers();
             synchronized (passMonitor) {
+                schedulerDone = true;
                 passMonitor.notifyAll();
             }
         }
@@ -655,7 +657,7 @@ public final class Refresher<K, V> implements AutoCloseable {
             // A pass already under way may have read the clock before the caller moved it.
             long target = passes + (passing ? 2 : 1);
             wakeUp();
-            while (passes < target && scheduler.isAlive()) {
+            while (passes < target && !schedulerDone) {
                 waitUntil(deadline, "a scheduler pass");
             }
         }
