@@ -127,6 +127,7 @@ public final class CredentialsFileEditor {
         void apply(Lines lines);
     }
 
+    @SuppressWarnings("try") // the lock is held for the block; it is not used inside
     private void edit(Change change) {
         Path target = resolve();
         try (LockFile lock = LockFile.acquire(target, lockTimeout)) {

@@ -135,6 +135,7 @@ final class JsonFileCache<V> {
      * (threads or processes) wait for one load instead of each loading. The loader's exceptions pass
      * through and store nothing.
      */
+    @SuppressWarnings("try") // the lock is held for the block; it is not used inside
     V getOrLoad(String key, Supplier<V> loader) {
         Optional<V> cached = get(key);
         if (cached.isPresent()) {

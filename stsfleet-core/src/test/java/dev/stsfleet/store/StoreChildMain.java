@@ -19,6 +19,7 @@ public final class StoreChildMain {
     private StoreChildMain() {
     }
 
+    @SuppressWarnings("try") // the lock is held for the block; it is not used inside
     public static void main(String[] args) throws Exception {
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         switch (args[0]) {
