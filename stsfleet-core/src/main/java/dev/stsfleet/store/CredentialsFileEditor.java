@@ -93,6 +93,9 @@ public final class CredentialsFileEditor {
                 throw new InvalidInputException("credentials section '" + s.name() + "' is given twice");
             }
         }
+        if (byName.isEmpty()) {
+            return;
+        }
         edit(lines -> {
             for (CredentialsSection s : byName.values()) {
                 lines.upsert(s.name(), s.text());
