@@ -1,0 +1,726 @@
+#!/usr/bin/env python3
+"""stsfleet benchmarks (issue 7). Start it through bench/run.sh, which builds and cleans up.
+
+Runs every scenario against the local sandbox (loopback only), repeats each measurement, and writes
+bench/results/<UTC date-time>.json (raw figures) and .md (the table). Never asserts a time: targets
+are reported as met or missed, the exit code is 0 unless the harness itself broke.
+
+Each measured command runs as its own process under /usr/bin/time (wall time from this script's
+monotonic clock; user+sys CPU and peak RSS from time's wait4 figures), with a timeout after which
+its whole process group is killed.
+"""
+import argparse
+import collections
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+# STSFLEET_BENCH_LAUNCHER measures another build's launcher (for example a copy of another branch).
+STSFLEET = os.environ.get("STSFLEET_BENCH_LAUNCHER") or os.path.join(ROOT, "bin", "stsfleet")
+ACCOUNTS = 12
+SOURCE_PROFILE = "bench-source"
+LATENCY_MS = 50
+THROTTLE_RPS = 600
+SANDBOX_THREADS_NOTE = 32  # request threads of the sandbox's HTTP server (StsSandbox.THREADS)
+
+
+def log(msg):
+    sys.stderr.write("[bench %s] %s\n" % (time.strftime("%H:%M:%S"), msg))
+    sys.stderr.flush()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Process control
+
+
+class Procs:
+    """Every process group this script starts; written to a pid file so run.sh's trap can kill them."""
+
+    def __init__(self, pidfile):
+        self.pidfile = pidfile
+        self.live = set()
+        self.lock = threading.Lock()
+
+    def add(self, pid):
+        with self.lock:
+            self.live.add(pid)
+            self._write()
+
+    def remove(self, pid):
+        with self.lock:
+            self.live.discard(pid)
+            self._write()
+
+    def _write(self):
+        if self.pidfile:
+            with open(self.pidfile, "w") as f:
+                f.write("".join("%d\n" % p for p in sorted(self.live)))
+
+    def kill_all(self):
+        for pid in list(self.live):
+            kill_group(pid)
+            self.remove(pid)
+
+
+def kill_group(pid, grace=5.0):
+    """SIGTERM to the process group led by pid, SIGKILL after grace seconds; reaps pid if ours."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            break
+        time.sleep(0.05)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+PROCS = Procs(None)
+TIME_BIN = shutil.which("time", path="/usr/bin:/bin") or "/usr/bin/time"
+
+
+def measure(cmd, env, timeout, stdout_path):
+    """Runs cmd under /usr/bin/time; returns wall, cpu, rss and exit code. Never raises on failure."""
+    timing = stdout_path + ".time"
+    full = [TIME_BIN, "-f", "%e %U %S %M", "-o", timing] + cmd
+    with open(stdout_path, "wb") as out, open(stdout_path + ".err", "wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(full, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        PROCS.add(proc.pid)
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            kill_group(proc.pid)
+            proc.wait()
+        wall = time.perf_counter() - started
+        PROCS.remove(proc.pid)
+    result = {"wall_s": round(wall, 4), "exit_code": proc.returncode, "timed_out": timed_out,
+              "cpu_s": None, "user_s": None, "sys_s": None, "peak_rss_mb": None}
+    try:
+        with open(timing) as f:
+            fields = f.read().strip().splitlines()[-1].split()
+        _, user, system, rss_kb = fields[-4:]
+        # time exits with its child's status; on a non-zero one it writes a line before ours.
+        result.update(user_s=float(user), sys_s=float(system), cpu_s=round(float(user) + float(system), 3),
+                      peak_rss_mb=round(int(rss_kb) / 1024.0, 1))
+    except (OSError, ValueError, IndexError):
+        pass
+    return result
+
+
+def tail(path, n=400):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        return data[-n:].decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sandbox
+
+
+class Sandbox:
+    """`bin/stsfleet sandbox` in its own process group on 127.0.0.1, a free port."""
+
+    def __init__(self, model, latency_ms, throttle_rps, workdir, label):
+        self.label = label
+        self.settings = {"latency_ms": latency_ms, "throttle_rps": throttle_rps}
+        env = dict(os.environ)
+        # The sandbox stands in for AWS: let its JIT reach C2 (the launcher stops at C1 for short
+        # commands), so the server is not what limits a run. Later -XX flags override earlier ones.
+        env["STSFLEET_JAVA_OPTS"] = (env.get("STSFLEET_JAVA_OPTS", "") + " -XX:TieredStopAtLevel=4").strip()
+        cmd = [STSFLEET, "sandbox", "--port", "0", "--model", model, "--latency-ms", str(latency_ms),
+               "--throttle-rps", str(throttle_rps)]
+        self.err_path = os.path.join(workdir, "sandbox-%s.err" % label)
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=open(self.err_path, "wb"),
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        PROCS.add(self.proc.pid)
+        line = [None]
+
+        def read():
+            line[0] = self.proc.stdout.readline().decode("utf-8", "replace").strip()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(120)
+        m = re.match(r"sandbox listening on (http://127\.0\.0\.1:\d+)$", line[0] or "")
+        if not m:
+            self.stop()
+            raise RuntimeError("sandbox did not start: %r; stderr: %s" % (line[0], tail(self.err_path)))
+        self.url = m.group(1)
+        log("sandbox %s at %s (latency %d ms, throttle %s rps)" % (label, self.url, latency_ms, throttle_rps or "none"))
+
+    def stats(self):
+        try:
+            with urllib.request.urlopen(self.url + "/_sandbox/stats", timeout=10) as r:
+                return json.loads(r.read().decode())
+        except Exception as e:  # a stats failure must not lose the run's figures
+            return {"error": str(e)}
+
+    def reset(self):
+        try:
+            req = urllib.request.Request(self.url + "/_sandbox/reset", data=b"", method="POST")
+            urllib.request.urlopen(req, timeout=10).read()
+        except Exception as e:
+            log("sandbox reset failed: %s" % e)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            kill_group(self.proc.pid, grace=10)
+        PROCS.remove(self.proc.pid)
+
+
+def assume_role_stats(stats):
+    a = stats.get("AssumeRole", {}) if isinstance(stats, dict) else {}
+    errors = a.get("errors", {}) or {}
+    return {"ok": a.get("ok", 0), "errors": errors, "calls": a.get("ok", 0) + sum(errors.values())}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tools
+
+
+def resolve(cmd_name):
+    """The real program behind a pyenv shim, so shim start-up is not charged to the peer."""
+    path = shutil.which(cmd_name)
+    if path and "/shims/" in path and shutil.which("pyenv"):
+        try:
+            real = subprocess.run(["pyenv", "which", cmd_name], capture_output=True, text=True, timeout=30)
+            if real.returncode == 0 and real.stdout.strip():
+                return real.stdout.strip(), path
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return path, path
+
+
+def quiet_ok(cmd, env=None, timeout=120):
+    try:
+        return subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              stdin=subprocess.DEVNULL, timeout=timeout).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def output_of(cmd, timeout=60):
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        return (r.stdout + r.stderr).strip()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return "unavailable (%s)" % e
+
+
+def machine_info(python, aws):
+    info = {"nproc": os.cpu_count(), "platform": platform.platform()}
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(re.search(r"MemTotal:\s+(\d+)", f.read()).group(1))
+        info["ram_gib"] = round(kb / 1024 / 1024, 1)
+    except (OSError, AttributeError):
+        pass
+    try:
+        with open("/proc/cpuinfo") as f:
+            m = re.search(r"model name\s*:\s*(.+)", f.read())
+        info["cpu"] = m.group(1).strip() if m else platform.processor()
+    except OSError:
+        pass
+    info["java"] = output_of(["java", "-version"]).splitlines()
+    info["python"] = output_of([python, "--version"])
+    info["boto3"] = output_of([python, "-c", "import boto3, botocore; print(boto3.__version__, botocore.__version__)"])
+    info["aws"] = output_of([aws, "--version"]) if aws else "not installed"
+    info["stsfleet"] = output_of([STSFLEET, "--version"])
+    info["git_commit"] = output_of(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
+    info["loadavg_start"] = os.getloadavg()
+    return info
+
+
+# ---------------------------------------------------------------------------------------------------
+# Statistics and rows
+
+
+def summarize(values):
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return None
+    return {"median": round(statistics.median(vals), 3), "min": round(min(vals), 3), "max": round(max(vals), 3)}
+
+
+class Bench:
+    def __init__(self, args, workdir):
+        self.args = args
+        self.quick = args.quick
+        self.workdir = workdir
+        self.rows = []
+        self.notes = []
+        self.python = sys.executable
+        self.aws, self.aws_shim = resolve("aws")
+        self.stsfleet_ok = quiet_ok([STSFLEET, "--version"], timeout=900)
+        self.generate_ok = self.stsfleet_ok and quiet_ok([STSFLEET, "generate", "--help"])
+        self.cred_process_ok = self.stsfleet_ok and quiet_ok([STSFLEET, "credential-process", "--help"])
+        self.sandbox_ok = self.stsfleet_ok and quiet_ok([STSFLEET, "sandbox", "--help"])
+        self.runs = args.runs or (3 if self.quick else 5)
+        self.fixtures = {}
+        self.counter = 0
+
+    # fixtures -------------------------------------------------------------------------------------
+
+    def fixture(self, n):
+        if n not in self.fixtures:
+            out = os.path.join(self.workdir, "fx-%d" % n)
+            subprocess.run([self.python, os.path.join(BENCH, "gen_fixture.py"), str(n), str(ACCOUNTS), out],
+                           check=True, timeout=300)
+            self.fixtures[n] = out
+        return self.fixtures[n]
+
+    def env_for(self, n, sandbox, home=None):
+        fx = self.fixture(n)
+        env = dict(os.environ)
+        for k in list(env):
+            if k.startswith("AWS_"):
+                del env[k]  # nothing from the caller's AWS set-up leaks in
+        env.update(AWS_CONFIG_FILE=os.path.join(fx, "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(fx, "credentials"),
+                   AWS_PROFILE=SOURCE_PROFILE, AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1",
+                   AWS_ENDPOINT_URL_STS=sandbox.url,
+                   STSFLEET_HOME=home or os.path.join(self.workdir, "stsfleet-home"))
+        env.pop("STSFLEET_JAVA_OPTS", None)
+        return env
+
+    # measuring ------------------------------------------------------------------------------------
+
+    def series(self, scenario, tool, cmd, env, runs, timeout, parse, sandbox=None, extra=None):
+        """Runs cmd `runs` times; returns and records one row with per-run figures and summaries."""
+        samples = []
+        for i in range(runs):
+            self.counter += 1
+            out = os.path.join(self.workdir, "run-%04d.out" % self.counter)
+            if sandbox:
+                sandbox.reset()
+            m = measure(cmd, env, timeout, out)
+            parsed = parse(out, m) if parse else {}
+            m.update(parsed)
+            if sandbox:
+                m["sandbox_assume_role"] = assume_role_stats(sandbox.stats())
+            if m["exit_code"] not in (0, 1) or m["timed_out"]:
+                m["stderr_tail"] = tail(out + ".err")
+            for suffix in ("", ".err", ".time"):
+                try:
+                    os.remove(out + suffix)
+                except OSError:
+                    pass
+            samples.append(m)
+            log("  %s / %s run %d/%d: %.2f s, cpu %s s, rss %s MB, failed %s%s" % (
+                scenario, tool, i + 1, runs, m["wall_s"], m["cpu_s"], m["peak_rss_mb"], m.get("failed"),
+                " TIMEOUT" if m["timed_out"] else ""))
+        row = {"scenario": scenario, "tool": tool, "command": " ".join(cmd), "runs": runs,
+               "wall_s": summarize([s["wall_s"] for s in samples]),
+               "cpu_s": summarize([s["cpu_s"] for s in samples]),
+               "peak_rss_mb": summarize([s["peak_rss_mb"] for s in samples]),
+               "failed": summarize([s.get("failed") for s in samples]),
+               "failure_codes": dict(sum((collections.Counter(s.get("failure_codes") or {}) for s in samples),
+                                         collections.Counter())),
+               "timeouts": sum(1 for s in samples if s["timed_out"]),
+               "samples": samples}
+        if sandbox:
+            throttled = [s["sandbox_assume_role"]["errors"].get("Throttling", 0) for s in samples]
+            row["sandbox_calls"] = summarize([s["sandbox_assume_role"]["calls"] for s in samples])
+            row["sandbox_throttled"] = summarize(throttled)
+        if extra:
+            row.update(extra)
+        self.rows.append(row)
+        return row
+
+    def missing(self, scenario, tool, why):
+        self.rows.append({"scenario": scenario, "tool": tool, "unavailable": why})
+        log("  %s / %s: %s" % (scenario, tool, why))
+
+    # parsers --------------------------------------------------------------------------------------
+
+    @staticmethod
+    def parse_generate(out, m):
+        try:
+            with open(out) as f:
+                doc = json.load(f)
+        except (OSError, ValueError):
+            return {"failed": None, "parse_error": tail(out + ".err")}
+        failures = doc.get("failures") or {}
+        codes = collections.Counter()
+        for v in failures.values():
+            code = None
+            if isinstance(v, dict):
+                code = v.get("code") or v.get("errorCode") or v.get("error")
+            codes[str(code or "Unknown")] += 1
+        return {"ok": len(doc.get("credentials") or {}), "failed": len(failures), "failure_codes": dict(codes),
+                "summary": doc.get("summary")}
+
+    @staticmethod
+    def parse_peer(out, m):
+        try:
+            with open(out) as f:
+                doc = json.loads(f.read().strip().splitlines()[-1])
+        except (OSError, ValueError, IndexError):
+            return {"failed": None, "parse_error": tail(out + ".err")}
+        return {"ok": doc.get("ok"), "failed": doc.get("failed"), "failure_codes": doc.get("failures") or {},
+                "peer_seconds": doc.get("seconds"), "calls": doc.get("calls")}
+
+    # scenarios ------------------------------------------------------------------------------------
+
+    def generate_cmd(self, concurrency=None):
+        cmd = [STSFLEET, "generate", "--all", "--format", "json"]
+        if concurrency:
+            cmd += ["--concurrency", str(concurrency)]
+        return cmd
+
+    def timeout_for(self, n):
+        return 60 + n * 0.04
+
+    def scenario1(self, sandbox):
+        sizes = [500, 3000]
+        for n in sizes:
+            name = "1: N=%d, %d ms, %d rps" % (n, LATENCY_MS, THROTTLE_RPS)
+            env = self.env_for(n, sandbox)
+            floor = n / float(THROTTLE_RPS)
+            log("scenario %s (floor %.2f s)" % (name, floor))
+            if self.generate_ok:
+                row = self.series(name, "stsfleet generate (default concurrency)", self.generate_cmd(), env,
+                                  self.runs, self.timeout_for(n), self.parse_generate, sandbox,
+                                  {"n": n, "floor_s": round(floor, 3)})
+                row["x_floor"] = round(row["wall_s"]["median"] / floor, 2) if row["wall_s"] else None
+            else:
+                self.missing(name, "stsfleet generate", "not yet available (generate has not landed)")
+            peer = [self.python, os.path.join(BENCH, "peers", "boto3_assume.py")]
+            for threads in (10, 64):
+                self.series(name, "boto3, %d threads (default retries)" % threads, peer + ["--threads", str(threads)],
+                            env, self.runs, self.timeout_for(n), self.parse_peer, sandbox,
+                            {"n": n, "floor_s": round(floor, 3)})
+            if n == 3000 and not self.quick:
+                for mode in ("standard", "adaptive"):
+                    self.series(name, "boto3, 64 threads (%s retries)" % mode,
+                                peer + ["--threads", "64", "--retry-mode", mode], env, self.runs,
+                                self.timeout_for(n), self.parse_peer, sandbox, {"n": n, "floor_s": round(floor, 3)})
+        # The AWS CLI loop: K calls timed, extrapolated to each N.
+        k = 10 if self.quick else 20
+        if self.aws:
+            env = self.env_for(500, sandbox)
+            env["PATH"] = os.path.dirname(self.aws) + os.pathsep + env.get("PATH", "")
+            row = self.series("1: AWS CLI loop", "aws sts assume-role loop, %d calls" % k,
+                              [os.path.join(BENCH, "peers", "aws_cli_loop.sh"), str(k)], env, self.runs,
+                              30 + k * 10, self.parse_peer, sandbox, {"k": k})
+            if row["wall_s"]:
+                per_call = row["wall_s"]["median"] / k
+                row["per_call_s"] = round(per_call, 3)
+                row["extrapolated_s"] = {str(n): round(per_call * n, 1) for n in sizes}
+        else:
+            self.missing("1: AWS CLI loop", "aws sts assume-role loop", "aws CLI not installed")
+
+    def scenario2(self, sandbox):
+        n = 500 if self.quick else 3000
+        points = [8, 32, 128] if self.quick else [8, 16, 32, 64, 128, 256]
+        name = "2: N=%d, %d ms, no rate limit" % (n, LATENCY_MS)
+        log("scenario %s" % name)
+        if not self.generate_ok:
+            self.missing(name, "stsfleet generate --concurrency C", "not yet available (generate has not landed)")
+            return
+        env = self.env_for(n, sandbox)
+        for c in points:
+            bound = n * LATENCY_MS / 1000.0 / c
+            sandbox_bound = n * LATENCY_MS / 1000.0 / min(c, SANDBOX_THREADS_NOTE)
+            row = self.series(name, "stsfleet generate --concurrency %d" % c, self.generate_cmd(c), env, self.runs,
+                              self.timeout_for(n), self.parse_generate, sandbox,
+                              {"n": n, "concurrency": c, "bound_s": round(bound, 3),
+                               "sandbox_bound_s": round(sandbox_bound, 3)})
+            if row["wall_s"]:
+                row["x_bound"] = round(row["wall_s"]["median"] / bound, 2)
+        self.series(name, "stsfleet generate (default concurrency)", self.generate_cmd(), env, self.runs,
+                    self.timeout_for(n), self.parse_generate, sandbox, {"n": n})
+
+    def scenario3(self, sandbox):
+        reps = max(10, self.args.startup_runs or (10 if self.quick else 20))
+        name = "3: start-up"
+        log("scenario %s (%d runs each)" % (name, reps))
+        env = self.env_for(500, sandbox)
+        t = 60
+        # Interleaved, so background load hits every command alike.
+        cmds = []
+        if self.stsfleet_ok:
+            cmds.append(("stsfleet --version", [STSFLEET, "--version"]))
+            jar = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(STSFLEET))), "stsfleet-cli", "target",
+                               "stsfleet.jar")
+            cmds.append(("java -jar stsfleet.jar --version (no launcher script)",
+                         ["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar,
+                          "--version"]))
+        if self.cred_process_ok:
+            home = os.path.join(self.workdir, "cp-home")
+            cp_env = self.env_for(500, sandbox, home=home)
+            prime = measure([STSFLEET, "credential-process", "bench-00000"], cp_env, 120,
+                            os.path.join(self.workdir, "prime.out"))
+            if prime["exit_code"] == 0:
+                cmds.append(("stsfleet credential-process (cached)",
+                             [STSFLEET, "credential-process", "bench-00000"], cp_env))
+            else:
+                self.missing(name, "stsfleet credential-process (cached)",
+                             "priming call failed (exit %s): %s" % (prime["exit_code"],
+                                                                     tail(os.path.join(self.workdir, "prime.out.err"))))
+        else:
+            self.missing(name, "stsfleet credential-process (cached)", "not yet available")
+        if self.aws:
+            cmds.append(("aws --version", [self.aws, "--version"]))
+            if self.aws_shim and self.aws_shim != self.aws:
+                cmds.append(("aws --version (through the pyenv shim on PATH)", [self.aws_shim, "--version"]))
+        samples = collections.defaultdict(list)
+        for i in range(reps):
+            for entry in cmds:
+                label, cmd = entry[0], entry[1]
+                self.counter += 1
+                out = os.path.join(self.workdir, "su-%04d.out" % self.counter)
+                m = measure(cmd, entry[2] if len(entry) > 2 else env, t, out)
+                for suffix in ("", ".err", ".time"):
+                    try:
+                        os.remove(out + suffix)
+                    except OSError:
+                        pass
+                samples[label].append(m)
+        for entry in cmds:
+            label = entry[0]
+            s = samples[label]
+            row = {"scenario": name, "tool": label, "command": " ".join(entry[1]), "runs": len(s),
+                   "wall_s": summarize([x["wall_s"] for x in s]), "cpu_s": summarize([x["cpu_s"] for x in s]),
+                   "peak_rss_mb": summarize([x["peak_rss_mb"] for x in s]),
+                   "failed": summarize([0 if x["exit_code"] == 0 else 1 for x in s]),
+                   "samples": s}
+            self.rows.append(row)
+            log("  %s: median %.3f s" % (label, row["wall_s"]["median"]))
+        if self.cred_process_ok:
+            calls = assume_role_stats(sandbox.stats())
+            self.notes.append("credential-process timed runs: the sandbox counted %d AssumeRole calls after the "
+                              "priming call (0 means every timed run was answered from the cache)."
+                              % max(0, calls["calls"] - 1))
+
+    def scenario4(self, sandbox):
+        n = 10000
+        runs = self.args.runs or (1 if self.quick else 3)
+        name = "4: memory, N=%d, %d ms, no rate limit" % (n, LATENCY_MS)
+        log("scenario %s" % name)
+        env = self.env_for(n, sandbox)
+        if self.generate_ok:
+            self.series(name, "stsfleet generate (default concurrency)", self.generate_cmd(), env, runs,
+                        self.timeout_for(n), self.parse_generate, sandbox, {"n": n})
+        else:
+            self.missing(name, "stsfleet generate", "not yet available (generate has not landed)")
+        self.series(name, "boto3, 10 threads (default retries)",
+                    [self.python, os.path.join(BENCH, "peers", "boto3_assume.py"), "--threads", "10"], env, runs,
+                    self.timeout_for(n) * 2, self.parse_peer, sandbox, {"n": n})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Report
+
+
+def fmt_range(s, unit="", digits=2):
+    if not s:
+        return "n/a"
+    f = "%%.%df" % digits
+    if s["min"] == s["max"]:
+        return (f % s["median"]) + unit
+    return (f + "%s (" + f + "–" + f + ")") % (s["median"], unit, s["min"], s["max"])
+
+
+def render(bench, info, started, finished):
+    lines = []
+    lines.append("stsfleet benchmarks, %s mode, %s UTC, %d runs per figure (scenario 3: see runs column; "
+                 "scenario 4: %s); median (min–max)." % (
+                     "quick" if bench.quick else "full", started, bench.runs,
+                     "%d run(s)" % (bench.args.runs or (1 if bench.quick else 3))))
+    lines.append("")
+    lines.append("Machine: %s cores, %s GiB RAM, %s; %s; load average at start %s, at end %s." % (
+        info.get("nproc"), info.get("ram_gib"), info.get("cpu"), (info.get("java") or ["?"])[0],
+        " ".join("%.2f" % x for x in info["loadavg_start"]), " ".join("%.2f" % x for x in info["loadavg_end"])))
+    lines.append("")
+    lines.append("| scenario | tool | runs | wall s | CPU s (user+sys) | peak RSS MB | failed profiles | notes |")
+    lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for r in bench.rows:
+        if "unavailable" in r:
+            lines.append("| %s | %s | – | – | – | – | – | %s |" % (r["scenario"], r["tool"], r["unavailable"]))
+            continue
+        notes = []
+        if "floor_s" in r and "x_floor" in r and r.get("x_floor") is not None:
+            notes.append("%.2f x floor (%.2f s)" % (r["x_floor"], r["floor_s"]))
+        elif "floor_s" in r and r["wall_s"]:
+            notes.append("%.2f x floor" % (r["wall_s"]["median"] / r["floor_s"]))
+        if "bound_s" in r:
+            notes.append("bound N·50ms/C %.2f s (%.2f x); sandbox-thread bound %.2f s" % (
+                r["bound_s"], r.get("x_bound", float("nan")), r["sandbox_bound_s"]))
+        if "extrapolated_s" in r:
+            notes.append("%.2f s per call; extrapolated: %s" % (r["per_call_s"], ", ".join(
+                "N=%s ≈ %s s" % (k, v) for k, v in r["extrapolated_s"].items())))
+        if r.get("sandbox_calls"):
+            notes.append("STS calls %s" % fmt_range(r["sandbox_calls"], digits=0))
+        if r.get("sandbox_throttled") and r["sandbox_throttled"]["max"]:
+            notes.append("throttled %s" % fmt_range(r["sandbox_throttled"], digits=0))
+        if r.get("failure_codes"):
+            notes.append("codes (all runs): " + ", ".join("%s %d" % kv for kv in sorted(r["failure_codes"].items())))
+        if r.get("timeouts"):
+            notes.append("%d run(s) timed out" % r["timeouts"])
+        lines.append("| %s | %s | %d | %s | %s | %s | %s | %s |" % (
+            r["scenario"], r["tool"], r["runs"], fmt_range(r["wall_s"], digits=3 if r["scenario"].startswith("3") else 2),
+            fmt_range(r["cpu_s"]), fmt_range(r["peak_rss_mb"], digits=0),
+            fmt_range(r["failed"], digits=0) if r.get("failed") else "n/a", "; ".join(notes)))
+    lines.append("")
+    lines.append("Targets (reported, never asserted):")
+    lines.extend("- " + t for t in targets(bench))
+    if bench.notes:
+        lines.append("")
+        lines.extend("- " + n for n in bench.notes)
+    lines.append("")
+    return "\n".join(lines)
+
+
+def find(bench, scenario_prefix, tool_prefix):
+    for r in bench.rows:
+        if r["scenario"].startswith(scenario_prefix) and r["tool"].startswith(tool_prefix) and "unavailable" not in r:
+            return r
+    return None
+
+
+def targets(bench):
+    out = []
+    s = find(bench, "1: N=3000", "stsfleet generate")
+    b10 = find(bench, "1: N=3000", "boto3, 10 threads")
+    if s and s["wall_s"]:
+        w = s["wall_s"]["median"]
+        limit = 1.2 * s["floor_s"] + 1
+        out.append("S1 N=3000 within 1.2 x floor + 1 s (%.2f s): %s (median %.2f s, worst %.2f s)" % (
+            limit, "met" if w <= limit else "MISSED", w, s["wall_s"]["max"]))
+        out.append("S1 N=3000 zero failed profiles: %s (worst run %s)" % (
+            "met" if s["failed"] and s["failed"]["max"] == 0 else "MISSED", s["failed"] and s["failed"]["max"]))
+        if b10 and b10["wall_s"]:
+            out.append("S1 N=3000 at least 2x faster than boto3 10 threads: %s (%.2fx)" % (
+                "met" if b10["wall_s"]["median"] >= 2 * w else "MISSED", b10["wall_s"]["median"] / w))
+    else:
+        out.append("S1: stsfleet not measured (generate not available)")
+    aws = find(bench, "3", "aws --version")
+    for label in ("stsfleet credential-process", "stsfleet --version"):
+        r = find(bench, "3", label)
+        if r and aws:
+            ratio = r["wall_s"]["median"] / aws["wall_s"]["median"]
+            out.append("S3 %s at most 0.3 x aws --version: %s (%.2fx: %.3f s vs %.3f s)" % (
+                label, "met" if ratio <= 0.3 else "MISSED", ratio, r["wall_s"]["median"], aws["wall_s"]["median"]))
+        elif aws:
+            out.append("S3 %s: not measured (not yet available)" % label)
+    s4 = find(bench, "4", "stsfleet")
+    b4 = find(bench, "4", "boto3")
+    if s4 and s4["peak_rss_mb"]:
+        rss = s4["peak_rss_mb"]["max"]
+        out.append("S4 stsfleet peak RSS at most 300 MB: %s (worst %.0f MB)" % ("met" if rss <= 300 else "MISSED", rss))
+        if b4 and b4["peak_rss_mb"]:
+            out.append("S4 stsfleet peak RSS not above boto3 10 threads: %s (%.0f MB vs %.0f MB, medians)" % (
+                "met" if s4["peak_rss_mb"]["median"] <= b4["peak_rss_mb"]["median"] else "MISSED",
+                s4["peak_rss_mb"]["median"], b4["peak_rss_mb"]["median"]))
+    else:
+        out.append("S4: stsfleet not measured (generate not available)")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def main():
+    p = argparse.ArgumentParser(description="stsfleet benchmarks; use bench/run.sh")
+    p.add_argument("--quick", action="store_true", help="fewer runs and smaller sweeps (about 10 minutes)")
+    p.add_argument("--workdir", required=True, help="scratch directory (run.sh makes and removes it)")
+    p.add_argument("--pidfile", help="where to list live process groups (run.sh's trap kills them)")
+    p.add_argument("--only", default="1,2,3,4", help="comma-separated scenarios to run (default: all)")
+    p.add_argument("--runs", type=int, help="override the number of runs per figure")
+    p.add_argument("--startup-runs", type=int, help="override the start-up repetitions (>= 10)")
+    p.add_argument("--results", default=os.path.join(BENCH, "results"), help="where to write .json and .md")
+    args = p.parse_args()
+    global PROCS
+    PROCS = Procs(args.pidfile)
+
+    def on_signal(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    only = {s.strip() for s in args.only.split(",")}
+    started = datetime.datetime.now(datetime.timezone.utc)
+    stamp = started.strftime("%Y-%m-%dT%H%M%SZ")
+    bench = Bench(args, args.workdir)
+    info = machine_info(bench.python, bench.aws)
+    log("stsfleet: %s; generate: %s; credential-process: %s; sandbox: %s; aws: %s" % (
+        info["stsfleet"], bench.generate_ok, bench.cred_process_ok, bench.sandbox_ok, bench.aws))
+    if not bench.sandbox_ok:
+        log("error: `bin/stsfleet sandbox` is not available; nothing can be measured")
+        return 2
+    model_n = 10000 if "4" in only else 3000
+    model = os.path.join(bench.fixture(model_n), "model.json")
+    try:
+        if "1" in only:
+            sb = Sandbox(model, LATENCY_MS, THROTTLE_RPS, args.workdir, "throttled")
+            try:
+                bench.scenario1(sb)
+            finally:
+                sb.stop()
+        if only & {"2", "3", "4"}:
+            sb = Sandbox(model, LATENCY_MS, 0, args.workdir, "unthrottled")
+            try:
+                if "2" in only:
+                    bench.scenario2(sb)
+                if "3" in only:
+                    bench.scenario3(sb)
+                if "4" in only:
+                    bench.scenario4(sb)
+            finally:
+                sb.stop()
+    finally:
+        PROCS.kill_all()
+    finished = datetime.datetime.now(datetime.timezone.utc)
+    info["loadavg_end"] = os.getloadavg()
+    table = render(bench, info, started.strftime("%Y-%m-%d %H:%M"), finished)
+    os.makedirs(args.results, exist_ok=True)
+    doc = {"started_utc": started.isoformat(), "finished_utc": finished.isoformat(),
+           "mode": "quick" if args.quick else "full", "runs": bench.runs, "scenarios": sorted(only),
+           "command": "bench/run.sh" + (" --quick" if args.quick else "") + (
+               " --only " + args.only if args.only != "1,2,3,4" else ""),
+           "machine": info, "settings": {"latency_ms": LATENCY_MS, "throttle_rps": THROTTLE_RPS,
+                                         "accounts": ACCOUNTS, "sandbox_request_threads": SANDBOX_THREADS_NOTE},
+           "rows": bench.rows, "notes": bench.notes}
+    base = os.path.join(args.results, stamp)
+    with open(base + ".json.tmp", "w") as f:
+        json.dump(doc, f, indent=1)
+    os.replace(base + ".json.tmp", base + ".json")
+    with open(base + ".md", "w") as f:
+        f.write(table)
+    print(table)
+    log("wrote %s.json and %s.md in %.0f s" % (base, base, (finished - started).total_seconds()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
