@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -75,8 +76,11 @@ public final class StsSandboxExtension implements BeforeAllCallback, AfterAllCal
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (options.lifecycle == Lifecycle.PER_TEST || find(context) == null) {
+        if (options.lifecycle == Lifecycle.PER_TEST) {
             start(context);
+        } else if (find(context) == null) {
+            throw new ExtensionConfigurationException("a PER_CLASS StsSandboxExtension must be registered on a "
+                    + "static field (or with @ExtendWith on the class)");
         }
     }
 
