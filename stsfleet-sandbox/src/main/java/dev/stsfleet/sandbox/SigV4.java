@@ -1,5 +1,6 @@
 package dev.stsfleet.sandbox;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -15,7 +16,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.signer.Aws4Signer;
+import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
 import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
@@ -23,11 +30,16 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.AwsSessionCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * SigV4 verification by re-signing: the received method, path, query, signed headers and body are
- * signed again with the AWS SDK's own {@link AwsV4HttpSigner} at the request's X-Amz-Date, and the two
- * signatures compared in constant time. No hand-written canonicalisation to get subtly wrong.
+ * signed again with the AWS SDK's own signer at the request's X-Amz-Date, and the two signatures compared
+ * in constant time. No hand-written canonicalisation to get subtly wrong.
+ *
+ * <p>{@link AwsV4HttpSigner} (what SDK v2 clients sign with) always adds and signs
+ * {@code x-amz-content-sha256}; clients that do not sign that header (aws-cli/botocore, SDK v1) are
+ * re-signed with the SDK's older {@code Aws4Signer}, which signs exactly the headers it is given.
  */
 final class SigV4 {
     static final Duration MAX_SKEW = Duration.ofMinutes(15);
@@ -35,6 +47,8 @@ final class SigV4 {
             "AWS4-HMAC-SHA256\\s+Credential=([^,\\s]+)\\s*,\\s*SignedHeaders=([^,\\s]+)\\s*,\\s*Signature=([0-9a-fA-F]+)\\s*");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
     private static final AwsV4HttpSigner SIGNER = AwsV4HttpSigner.create();
+    @SuppressWarnings("deprecation")
+    private static final Aws4Signer LEGACY_SIGNER = Aws4Signer.create();
 
     private SigV4() {
     }
@@ -134,17 +148,9 @@ final class SigV4 {
             }
             builder.putHeader(name, values);
         }
-        AwsCredentialsIdentity identity = sessionToken == null
-                ? AwsCredentialsIdentity.create(claim.accessKeyId(), secretAccessKey)
-                : AwsSessionCredentialsIdentity.create(claim.accessKeyId(), secretAccessKey, sessionToken);
-        SignedRequest signed = SIGNER.sign(r -> r
-                .identity(identity)
-                .request(builder.build())
-                .payload(ContentStreamProvider.fromByteArrayUnsafe(request.body()))
-                .putProperty(AwsV4HttpSigner.REGION_NAME, claim.region())
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sts")
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(claim.requestTime(), ZoneOffset.UTC)));
-        String expected = signed.request().firstMatchingHeader("Authorization").orElse("");
+        String expected = claim.signedHeaders().contains("x-amz-content-sha256")
+                ? signV4Http(builder.build(), request.body(), claim, secretAccessKey, sessionToken)
+                : signLegacy(builder.build(), request.body(), claim, secretAccessKey, sessionToken);
         Matcher m = AUTHORIZATION.matcher(expected);
         if (!m.matches()) {
             throw new IllegalStateException("the SDK signer produced an unexpected Authorization header");
@@ -155,6 +161,44 @@ final class SigV4 {
         if (!sameHeaders | !sameSignature) {
             throw signatureMismatch();
         }
+    }
+
+    private static String signV4Http(SdkHttpRequest request, byte[] body, Claim claim, String secretAccessKey,
+                                     String sessionToken) {
+        AwsCredentialsIdentity identity = sessionToken == null
+                ? AwsCredentialsIdentity.create(claim.accessKeyId(), secretAccessKey)
+                : AwsSessionCredentialsIdentity.create(claim.accessKeyId(), secretAccessKey, sessionToken);
+        SignedRequest signed = SIGNER.sign(r -> r
+                .identity(identity)
+                .request(request)
+                .payload(ContentStreamProvider.fromByteArrayUnsafe(body))
+                .putProperty(AwsV4HttpSigner.REGION_NAME, claim.region())
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sts")
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(claim.requestTime(), ZoneOffset.UTC)));
+        return signed.request().firstMatchingHeader("Authorization").orElse("");
+    }
+
+    @SuppressWarnings("deprecation") // Aws4Signer: the SDK's signer that signs only the headers present; see class doc.
+    private static String signLegacy(SdkHttpRequest request, byte[] body, Claim claim, String secretAccessKey,
+                                     String sessionToken) {
+        SdkHttpFullRequest full = SdkHttpFullRequest.builder()
+                .method(request.method()).protocol(request.protocol()).host(request.host()).port(request.port())
+                .encodedPath(request.encodedPath()).rawQueryParameters(request.rawQueryParameters())
+                .headers(request.headers())
+                .contentStreamProvider(() -> new ByteArrayInputStream(body))
+                .build();
+        AwsCredentials credentials = sessionToken == null
+                ? AwsBasicCredentials.create(claim.accessKeyId(), secretAccessKey)
+                : AwsSessionCredentials.create(claim.accessKeyId(), secretAccessKey, sessionToken);
+        Aws4SignerParams params = Aws4SignerParams.builder()
+                .awsCredentials(credentials)
+                .signingName("sts")
+                .signingRegion(Region.of(claim.region()))
+                .signingClockOverride(Clock.fixed(claim.requestTime(), ZoneOffset.UTC))
+                .doubleUrlEncode(true)
+                .normalizePath(true)
+                .build();
+        return LEGACY_SIGNER.sign(full, params).firstMatchingHeader("Authorization").orElse("");
     }
 
     private static StsError signatureMismatch() {

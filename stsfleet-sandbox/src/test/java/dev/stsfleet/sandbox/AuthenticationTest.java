@@ -170,6 +170,18 @@ class AuthenticationTest {
     }
 
     @Test
+    void requestWithoutSignedContentHash_isVerified_andTamperedBody_isSignatureDoesNotMatch() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        SigV4Fixture signed = SigV4Fixture.signWithoutContentHash(sandbox, ALICE_KEY, ALICE_SECRET, clock.instant(),
+                "Action=GetCallerIdentity&Version=2011-06-15");
+        assertThat(signed.headers().get("Authorization").get(0)).contains("SignedHeaders=content-type;host;x-amz-date,");
+        assertThat(signed.send(http, signed.body()).statusCode()).isEqualTo(200);
+        HttpResponse<String> tampered = signed.send(http, "Action=GetCallerIdentity&Version=2011-06-15&X=1");
+        assertThat(tampered.statusCode()).isEqualTo(403);
+        assertThat(tampered.body()).contains("<Code>SignatureDoesNotMatch</Code>");
+    }
+
+    @Test
     void getQueryString_signedRequest_isAccepted() throws Exception {
         SigV4Fixture signed = SigV4Fixture.signGet(sandbox, ALICE_KEY, ALICE_SECRET, clock.instant(),
                 "Action=GetCallerIdentity&Version=2011-06-15");

@@ -27,6 +27,21 @@ record SigV4Fixture(URI uri, String method, Map<String, java.util.List<String>> 
         return new SigV4Fixture(sandbox.endpoint(), "POST", signed.request().headers(), form);
     }
 
+    /** Signed like botocore: only content-type, host and x-amz-date, no x-amz-content-sha256. */
+    @SuppressWarnings("deprecation")
+    static SigV4Fixture signWithoutContentHash(StsSandbox sandbox, String key, String secret, Instant at, String form) {
+        software.amazon.awssdk.http.SdkHttpFullRequest request = software.amazon.awssdk.http.SdkHttpFullRequest.builder()
+                .method(SdkHttpMethod.POST).uri(sandbox.endpoint()).encodedPath("/")
+                .putHeader("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                .contentStreamProvider(() -> new java.io.ByteArrayInputStream(form.getBytes(StandardCharsets.UTF_8))).build();
+        var signed = software.amazon.awssdk.auth.signer.Aws4Signer.create().sign(request,
+                software.amazon.awssdk.auth.signer.params.Aws4SignerParams.builder()
+                        .awsCredentials(software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(key, secret))
+                        .signingName("sts").signingRegion(software.amazon.awssdk.regions.Region.US_EAST_1)
+                        .signingClockOverride(Clock.fixed(at, ZoneOffset.UTC)).build());
+        return new SigV4Fixture(sandbox.endpoint(), "POST", signed.headers(), form);
+    }
+
     static SigV4Fixture signGet(StsSandbox sandbox, String key, String secret, Instant at, String query) {
         SdkHttpRequest.Builder b = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(sandbox.endpoint()).encodedPath("/");
         for (String pair : query.split("&")) {
