@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -83,6 +85,8 @@ public final class StsFleet implements AutoCloseable {
     private final AtomicReference<SessionToken> session = new AtomicReference<>();
     private final CredentialStore store = new CredentialStore();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Every worker thread ever started, so close() can join them: no thread of ours outlives it. */
+    private final Queue<Thread> workers = new ConcurrentLinkedQueue<>();
 
     private StsFleet(Builder b) {
         Map<String, String> env = b.environment;
@@ -151,6 +155,8 @@ public final class StsFleet implements AutoCloseable {
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, "stsfleet-" + threads.incrementAndGet());
             t.setDaemon(true);
+            workers.removeIf(w -> w.getState() == Thread.State.TERMINATED);
+            workers.add(t);
             return t;
         };
         // Fixed size; idle workers time out so an idle fleet holds no threads.
@@ -380,10 +386,14 @@ public final class StsFleet implements AutoCloseable {
                 pool.shutdownNow();
                 pool.awaitTermination(5, TimeUnit.SECONDS);
             }
+            for (Thread worker : workers) {
+                worker.join(TimeUnit.SECONDS.toMillis(5));
+            }
         } catch (InterruptedException e) {
             pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        workers.clear();
         gateway.close();
         LOG.debug("fleet closed");
     }
