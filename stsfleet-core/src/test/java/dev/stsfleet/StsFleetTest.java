@@ -53,6 +53,15 @@ class StsFleetTest {
             role_arn = arn:aws:iam::222222222222:role/guarded
             source_profile = mfa-user
 
+            [profile hop1]
+            role_arn = arn:aws:iam::333333333333:role/hop1
+            source_profile = c
+
+            [profile hop2]
+            role_arn = arn:aws:iam::333333333333:role/hop2
+            source_profile = c
+            duration_seconds = 43200
+
             [profile broken]
             role_arn = not-an-arn
             source_profile = alice
@@ -175,6 +184,30 @@ class StsFleetTest {
     }
 
     @Test
+    void generate_rolesSourcedFromOneRole_assumeThatRoleOnce() {
+        try (StsFleet fleet = fleet().build()) {
+            FleetResult result = fleet.generateCredentials(List.of("hop1", "hop2", "c"));
+            assertThat(result.failures()).isEmpty();
+            assertThat(result.credentials().get("sts-hop2").assumedRoleArn())
+                    .startsWith("arn:aws:sts::333333333333:assumed-role/hop2/alice-");
+        }
+        assertThat(server.count("AssumeRole")).isEqualTo(3);
+    }
+
+    @Test
+    void generate_failedIntermediateRole_failsItsDependents_withTheSourceNamed() {
+        server.then(Answer.error(403, "AccessDenied", "c does not trust alice"));
+        try (StsFleet fleet = fleet().build()) {
+            FleetResult result = fleet.generateCredentials(List.of("hop1", "hop2"));
+            assertThat(result.failures()).containsOnlyKeys("hop1", "hop2");
+            assertThat(result.failures().get("hop2").code()).isEqualTo("AccessDenied");
+            assertThat(result.failures().get("hop2").message())
+                    .isEqualTo("source role profile c: c does not trust alice");
+        }
+        assertThat(server.count("AssumeRole")).isEqualTo(1);
+    }
+
+    @Test
     void sourceProfile_defaultsToAwsProfile_elseDefault() {
         try (StsFleet fleet = fleet().build()) {
             assertThat(fleet.sourceProfile()).isEqualTo("alice");
@@ -229,7 +262,7 @@ class StsFleetTest {
     void files_comeFromTheEnvironment_andANamedMissingFileIsInvalidInput() {
         try (StsFleet fleet = StsFleet.builder().environment(Map.of("AWS_CONFIG_FILE", config.toString(),
                 "AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString())).build()) {
-            assertThat(fleet.roleProfiles()).containsKeys("a", "b", "c", "guarded", "broken");
+            assertThat(fleet.roleProfiles()).containsKeys("a", "b", "c", "guarded", "broken", "hop1");
         }
         // With no variables, the defaults under HOME may be absent.
         try (StsFleet fleet = StsFleet.builder().environment(Map.of("HOME", dir.resolve("home").toString())).build()) {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A loopback HTTP server that answers STS Query requests from a script: queued answers first, then a
- * fixed GetCallerIdentity success. Counts requests per Action. For tests of the client side (retries,
+ * success for AssumeRole (echoing the role) or a fixed GetCallerIdentity. Counts requests per Action. For tests of the client side (retries,
  * error translation, "zero calls"); the strict STS semantics live in the sandbox.
  */
 public final class ScriptedStsServer implements AutoCloseable {
@@ -61,16 +61,20 @@ public final class ScriptedStsServer implements AutoCloseable {
         }
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String action = "unknown";
+            Map<String, String> params = new java.util.HashMap<>();
             for (String pair : body.split("&")) {
-                if (pair.startsWith("Action=")) {
-                    action = URLDecoder.decode(pair.substring(7), StandardCharsets.UTF_8);
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    params.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             }
+            String action = params.getOrDefault("Action", "unknown");
             counts.computeIfAbsent(action, a -> new AtomicLong()).incrementAndGet();
             total.incrementAndGet();
             Answer answer = script.poll();
-            if (answer == null) {
+            if (answer == null && action.equals("AssumeRole")) {
+                answer = Answer.assumeRole(params.get("RoleArn"), params.get("RoleSessionName"), "2099-01-01T00:00:00Z");
+            } else if (answer == null) {
                 answer = Answer.callerIdentity("arn:aws:iam::123456789012:user/alice", "123456789012");
             }
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
