@@ -207,11 +207,13 @@ def assume_role_stats(stats):
 
 
 def resolve(cmd_name):
-    """The real program behind a pyenv shim, so shim start-up is not charged to the peer."""
+    """(the real program, what the caller's PATH finds): behind a pyenv shim, the real program is
+    measured, so shim start-up is not charged to the peer; the shim gets its own start-up row."""
     path = shutil.which(cmd_name)
     if path and "/shims/" in path and shutil.which("pyenv"):
         try:
-            real = subprocess.run(["pyenv", "which", cmd_name], capture_output=True, text=True, timeout=30)
+            real = subprocess.run(["pyenv", "which", os.path.basename(cmd_name)], capture_output=True, text=True,
+                                  timeout=30)
             if real.returncode == 0 and real.stdout.strip():
                 return real.stdout.strip(), path
         except (OSError, subprocess.TimeoutExpired):
@@ -225,6 +227,17 @@ def quiet_ok(cmd, env=None, timeout=120):
                               stdin=subprocess.DEVNULL, timeout=timeout).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
+
+
+def has_command(name):
+    """True if `stsfleet NAME --help` exits 0 with NAME's own usage (picocli answers an unknown
+    subcommand followed by --help with the root's usage and exit 0)."""
+    try:
+        r = subprocess.run([STSFLEET, name, "--help"], capture_output=True, text=True, timeout=120,
+                           stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return r.returncode == 0 and ("stsfleet " + name) in (r.stdout + r.stderr).split("\n", 1)[0]
 
 
 def output_of(cmd, timeout=60):
@@ -278,11 +291,11 @@ class Bench:
         self.rows = []
         self.notes = []
         self.python = sys.executable
-        self.aws, self.aws_shim = resolve("aws")
+        self.aws, self.aws_shim = resolve(args.aws or "aws")
         self.stsfleet_ok = quiet_ok([STSFLEET, "--version"], timeout=900)
-        self.generate_ok = self.stsfleet_ok and quiet_ok([STSFLEET, "generate", "--help"])
-        self.cred_process_ok = self.stsfleet_ok and quiet_ok([STSFLEET, "credential-process", "--help"])
-        self.sandbox_ok = self.stsfleet_ok and quiet_ok([STSFLEET, "sandbox", "--help"])
+        self.generate_ok = self.stsfleet_ok and has_command("generate")
+        self.cred_process_ok = self.stsfleet_ok and has_command("credential-process")
+        self.sandbox_ok = self.stsfleet_ok and has_command("sandbox")
         self.runs = args.runs or (3 if self.quick else 5)
         self.fixtures = {}
         self.counter = 0
@@ -657,6 +670,7 @@ def main():
     p.add_argument("--only", default="1,2,3,4", help="comma-separated scenarios to run (default: all)")
     p.add_argument("--runs", type=int, help="override the number of runs per figure")
     p.add_argument("--startup-runs", type=int, help="override the start-up repetitions (>= 10)")
+    p.add_argument("--aws", help="the aws command as the caller's PATH finds it (run.sh passes it)")
     p.add_argument("--results", default=os.path.join(BENCH, "results"), help="where to write .json and .md")
     args = p.parse_args()
     global PROCS

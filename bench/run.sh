@@ -48,4 +48,4 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-python3 "$here/bench/run.py" --workdir "$work" --pidfile "$pidfile" "$@"
+python3 "$here/bench/run.py" --workdir "$work" --pidfile "$pidfile" --aws "$(command -v aws || echo aws)" "$@"
