@@ -8,16 +8,48 @@ import java.util.Objects;
 
 /**
  * The outcome of one bulk call: every requested profile, keyed {@code sts-<profile>}, in request order,
- * as credentials or a failure. Immutable.
+ * as credentials or a failure. Immutable; {@link #toString()} shows no secret.
+ *
+ * <p>The result knows the {@link OutputFormat} of the fleet that made it. {@link #view()} gives the
+ * successful entries in that format: {@link RoleCredentials} values for {@link OutputFormat#VAULT},
+ * STS-shaped string maps ({@link #boto()}) for {@link OutputFormat#BOTO}. The typed accessors
+ * ({@link #results()}, {@link #credentials()}, {@link #failures()}, {@link #boto()}) work in either format.
  */
 public final class FleetResult {
     private static final String PREFIX = "sts-";
     private final Map<String, ProfileResult> results;
     private final Duration elapsed;
+    private final OutputFormat format;
 
+    /** A result in the {@link OutputFormat#VAULT} format. */
     public FleetResult(Map<String, ProfileResult> results, Duration elapsed) {
+        this(results, elapsed, OutputFormat.VAULT);
+    }
+
+    public FleetResult(Map<String, ProfileResult> results, Duration elapsed, OutputFormat format) {
         this.results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
         this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
+        this.format = Objects.requireNonNull(format, "format");
+    }
+
+    /** The format of the fleet that made this result; it decides what {@link #view()} returns. */
+    public OutputFormat format() {
+        return format;
+    }
+
+    /**
+     * The successful entries, keyed {@code sts-<profile>}, in request order, in this result's format:
+     * {@link RoleCredentials} for VAULT, {@code Map<String, String>} with {@code AccessKeyId,
+     * SecretAccessKey, SessionToken, StartTime, Expiration} for BOTO (ready for a JSON writer).
+     */
+    public Map<String, Object> view() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (format == OutputFormat.BOTO) {
+            out.putAll(boto());
+        } else {
+            out.putAll(credentials());
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /** The key of a profile's entry: {@code sts-<profile>}. */
@@ -63,6 +95,10 @@ public final class FleetResult {
         return results.size();
     }
 
+    public int failed() {
+        return failures().size();
+    }
+
     public int succeeded() {
         return results.size() - failures().size();
     }
@@ -78,7 +114,7 @@ public final class FleetResult {
 
     @Override
     public String toString() {
-        return "FleetResult[requested=" + requested() + ", succeeded=" + succeeded()
+        return "FleetResult[format=" + format + ", requested=" + requested() + ", succeeded=" + succeeded()
                 + ", failed=" + failures().keySet() + ", elapsed=" + elapsed + "]";
     }
 }

@@ -4,6 +4,10 @@ package dev.stsfleet;
 public class StsCallException extends StsFleetException {
     private final String code;
 
+    public StsCallException(String code, String message) {
+        this(code, message, null);
+    }
+
     public StsCallException(String code, String message, Throwable cause) {
         super(code + ": " + message, cause);
         this.code = code;

@@ -1,5 +1,6 @@
 package dev.stsfleet.cli;
 
+import dev.stsfleet.cli.command.SandboxCommand;
 import dev.stsfleet.cli.option.GlobalOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Bulk AWS STS temporary credentials, kept fresh: one IAM user, one MFA code,",
             "credentials for every role across many accounts."},
-        subcommands = {},
+        subcommands = {SandboxCommand.class},
         footer = {"", "Exit codes: 0 all done; 1 some profiles failed (each named); 2 bad usage or input."})
 public final class RootCommand implements Runnable {
     private final CliContext context;

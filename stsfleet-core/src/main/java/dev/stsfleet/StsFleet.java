@@ -1,0 +1,749 @@
+package dev.stsfleet;
+
+import dev.stsfleet.profile.ProfileCatalog;
+import dev.stsfleet.profile.ProfileFiles;
+import dev.stsfleet.profile.RoleProfile;
+import dev.stsfleet.sts.AssumedRole;
+import dev.stsfleet.sts.StsGateway;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.profiles.ProfileFile;
+
+/**
+ * Temporary credentials in bulk: one session token (one MFA code) for the source IAM user, then
+ * AssumeRole for every selected role profile, concurrently, each profile ending as credentials or a
+ * typed failure.
+ *
+ * <p>Thread-safe. The fleet owns one STS client (with its HTTP connection pool) and one worker pool;
+ * {@link #close()} shuts both down and waits for the workers. It keeps the current session token and
+ * the newest credentials of every profile in memory only.
+ *
+ * <pre>{@code
+ * try (StsFleet fleet = StsFleet.builder().sourceProfile("alice").build()) {
+ *     fleet.sessionToken(Duration.ofHours(8), "123456");
+ *     FleetResult result = fleet.generateCredentials(fleet.roleProfiles().keySet());
+ * }
+ * }</pre>
+ */
+public final class StsFleet implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StsFleet.class);
+
+    /** The default number of concurrent STS calls of a bulk call. */
+    public static final int DEFAULT_CONCURRENCY = 32;
+    public static final Duration MIN_LIFETIME = Duration.ofMinutes(15);
+    public static final Duration MAX_LIFETIME = Duration.ofHours(36);
+    public static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
+    /** AWS caps a role session assumed with temporary credentials (role chaining) at one hour. */
+    static final int CHAINED_MAX_SECONDS = 3600;
+    static final int DEFAULT_ROLE_SECONDS = 3600;
+
+    private static final Pattern MFA_CODE = Pattern.compile("\\d{6}");
+    private static final Pattern SESSION_NAME_CHAR = Pattern.compile("[^\\w+=,.@-]");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String sourceProfile;
+    private final String region;
+    private final URI endpoint;
+    private final Path configFile;
+    private final Path credentialsFile;
+    private final Clock clock;
+    private final int concurrency;
+    private final OutputFormat format;
+    private final ProfileCatalog catalog;
+    private final StsGateway gateway;
+    private final ThreadPoolExecutor pool;
+    private final AtomicReference<SessionToken> session = new AtomicReference<>();
+    private final CredentialStore store = new CredentialStore();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Every worker thread ever started, so close() can join them: no thread of ours outlives it. */
+    private final Queue<Thread> workers = new ConcurrentLinkedQueue<>();
+
+    private StsFleet(Builder b) {
+        Map<String, String> env = b.environment;
+        this.clock = b.clock;
+        this.concurrency = b.concurrency;
+        this.format = b.format;
+        this.sourceProfile = firstNonBlank(b.sourceProfile, env.get("AWS_PROFILE"), "default");
+
+        Path home = Path.of(firstNonBlank(env.get("HOME"), System.getProperty("user.home")));
+        String configEnv = blankToNull(env.get("AWS_CONFIG_FILE"));
+        String credentialsEnv = blankToNull(env.get("AWS_SHARED_CREDENTIALS_FILE"));
+        this.configFile = b.configFile != null ? b.configFile
+                : configEnv != null ? expand(configEnv, home) : home.resolve(".aws").resolve("config");
+        this.credentialsFile = b.credentialsFile != null ? b.credentialsFile
+                : credentialsEnv != null ? expand(credentialsEnv, home) : home.resolve(".aws").resolve("credentials");
+        // A file named by the caller must exist; the default locations may be absent.
+        ProfileFile config = ProfileFiles.read(configFile, ProfileFile.Type.CONFIGURATION,
+                b.configFile != null || configEnv != null);
+        ProfileFile credentials = ProfileFiles.read(credentialsFile, ProfileFile.Type.CREDENTIALS,
+                b.credentialsFile != null || credentialsEnv != null);
+        ProfileFile profiles = ProfileFiles.aggregate(credentials, config);
+        this.catalog = ProfileCatalog.of(profiles);
+        LOG.debug("profiles: {} from {} and {}", catalog, configFile, credentialsFile);
+
+        String regionFrom;
+        if (b.region != null) {
+            this.region = b.region;
+            regionFrom = "the builder";
+        } else if (blankToNull(env.get("AWS_REGION")) != null) {
+            this.region = env.get("AWS_REGION").trim();
+            regionFrom = "AWS_REGION";
+        } else if (catalog.property(sourceProfile, "region").filter(s -> !s.isEmpty()).isPresent()) {
+            this.region = catalog.property(sourceProfile, "region").orElseThrow();
+            regionFrom = "profile " + sourceProfile;
+        } else {
+            this.region = "us-east-1";
+            regionFrom = "the default";
+        }
+        String endpointFrom;
+        if (b.endpoint != null) {
+            this.endpoint = b.endpoint;
+            endpointFrom = "the builder";
+        } else if (blankToNull(env.get("AWS_ENDPOINT_URL_STS")) != null) {
+            this.endpoint = parseEndpoint("AWS_ENDPOINT_URL_STS", env.get("AWS_ENDPOINT_URL_STS"));
+            endpointFrom = "AWS_ENDPOINT_URL_STS";
+        } else if (blankToNull(env.get("AWS_ENDPOINT_URL")) != null) {
+            this.endpoint = parseEndpoint("AWS_ENDPOINT_URL", env.get("AWS_ENDPOINT_URL"));
+            endpointFrom = "AWS_ENDPOINT_URL";
+        } else {
+            this.endpoint = null;
+            endpointFrom = "the SDK's regional endpoint";
+        }
+        LOG.debug("source profile {}; region {} (from {}); endpoint {} (from {}); concurrency {}; format {}",
+                sourceProfile, region, regionFrom, endpoint == null ? "-" : endpoint, endpointFrom,
+                concurrency, format);
+
+        this.gateway = StsGateway.builder()
+                .region(region)
+                .endpoint(endpoint)
+                .maxConnections(concurrency)
+                .clock(clock)
+                .profileFile(profiles)
+                .profileName(sourceProfile)
+                .build();
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "stsfleet-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            workers.removeIf(w -> w.getState() == Thread.State.TERMINATED);
+            workers.add(t);
+            return t;
+        };
+        // Fixed size; idle workers time out so an idle fleet holds no threads.
+        this.pool = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), factory);
+        this.pool.allowCoreThreadTimeOut(true);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The role profiles of any AWS-format file (config style with {@code [profile x]} sections, or
+     * credentials style), keyed and sorted by name, chains resolved within that file.
+     *
+     * @throws InvalidInputException when the file is missing, unreadable or malformed
+     */
+    public static Map<String, RoleProfile> loadProfiles(Path file) {
+        return ProfileCatalog.of(ProfileFiles.readAny(file)).roleProfiles();
+    }
+
+    /** Every role profile of the fleet's config and credentials files, keyed and sorted by name. */
+    public Map<String, RoleProfile> roleProfiles() {
+        return catalog.roleProfiles();
+    }
+
+    /**
+     * Validates a selection and returns its role profiles in request order.
+     *
+     * @throws InvalidInputException listing every problem of the selection
+     */
+    public List<RoleProfile> select(Collection<String> names) {
+        return catalog.select(names);
+    }
+
+    /**
+     * GetSessionToken for the source profile's IAM user, which becomes the fleet's current session.
+     * With an MFA code, the device is the source profile's {@code mfa_serial}, else the {@code mfa_serial}
+     * of the first role profile (by name) whose chain ends at the source profile.
+     *
+     * @param lifetime 15 minutes to 36 hours; {@code null} for one hour
+     * @param mfaCode  six digits, or {@code null} for a session without MFA
+     * @throws InvalidInputException before any call, for a bad lifetime, code or source profile
+     * @throws StsCallException      when STS refuses
+     */
+    public SessionToken sessionToken(Duration lifetime, String mfaCode) {
+        String serial = null;
+        if (mfaCode != null) {
+            serial = catalog.property(sourceProfile, "mfa_serial").filter(s -> !s.isEmpty())
+                    .or(() -> catalog.roleProfiles().values().stream()
+                            .filter(r -> sourceProfile.equals(r.credentialSource()) && r.mfaSerial() != null)
+                            .map(RoleProfile::mfaSerial)
+                            .findFirst())
+                    .orElse(null);
+            if (serial == null) {
+                List<String> problems = new ArrayList<>(sessionProblems(lifetime, mfaCode));
+                problems.add("an MFA code was given but neither profile " + sourceProfile
+                        + " nor a role profile sourced from it has an mfa_serial");
+                throw new InvalidInputException(problems);
+            }
+            LOG.debug("session token: MFA device from the profiles (mfa_serial)");
+        }
+        return sessionToken(lifetime, serial, mfaCode);
+    }
+
+    /**
+     * GetSessionToken with an explicit MFA device; see {@link #sessionToken(Duration, String)}.
+     *
+     * @param mfaSerial the MFA device (ARN or serial), or {@code null} without MFA (then the code must be
+     *                  {@code null} too)
+     */
+    public SessionToken sessionToken(Duration lifetime, String mfaSerial, String mfaCode) {
+        ensureOpen();
+        List<String> problems = new ArrayList<>(sessionProblems(lifetime, mfaCode));
+        if (mfaSerial != null && mfaSerial.isBlank()) {
+            problems.add("the MFA device serial is empty");
+        }
+        if (mfaSerial != null && mfaCode == null) {
+            problems.add("an MFA device was given without an MFA code");
+        }
+        if (mfaSerial == null && mfaCode != null) {
+            problems.add("an MFA code was given without an MFA device");
+        }
+        Optional<AwsCredentials> keys = catalog.keys(sourceProfile);
+        if (!catalog.contains(sourceProfile)) {
+            problems.add("source profile " + sourceProfile + " does not exist in " + configFile + " or "
+                    + credentialsFile);
+        } else if (catalog.isRoleProfile(sourceProfile)) {
+            problems.add("source profile " + sourceProfile
+                    + " is a role profile; GetSessionToken needs an IAM user's long-term keys");
+        } else if (keys.isEmpty()) {
+            problems.add("source profile " + sourceProfile
+                    + " has no long-term keys (aws_access_key_id and aws_secret_access_key)");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        Duration life = lifetime == null ? DEFAULT_LIFETIME : lifetime;
+        LOG.debug("profile {}: GetSessionToken for {} {}", sourceProfile, life,
+                mfaSerial == null ? "without MFA" : "with MFA device " + mfaSerial);
+        SessionToken token = gateway.getSessionToken(keys.orElseThrow(), sourceProfile, life, mfaSerial, mfaCode);
+        session.set(token);
+        LOG.debug("profile {}: session token {} is now the fleet's session", sourceProfile, token);
+        return token;
+    }
+
+    /** The session token made last by {@link #sessionToken}, if any (it may have expired since). */
+    public Optional<SessionToken> currentSession() {
+        return Optional.ofNullable(session.get());
+    }
+
+    /** Like {@link #generateCredentials(Collection, ProgressListener)} without a listener. */
+    public FleetResult generateCredentials(Collection<String> profiles) {
+        return generateCredentials(profiles, ProgressListener.NONE);
+    }
+
+    /**
+     * Assumes the role of every named profile, concurrently, and returns one entry per profile keyed
+     * {@code sts-<profile>} in request order. The selection is validated first; then every profile ends
+     * as credentials or a failure, and one failure never loses the others.
+     *
+     * <p>A role whose chain ends at the current session's source profile is assumed with the session
+     * (one MFA code serves every role; AWS then caps the role session at one hour, so longer durations
+     * are clamped). Otherwise the chain source's long-term keys sign the call, and a role that needs MFA
+     * fails with code {@code MfaRequired}: an MFA code is single-use, so make a session token first.
+     * A role sourced from another role assumes that role first (once per call, shared).
+     *
+     * @throws InvalidInputException before any STS call, listing every problem of the selection
+     */
+    public FleetResult generateCredentials(Collection<String> profiles, ProgressListener listener) {
+        ensureOpen();
+        Objects.requireNonNull(listener, "listener");
+        List<RoleProfile> roles = catalog.select(profiles);
+        long t0 = System.nanoTime();
+        Run run = new Run(usableSession(), listener, roles.size());
+        List<Future<ProfileResult>> futures = new ArrayList<>(roles.size());
+        for (RoleProfile role : roles) {
+            futures.add(pool.submit(() -> run.finish(role)));
+        }
+        Map<String, ProfileResult> results = new LinkedHashMap<>();
+        for (int i = 0; i < roles.size(); i++) {
+            RoleProfile role = roles.get(i);
+            ProfileResult result;
+            try {
+                result = futures.get(i).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(f -> f.cancel(true));
+                throw new StsFleetException("interrupted while generating credentials");
+            } catch (ExecutionException e) {
+                // run.finish catches everything; this is a bug, but still an entry, not a lost profile.
+                result = new ProfileResult.Failed(role.name(), role.roleArn(), "ClientError",
+                        String.valueOf(e.getCause()));
+            }
+            results.put(FleetResult.keyOf(role.name()), result);
+        }
+        FleetResult result = new FleetResult(results, Duration.ofNanos(System.nanoTime() - t0), format);
+        LOG.debug("generated {}", result);
+        return result;
+    }
+
+    /**
+     * An SDK credentials provider that always returns the fleet's newest credentials for a role profile.
+     * Resolving fails with {@link StsFleetException} while the fleet has none for it, or after they expired.
+     *
+     * @throws InvalidInputException when {@code profile} is not a role profile of the fleet
+     */
+    public AwsCredentialsProvider credentialsProvider(String profile) {
+        if (!catalog.isRoleProfile(profile)) {
+            catalog.select(List.of(profile)); // throws with the reason and a suggestion
+            throw new InvalidInputException("profile " + profile + " is not a role profile");
+        }
+        return new FleetCredentialsProvider(profile);
+    }
+
+    /** The newest credentials of every profile this fleet has generated, keyed {@code sts-<profile>}. */
+    public Map<String, RoleCredentials> currentCredentials() {
+        return store.snapshot();
+    }
+
+    /** The newest credentials of one profile, if the fleet has generated any. */
+    public Optional<RoleCredentials> currentCredentials(String profile) {
+        return store.get(profile);
+    }
+
+    /** GetCallerIdentity with the given credentials, e.g. to check what a generated set names. */
+    public CallerIdentity callerIdentity(TemporaryCredentials credentials) {
+        ensureOpen();
+        return gateway.getCallerIdentity(credentials.toSdkCredentials());
+    }
+
+    public OutputFormat format() {
+        return format;
+    }
+
+    public String sourceProfile() {
+        return sourceProfile;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /** The STS endpoint in use, or empty for the SDK's regional endpoint. */
+    public Optional<URI> endpoint() {
+        return Optional.ofNullable(endpoint);
+    }
+
+    public int concurrency() {
+        return concurrency;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Stops the workers (waiting for running calls to end) and closes the STS client. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            for (Thread worker : workers) {
+                worker.join(TimeUnit.SECONDS.toMillis(5));
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        workers.clear();
+        gateway.close();
+        LOG.debug("fleet closed");
+    }
+
+    @Override
+    public String toString() {
+        return "StsFleet[sourceProfile=" + sourceProfile + ", region=" + region + ", concurrency=" + concurrency
+                + ", format=" + format + ", session=" + session.get() + "]";
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this StsFleet is closed");
+        }
+    }
+
+    private SessionToken usableSession() {
+        SessionToken s = session.get();
+        if (s != null && s.credentials().isExpiredAt(clock.instant())) {
+            LOG.debug("the session token of profile {} expired at {}: roles use long-term keys", s.sourceProfile(),
+                    TemporaryCredentials.isoUtc(s.end()));
+            return null;
+        }
+        return s;
+    }
+
+    private static List<String> sessionProblems(Duration lifetime, String mfaCode) {
+        List<String> problems = new ArrayList<>();
+        if (lifetime != null && (lifetime.compareTo(MIN_LIFETIME) < 0 || lifetime.compareTo(MAX_LIFETIME) > 0)) {
+            problems.add("session lifetime " + lifetime.toMinutes() + " minutes is outside 15 minutes to 36 hours");
+        }
+        if (mfaCode != null && !MFA_CODE.matcher(mfaCode).matches()) {
+            // Never echo the code: it is a secret while it is valid.
+            problems.add("the MFA code must be exactly 6 digits");
+        }
+        return problems;
+    }
+
+    /** A valid session name: the user (or profile), sanitised, plus a short random suffix. */
+    static String sessionName(String user) {
+        String base = user == null ? "" : SESSION_NAME_CHAR.matcher(user).replaceAll("-");
+        if (base.isEmpty()) {
+            base = "stsfleet";
+        }
+        byte[] suffix = new byte[4];
+        RANDOM.nextBytes(suffix);
+        String tail = "-" + HexFormat.of().formatHex(suffix);
+        return (base.length() > 64 - tail.length() ? base.substring(0, 64 - tail.length()) : base) + tail;
+    }
+
+    /** The user name in an IAM ARN ({@code arn:aws:iam::1:mfa/alice} or {@code ...:user/alice}), if any. */
+    static String userOf(String arn) {
+        if (arn == null || !arn.startsWith("arn:")) {
+            return null;
+        }
+        int slash = arn.lastIndexOf('/');
+        return slash < 0 || slash == arn.length() - 1 ? null : arn.substring(slash + 1);
+    }
+
+    /** One bulk call: its session, its shared intermediate roles, its progress. */
+    private final class Run {
+        private final SessionToken session;
+        private final ProgressListener listener;
+        private final int total;
+        private final Map<String, FutureTask<AssumedRole>> assumed = new ConcurrentHashMap<>();
+        private final Object progressLock = new Object();
+        private int done;
+
+        Run(SessionToken session, ProgressListener listener, int total) {
+            this.session = session;
+            this.listener = listener;
+            this.total = total;
+        }
+
+        ProfileResult finish(RoleProfile role) {
+            ProfileResult result;
+            try {
+                AssumedRole a = assume(role);
+                RoleCredentials credentials = new RoleCredentials(role.name(), role.roleArn(), a.assumedRoleArn(),
+                        a.credentials());
+                store.offer(credentials);
+                result = new ProfileResult.Succeeded(credentials);
+                LOG.debug("profile {}: got {}", role.name(), credentials);
+            } catch (StsCallException e) {
+                result = new ProfileResult.Failed(role.name(), role.roleArn(), e.code(), messageOf(e));
+                LOG.debug("profile {}: failed with {}", role.name(), e.code());
+            } catch (RuntimeException e) {
+                result = new ProfileResult.Failed(role.name(), role.roleArn(), "ClientError",
+                        e.getClass().getSimpleName() + ": " + e.getMessage());
+                LOG.debug("profile {}: failed with {}", role.name(), e.getClass().getSimpleName());
+            }
+            synchronized (progressLock) {
+                done++;
+                try {
+                    listener.finished(result, done, total);
+                } catch (RuntimeException e) {
+                    LOG.warn("a progress listener threw {}; ignored", e.getClass().getName());
+                }
+            }
+            return result;
+        }
+
+        /**
+         * The role's credentials, assumed at most once per run: the first caller assumes it in its own
+         * thread, later callers wait for that result. No worker waits for a task queued behind it, so a
+         * bounded pool cannot deadlock on shared intermediate roles.
+         */
+        private AssumedRole assume(RoleProfile role) {
+            FutureTask<AssumedRole> task = new FutureTask<>(() -> assumeNow(role));
+            FutureTask<AssumedRole> existing = assumed.putIfAbsent(role.name(), task);
+            if (existing == null) {
+                task.run();
+                existing = task;
+            }
+            try {
+                return existing.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StsFleetException("interrupted");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new StsFleetException(String.valueOf(e.getCause()));
+            }
+        }
+
+        /** The user name a session name starts with: from an MFA device ARN if known, else the source profile. */
+        private String userFor(RoleProfile role) {
+            String user = null;
+            if (session != null && session.sourceProfile().equals(role.credentialSource())) {
+                user = userOf(session.mfaSerial());
+            }
+            if (user == null) {
+                user = userOf(role.mfaSerial());
+            }
+            return user != null ? user : role.credentialSource();
+        }
+
+        private AssumedRole assumeNow(RoleProfile role) {
+            String name = role.name();
+            AwsCredentials caller;
+            boolean chained;
+            RoleProfile parent = role.sourceProfile() == null || role.sourceProfile().equals(name)
+                    ? null : catalog.roleProfile(role.sourceProfile()).orElse(null);
+            if (parent != null) {
+                AssumedRole p;
+                try {
+                    LOG.debug("profile {}: its source is role profile {}, assumed first", name, parent.name());
+                    p = assume(parent);
+                } catch (StsCallException e) {
+                    throw new StsCallException(e.code(), "source role profile " + parent.name() + ": "
+                            + messageOf(e));
+                }
+                caller = p.credentials().toSdkCredentials();
+                chained = true;
+                LOG.debug("profile {}: AssumeRole with the credentials of role profile {}", name, parent.name());
+            } else if (session != null && session.sourceProfile().equals(role.credentialSource())) {
+                caller = session.credentials().toSdkCredentials();
+                chained = true;
+                LOG.debug("profile {}: AssumeRole with the {} session of profile {}", name,
+                        session.withMfa() ? "MFA" : "non-MFA", session.sourceProfile());
+            } else {
+                if (role.requiresMfa()) {
+                    LOG.debug("profile {}: needs MFA and there is no session token for profile {}", name,
+                            role.credentialSource());
+                    throw new StsCallException("MfaRequired", "profile " + name + " needs MFA (mfa_serial "
+                            + role.mfaSerial() + ") but there is no session token for its source profile "
+                            + role.credentialSource() + "; an MFA code is single-use and cannot serve several "
+                            + "AssumeRole calls, so make a session token with the code first");
+                }
+                caller = catalog.keys(role.credentialSource()).orElseThrow(() -> new StsCallException(
+                        "ClientError", "source profile " + role.credentialSource() + " has no long-term keys"));
+                chained = false;
+                LOG.debug("profile {}: AssumeRole with the long-term keys of profile {}", name,
+                        role.credentialSource());
+            }
+            int duration = role.durationSeconds() == null ? DEFAULT_ROLE_SECONDS : role.durationSeconds();
+            if (chained && duration > CHAINED_MAX_SECONDS) {
+                LOG.debug("profile {}: duration_seconds {} clamped to {} (AWS caps role chaining at one hour)",
+                        name, duration, CHAINED_MAX_SECONDS);
+                duration = CHAINED_MAX_SECONDS;
+            }
+            String sessionName = role.roleSessionName() != null ? role.roleSessionName() : sessionName(userFor(role));
+            LOG.debug("profile {}: AssumeRole {} as session {} for {} s{}", name, role.roleArn(), sessionName,
+                    duration, role.externalId() == null ? "" : " with an external id");
+            return gateway.assumeRole(caller, role.roleArn(), sessionName, duration, role.externalId());
+        }
+    }
+
+    /** The message part of an StsCallException, without the code prefix the exception adds. */
+    private static String messageOf(StsCallException e) {
+        String m = e.getMessage();
+        String prefix = e.code() + ": ";
+        return m != null && m.startsWith(prefix) ? m.substring(prefix.length()) : String.valueOf(m);
+    }
+
+    /** Reads the fleet's store on every call, so SDK clients always sign with the newest set. */
+    private final class FleetCredentialsProvider implements AwsCredentialsProvider {
+        private final String profile;
+
+        FleetCredentialsProvider(String profile) {
+            this.profile = profile;
+        }
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            RoleCredentials c = store.get(profile).orElseThrow(() -> new StsFleetException(
+                    "no credentials for profile " + profile + " yet: generate them first (generateCredentials)"));
+            if (c.credentials().isExpiredAt(clock.instant())) {
+                throw new StsFleetException("the credentials of profile " + profile + " expired at "
+                        + TemporaryCredentials.isoUtc(c.credentials().expiration()) + "; generate them again");
+            }
+            return c.credentials().toSdkCredentials();
+        }
+
+        @Override
+        public String toString() {
+            return "StsFleetCredentialsProvider[profile=" + profile + "]";
+        }
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
+    }
+
+    private static String blankToNull(String v) {
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    private static Path expand(String path, Path home) {
+        String p = path.trim();
+        if (p.equals("~")) {
+            return home;
+        }
+        return p.startsWith("~/") ? home.resolve(p.substring(2)) : Path.of(p);
+    }
+
+    private static URI parseEndpoint(String variable, String value) {
+        try {
+            URI uri = new URI(value.trim());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new InvalidInputException(variable + " is not an absolute URL: " + value.trim());
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidInputException(variable + " is not a valid URL: " + value.trim());
+        }
+    }
+
+    /** Configures a fleet. Not thread-safe; build once. */
+    public static final class Builder {
+        private String sourceProfile;
+        private String region;
+        private URI endpoint;
+        private Path configFile;
+        private Path credentialsFile;
+        private Clock clock = Clock.systemUTC();
+        private int concurrency = DEFAULT_CONCURRENCY;
+        private OutputFormat format = OutputFormat.VAULT;
+        private Map<String, String> environment = System.getenv();
+
+        private Builder() {
+        }
+
+        /** The profile with the IAM user's long-term keys. Default: {@code AWS_PROFILE}, else {@code default}. */
+        public Builder sourceProfile(String sourceProfile) {
+            this.sourceProfile = sourceProfile;
+            return this;
+        }
+
+        /**
+         * The STS signing region. Default: {@code AWS_REGION}, else the source profile's {@code region},
+         * else {@code us-east-1}.
+         */
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        /**
+         * The STS endpoint. Default: {@code AWS_ENDPOINT_URL_STS}, else {@code AWS_ENDPOINT_URL}, else the
+         * SDK's regional endpoint.
+         */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * The AWS config file; it must exist when given. Default: {@code AWS_CONFIG_FILE}, else
+         * {@code ~/.aws/config} (which may be absent).
+         */
+        public Builder configFile(Path configFile) {
+            this.configFile = configFile;
+            return this;
+        }
+
+        /**
+         * The AWS credentials file; it must exist when given. Default: {@code AWS_SHARED_CREDENTIALS_FILE},
+         * else {@code ~/.aws/credentials} (which may be absent).
+         */
+        public Builder credentialsFile(Path credentialsFile) {
+            this.credentialsFile = credentialsFile;
+            return this;
+        }
+
+        /** The clock for start times and expiry checks. Default: the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The number of concurrent STS calls (and HTTP connections), 1 to 1024. Default: 32. */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1 || concurrency > 1024) {
+                throw new InvalidInputException("concurrency must be 1 to 1024, not " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /** The shape of {@link FleetResult#view()}. Default: {@link OutputFormat#VAULT}. */
+        public Builder format(OutputFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /**
+         * The environment variables the fleet reads ({@code AWS_PROFILE}, {@code AWS_REGION},
+         * {@code AWS_ENDPOINT_URL_STS}, {@code AWS_ENDPOINT_URL}, {@code AWS_CONFIG_FILE},
+         * {@code AWS_SHARED_CREDENTIALS_FILE}, {@code HOME}). Default: {@link System#getenv()}.
+         */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+            return this;
+        }
+
+        /**
+         * Reads the profile files and creates the STS client and worker pool.
+         *
+         * @throws InvalidInputException when a named file is missing or a file is unreadable or malformed
+         */
+        public StsFleet build() {
+            return new StsFleet(this);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.stsfleet.store;
+
+import dev.stsfleet.TemporaryCredentials;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The on-disk cache behind {@code credential-process}: role credentials per {@link Key}, one JSON file
+ * each (mode 0600, written atomically) in {@code <state>/cache/credentials} (0700), handed out only
+ * while more than {@link Builder#margin} of their life remains, by the injected clock. So repeated
+ * {@code credential_process} calls cost no STS call, and the SDKs calling it never receive credentials
+ * about to expire.
+ *
+ * <p>Unreadable or tampered entries are ignored (logged by file name only) and replaced by the next store.
+ * {@link #getOrLoad} holds a cross-process lock per entry, so twenty simultaneous invocations for one
+ * profile make one load. Thread-safe. Holds no resources: nothing to close.
+ */
+public final class CredentialCache {
+    static final String SUBDIRECTORY = "cache/credentials";
+
+    private final JsonFileCache<TemporaryCredentials> files;
+
+    private CredentialCache(Builder b) {
+        this.files = new JsonFileCache<>(b.stateDirectory != null ? b.stateDirectory : StateDirectory.open(),
+                SUBDIRECTORY, "credential",
+                JsonFileCache.codec(JsonFileCache::encodeCredentials, JsonFileCache::decodeCredentials,
+                        TemporaryCredentials::expiration),
+                b.clock, b.margin, b.lockTimeout);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * What a cache entry is for: the profile plus the inputs that change which credentials it gets. A
+     * changed role ARN, source or external id therefore misses the old entry instead of serving the old
+     * role's credentials.
+     *
+     * @param profile    the role profile's name
+     * @param roleArn    its {@code role_arn}
+     * @param source     where its base credentials come from ({@code source_profile}, or a description of
+     *                   {@code credential_source}), or {@code null}
+     * @param externalId its {@code external_id}, or {@code null}
+     */
+    public record Key(String profile, String roleArn, String source, String externalId) {
+        public Key {
+            Objects.requireNonNull(profile, "profile");
+            Objects.requireNonNull(roleArn, "roleArn");
+        }
+
+        /** A safe file name: the profile's readable part plus a hash of every component. */
+        public String fileName() {
+            return CacheKeys.of(profile, roleArn, source, externalId);
+        }
+    }
+
+    /** The cached credentials for {@code key}, if more than the margin remains. */
+    public Optional<TemporaryCredentials> get(Key key) {
+        return files.get(key.fileName());
+    }
+
+    /** Stores {@code credentials} for {@code key}, replacing any entry. */
+    public void put(Key key, TemporaryCredentials credentials) {
+        files.put(key.fileName(), Objects.requireNonNull(credentials, "credentials"));
+    }
+
+    /** Forgets {@code key}'s entry (e.g. after the credentials were rejected). */
+    public void invalidate(Key key) {
+        files.invalidate(key.fileName());
+    }
+
+    /**
+     * The cached credentials, or else {@code loader}'s, stored. Concurrent callers for one key, in any
+     * process, wait for a single load. The loader's exceptions pass through and store nothing.
+     *
+     * @throws LockTimeoutException if another caller holds the entry longer than the lock timeout
+     */
+    public TemporaryCredentials getOrLoad(Key key, Supplier<TemporaryCredentials> loader) {
+        return files.getOrLoad(key.fileName(), loader);
+    }
+
+    /** The file that holds {@code key}'s entry. */
+    public Path fileOf(Key key) {
+        return files.fileOf(key.fileName());
+    }
+
+    @Override
+    public String toString() {
+        return "CredentialCache[" + files.directory() + "]";
+    }
+
+    /** Builds a {@link CredentialCache}. Not thread-safe. */
+    public static final class Builder {
+        private StateDirectory stateDirectory;
+        private Clock clock = Clock.systemUTC();
+        private Duration margin = Duration.ofMinutes(15);
+        private Duration lockTimeout = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        /** Where the cache lives. Default: {@link StateDirectory#open()} ({@code $STSFLEET_HOME} or {@code ~/.stsfleet}). */
+        public Builder stateDirectory(StateDirectory stateDirectory) {
+            this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
+            return this;
+        }
+
+        /** The clock that decides how much life an entry has left. Default: the system clock (UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** An entry is served only while more than this remains. Default: 15 minutes. */
+        public Builder margin(Duration margin) {
+            if (margin.isNegative()) {
+                throw new IllegalArgumentException("margin must not be negative");
+            }
+            this.margin = margin;
+            return this;
+        }
+
+        /** How long {@link #getOrLoad} waits for another caller's load. Default: 60 seconds. */
+        public Builder lockTimeout(Duration lockTimeout) {
+            if (lockTimeout.isNegative()) {
+                throw new IllegalArgumentException("lockTimeout must not be negative");
+            }
+            this.lockTimeout = lockTimeout;
+            return this;
+        }
+
+        public CredentialCache build() {
+            return new CredentialCache(this);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.stsfleet.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stsfleet.SessionToken;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The on-disk cache of MFA session tokens, per source profile and MFA device, so that one command's MFA
+ * session ({@code session-token}, {@code generate}, an earlier prompt) serves later ones
+ * ({@code credential-process}) without a new code until it ends. One JSON file per entry (mode 0600,
+ * written atomically) in {@code <state>/cache/session-tokens} (0700), served only while more than
+ * {@link Builder#margin} remains, by the injected clock.
+ *
+ * <p>Unreadable or tampered entries are ignored (logged by file name only) and replaced by the next store.
+ * {@link #getOrLoad} holds a cross-process lock per entry, so concurrent callers make one
+ * GetSessionToken (and prompt once). Thread-safe. Holds no resources: nothing to close.
+ */
+public final class SessionTokenCache {
+    static final String SUBDIRECTORY = "cache/session-tokens";
+
+    private final JsonFileCache<SessionToken> files;
+
+    private SessionTokenCache(Builder b) {
+        this.files = new JsonFileCache<>(b.stateDirectory != null ? b.stateDirectory : StateDirectory.open(),
+                SUBDIRECTORY, "session token",
+                JsonFileCache.codec(SessionTokenCache::encode, SessionTokenCache::decode, SessionToken::end),
+                b.clock, b.margin, b.lockTimeout);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The cached token of {@code sourceProfile} made with {@code mfaSerial} ({@code null}: without MFA). */
+    public Optional<SessionToken> get(String sourceProfile, String mfaSerial) {
+        return files.get(key(sourceProfile, mfaSerial));
+    }
+
+    /** Stores {@code token} under its source profile and MFA serial, replacing any entry. */
+    public void put(SessionToken token) {
+        files.put(key(token.sourceProfile(), token.mfaSerial()), token);
+    }
+
+    public void invalidate(String sourceProfile, String mfaSerial) {
+        files.invalidate(key(sourceProfile, mfaSerial));
+    }
+
+    /**
+     * The cached token, or else {@code loader}'s, stored. The loader must return a token for the same
+     * source profile and MFA serial. Concurrent callers, in any process, wait for a single load.
+     *
+     * @throws LockTimeoutException if another caller holds the entry longer than the lock timeout
+     */
+    public SessionToken getOrLoad(String sourceProfile, String mfaSerial, Supplier<SessionToken> loader) {
+        return files.getOrLoad(key(sourceProfile, mfaSerial), () -> {
+            SessionToken token = loader.get();
+            if (!token.sourceProfile().equals(sourceProfile) || !Objects.equals(token.mfaSerial(), mfaSerial)) {
+                throw new IllegalArgumentException("the loader returned a session token of another profile or MFA device");
+            }
+            return token;
+        });
+    }
+
+    /** The file that holds an entry. */
+    public Path fileOf(String sourceProfile, String mfaSerial) {
+        return files.fileOf(key(sourceProfile, mfaSerial));
+    }
+
+    private static String key(String sourceProfile, String mfaSerial) {
+        Objects.requireNonNull(sourceProfile, "sourceProfile");
+        return CacheKeys.of(sourceProfile, mfaSerial);
+    }
+
+    private static void encode(SessionToken token, ObjectNode into) {
+        into.put("sourceProfile", token.sourceProfile());
+        if (token.mfaSerial() != null) {
+            into.put("mfaSerial", token.mfaSerial());
+        }
+        JsonFileCache.encodeCredentials(token.credentials(), into);
+    }
+
+    private static SessionToken decode(JsonNode node) {
+        JsonNode serial = node.get("mfaSerial");
+        return new SessionToken(JsonFileCache.decodeCredentials(node), JsonFileCache.text(node, "sourceProfile"),
+                serial == null || serial.isNull() ? null : serial.asText());
+    }
+
+    @Override
+    public String toString() {
+        return "SessionTokenCache[" + files.directory() + "]";
+    }
+
+    /** Builds a {@link SessionTokenCache}. Not thread-safe. */
+    public static final class Builder {
+        private StateDirectory stateDirectory;
+        private Clock clock = Clock.systemUTC();
+        private Duration margin = Duration.ofMinutes(15);
+        private Duration lockTimeout = Duration.ofMinutes(5);
+
+        private Builder() {
+        }
+
+        /** Where the cache lives. Default: {@link StateDirectory#open()} ({@code $STSFLEET_HOME} or {@code ~/.stsfleet}). */
+        public Builder stateDirectory(StateDirectory stateDirectory) {
+            this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
+            return this;
+        }
+
+        /** The clock that decides how much life an entry has left. Default: the system clock (UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** An entry is served only while more than this remains. Default: 15 minutes. */
+        public Builder margin(Duration margin) {
+            if (margin.isNegative()) {
+                throw new IllegalArgumentException("margin must not be negative");
+            }
+            this.margin = margin;
+            return this;
+        }
+
+        /**
+         * How long {@link #getOrLoad} waits for another caller's load. Default: 5 minutes (that load may be
+         * a person typing an MFA code).
+         */
+        public Builder lockTimeout(Duration lockTimeout) {
+            if (lockTimeout.isNegative()) {
+                throw new IllegalArgumentException("lockTimeout must not be negative");
+            }
+            this.lockTimeout = lockTimeout;
+            return this;
+        }
+
+        public SessionTokenCache build() {
+            return new SessionTokenCache(this);
+        }
+    }
+}

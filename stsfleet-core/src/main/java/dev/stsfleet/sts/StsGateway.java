@@ -1,0 +1,334 @@
+package dev.stsfleet.sts;
+
+import dev.stsfleet.CallerIdentity;
+import dev.stsfleet.SessionToken;
+import dev.stsfleet.StsCallException;
+import dev.stsfleet.StsFleetException;
+import dev.stsfleet.TemporaryCredentials;
+import java.io.IOException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
+import software.amazon.awssdk.services.sts.model.GetSessionTokenResponse;
+
+/**
+ * The STS calls stsfleet makes, over ONE shared {@link StsClient} and its pooled HTTP client. Every call
+ * carries its own credentials; SDK responses become our redacted values and SDK exceptions become
+ * {@link StsCallException}s right here, so no SDK model object (which holds secrets) travels further.
+ *
+ * <p>Throttling, 5xx answers, {@code InternalFailure} and transient IO errors are retried with
+ * exponential backoff and full jitter, without the SDK's retry quota (circuit breaker), so a throttled
+ * bulk run keeps going; every other error fails at once.
+ *
+ * <p>Thread-safe. Closing it closes the client and its connection pool.
+ */
+public final class StsGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StsGateway.class);
+
+    static final Set<String> THROTTLING_CODES = Set.of("Throttling", "ThrottlingException", "ThrottledException",
+            "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded",
+            "RequestThrottled", "SlowDown");
+    static final Set<String> TRANSIENT_CODES = Set.of("InternalFailure", "InternalError", "ServiceUnavailable",
+            "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete");
+    static final Set<String> FINAL_CODES = Set.of("AccessDenied", "ValidationError", "ExpiredToken",
+            "InvalidClientTokenId", "SignatureDoesNotMatch", "MalformedPolicyDocument",
+            "RegionDisabledException", "PackedPolicyTooLarge", "IncompleteSignature", "MissingAuthenticationToken");
+
+    /** Used only if a call forgot its credentials: the SDK's default chain must never be consulted. */
+    private static final AwsCredentialsProvider NO_DEFAULT_CREDENTIALS = () -> {
+        throw new StsFleetException("internal error: an STS call was made without its own credentials");
+    };
+
+    private final StsClient client;
+    private final Clock clock;
+
+    private StsGateway(Builder b) {
+        this.clock = b.clock;
+        StsClientBuilder cb = StsClient.builder()
+                .region(Region.of(b.region))
+                .credentialsProvider(NO_DEFAULT_CREDENTIALS)
+                // A builder, not a client: the STS client then owns the pool and closes it.
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .maxConnections(b.maxConnections)
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .connectionAcquisitionTimeout(Duration.ofSeconds(60))
+                        // The SDK's reaper is a static thread that would outlive close().
+                        .useIdleConnectionReaper(false))
+                .overrideConfiguration(c -> {
+                    c.retryStrategy(retryStrategy(b.maxAttempts, b.maxBackoff));
+                    if (b.profileFile != null) {
+                        // The SDK reads settings from profiles too: make it read ours, not ~/.aws.
+                        c.defaultProfileFile(b.profileFile);
+                    }
+                    if (b.profileName != null) {
+                        c.defaultProfileName(b.profileName);
+                    }
+                });
+        if (b.endpoint != null) {
+            cb.endpointOverride(b.endpoint);
+        }
+        this.client = cb.build();
+        LOG.debug("STS client: region {}, endpoint {}, {} connections, {} attempts per call", b.region,
+                b.endpoint == null ? "the SDK's regional endpoint" : b.endpoint, b.maxConnections, b.maxAttempts);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * GetSessionToken for an IAM user, with MFA when both {@code mfaSerial} and {@code mfaCode} are given.
+     *
+     * @param caller        the user's long-term keys
+     * @param sourceProfile the profile the keys come from (recorded in the result)
+     */
+    public SessionToken getSessionToken(AwsCredentials caller, String sourceProfile, Duration lifetime,
+                                        String mfaSerial, String mfaCode) {
+        Objects.requireNonNull(caller, "caller");
+        try {
+            GetSessionTokenResponse response = client.getSessionToken(r -> {
+                r.durationSeconds(Math.toIntExact(lifetime.toSeconds()))
+                        .overrideConfiguration(signedBy(caller));
+                if (mfaSerial != null) {
+                    r.serialNumber(mfaSerial).tokenCode(mfaCode);
+                }
+            });
+            TemporaryCredentials credentials = convert(response.credentials());
+            return new SessionToken(credentials, sourceProfile, mfaSerial);
+        } catch (SdkException e) {
+            throw translate(e, caller, mfaCode);
+        }
+    }
+
+    /** AssumeRole signed with {@code caller}. */
+    public AssumedRole assumeRole(AwsCredentials caller, String roleArn, String sessionName, int durationSeconds,
+                                  String externalId) {
+        Objects.requireNonNull(caller, "caller");
+        try {
+            AssumeRoleResponse response = client.assumeRole(r -> r
+                    .roleArn(roleArn)
+                    .roleSessionName(sessionName)
+                    .durationSeconds(durationSeconds)
+                    .externalId(externalId)
+                    .overrideConfiguration(signedBy(caller)));
+            String assumedArn = response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn();
+            return new AssumedRole(convert(response.credentials()), assumedArn);
+        } catch (SdkException e) {
+            throw translate(e, caller, externalId);
+        }
+    }
+
+    /** GetCallerIdentity for a set of credentials. */
+    public CallerIdentity getCallerIdentity(AwsCredentials caller) {
+        Objects.requireNonNull(caller, "caller");
+        try {
+            GetCallerIdentityResponse r = client.getCallerIdentity(b -> b.overrideConfiguration(signedBy(caller)));
+            return new CallerIdentity(r.account(), r.arn(), r.userId());
+        } catch (SdkException e) {
+            throw translate(e, caller, null);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private static AwsRequestOverrideConfiguration signedBy(AwsCredentials caller) {
+        return AwsRequestOverrideConfiguration.builder()
+                .credentialsProvider(StaticCredentialsProvider.create(caller))
+                .build();
+    }
+
+    private TemporaryCredentials convert(Credentials c) {
+        if (c == null) {
+            throw new StsCallException("InvalidResponse", "STS answered without credentials");
+        }
+        return TemporaryCredentials.of(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(),
+                clock.instant(), c.expiration());
+    }
+
+    /** Our exception for an SDK one: AWS's code and message, with any secret of the call masked. */
+    static StsCallException translate(SdkException e, AwsCredentials caller, String extraSecret) {
+        if (e instanceof AwsServiceException service) {
+            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+            String message = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorMessage();
+            if (code == null || code.isBlank()) {
+                code = "HTTP" + service.statusCode();
+            }
+            if (message == null) {
+                message = "HTTP status " + service.statusCode();
+            }
+            // No cause: the SDK exception is not ours to vouch for; code and message say what AWS said.
+            return new StsCallException(code, mask(message, caller, extraSecret));
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new StsCallException("ClientError", mask(message, caller, extraSecret), e);
+    }
+
+    private static String mask(String message, AwsCredentials caller, String extraSecret) {
+        String out = message;
+        if (caller != null) {
+            out = out.replace(caller.secretAccessKey(), "****");
+            if (caller instanceof AwsSessionCredentials s) {
+                out = out.replace(s.sessionToken(), "****");
+            }
+        }
+        if (extraSecret != null && !extraSecret.isEmpty()) {
+            out = out.replace(extraSecret, "****");
+        }
+        return out;
+    }
+
+    static RetryStrategy retryStrategy(int maxAttempts, Duration maxBackoff) {
+        return StandardRetryStrategy.builder()
+                .maxAttempts(maxAttempts)
+                .circuitBreakerEnabled(false)
+                .retryOnException(StsGateway::retryable)
+                .treatAsThrottling(StsGateway::throttling)
+                // Full jitter: a uniformly random delay up to the exponential bound (AWS's recommendation).
+                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), maxBackoff))
+                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(500), maxBackoff))
+                .build();
+    }
+
+    static boolean throttling(Throwable t) {
+        return t instanceof AwsServiceException e
+                && (e.statusCode() == 429 || THROTTLING_CODES.contains(errorCode(e)));
+    }
+
+    static boolean retryable(Throwable t) {
+        if (t instanceof AwsServiceException e) {
+            String code = errorCode(e);
+            if (FINAL_CODES.contains(code)) {
+                return false;
+            }
+            return THROTTLING_CODES.contains(code) || TRANSIENT_CODES.contains(code)
+                    || e.statusCode() >= 500 || e.statusCode() == 429;
+        }
+        if (t instanceof SdkClientException) {
+            // Transient IO (reset, timeout, refused under load) is worth another try; a name that does
+            // not resolve will not resolve on the next attempt either.
+            return causedBy(t, IOException.class) && !causedBy(t, UnknownHostException.class);
+        }
+        return false;
+    }
+
+    private static String errorCode(AwsServiceException e) {
+        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+                ? "" : e.awsErrorDetails().errorCode();
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "StsGateway[" + client.serviceClientConfiguration().region() + "]";
+    }
+
+    /** Configures a gateway. Not thread-safe; build once. */
+    public static final class Builder {
+        private String region = "us-east-1";
+        private URI endpoint;
+        private int maxConnections = 32;
+        private int maxAttempts = 10;
+        private Duration maxBackoff = Duration.ofSeconds(20);
+        private Clock clock = Clock.systemUTC();
+        private ProfileFile profileFile;
+        private String profileName;
+
+        private Builder() {
+        }
+
+        /** The signing region. Default: {@code us-east-1}. */
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /** The STS endpoint. Default: {@code null}, the SDK's regional endpoint. */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /** The HTTP connection pool's size; match the caller's concurrency. Default: 32. */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1");
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** Attempts per call, the first included. Default: 10. */
+        public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        /** The cap of one backoff delay. Default: 20 seconds. */
+        public Builder maxBackoff(Duration maxBackoff) {
+            this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+            return this;
+        }
+
+        /** The clock that stamps {@link TemporaryCredentials#start()}. Default: the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The profiles the SDK may read client settings from. Default: {@code null}, the SDK's own lookup. */
+        public Builder profileFile(ProfileFile profileFile) {
+            this.profileFile = profileFile;
+            return this;
+        }
+
+        /** The profile the SDK reads client settings from. Default: {@code null}, the SDK's own lookup. */
+        public Builder profileName(String profileName) {
+            this.profileName = profileName;
+            return this;
+        }
+
+        public StsGateway build() {
+            return new StsGateway(this);
+        }
+    }
+}

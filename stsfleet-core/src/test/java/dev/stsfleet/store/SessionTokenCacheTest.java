@@ -1,0 +1,106 @@
+package dev.stsfleet.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stsfleet.SessionToken;
+import dev.stsfleet.format.Fixtures;
+import dev.stsfleet.format.Fixtures.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SessionTokenCacheTest {
+    static {
+        LogCapture.enableDebug();
+    }
+
+    private static final String SERIAL = "arn:aws:iam::111111111111:mfa/alice";
+    private static final Instant END = Fixtures.EXPIRY;
+
+    @TempDir
+    Path home;
+
+    private StateDirectory state;
+    private MutableClock clock;
+    private SessionTokenCache cache;
+
+    @BeforeEach
+    void setUp() {
+        state = StateDirectory.open(home.resolve("state"));
+        clock = new MutableClock(END.minus(Duration.ofMinutes(30)));
+        cache = SessionTokenCache.builder().stateDirectory(state).clock(clock).build();
+    }
+
+    @Test
+    void put_thenGet_perSourceProfileAndMfaSerial() {
+        SessionToken withMfa = new SessionToken(Fixtures.credentials(), "default", SERIAL);
+        SessionToken withoutMfa = new SessionToken(Fixtures.credentials("2", END), "default", null);
+        cache.put(withMfa);
+        cache.put(withoutMfa);
+
+        assertThat(cache.get("default", SERIAL)).contains(withMfa);
+        assertThat(cache.get("default", null)).contains(withoutMfa);
+        assertThat(cache.get("default", "arn:aws:iam::111111111111:mfa/bob")).isEmpty();
+        assertThat(cache.get("other", SERIAL)).isEmpty();
+        Path file = cache.fileOf("default", SERIAL);
+        assertThat(file.getParent()).isEqualTo(state.root().resolve("cache/session-tokens"));
+        assertThat(Modes.of(file)).isEqualTo("0600");
+        assertThat(Modes.of(file.getParent())).isEqualTo("0700");
+    }
+
+    @Test
+    void get_servesOnlyWhileMoreThanTheMarginRemains() {
+        cache.put(new SessionToken(Fixtures.credentials(), "default", SERIAL));
+
+        clock.set(END.minus(Duration.ofMinutes(16)));
+        assertThat(cache.get("default", SERIAL)).isPresent();
+        clock.set(END.minus(Duration.ofMinutes(15)));
+        assertThat(cache.get("default", SERIAL)).isEmpty();
+    }
+
+    @Test
+    void getOrLoad_loadsOnce_andRejectsATokenOfAnotherProfile() {
+        SessionToken token = new SessionToken(Fixtures.credentials(), "default", SERIAL);
+        int[] loads = {0};
+        for (int i = 0; i < 2; i++) {
+            assertThat(cache.getOrLoad("default", SERIAL, () -> {
+                loads[0]++;
+                return token;
+            })).isEqualTo(token);
+        }
+        assertThat(loads[0]).isEqualTo(1);
+
+        assertThatThrownBy(() -> cache.getOrLoad("other", SERIAL, () -> token))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(cache.fileOf("other", SERIAL)).doesNotExist();
+    }
+
+    @Test
+    void corruptEntry_isIgnored_withoutLoggingItsContent() {
+        Path file = cache.fileOf("default", SERIAL);
+        state.write(file, "{\"version\": 1, \"sourceProfile\": \"default\", \"sessionToken\": \"SECRETTOKEN"
+                .getBytes(StandardCharsets.UTF_8));
+
+        String log = LogCapture.during(() -> assertThat(cache.get("default", SERIAL)).isEmpty());
+
+        assertThat(log).contains(file.toString()).doesNotContain("SECRETTOKEN");
+    }
+
+    @Test
+    void invalidate_forgetsTheEntry() {
+        cache.put(new SessionToken(Fixtures.credentials(), "default", SERIAL));
+        cache.invalidate("default", SERIAL);
+
+        assertThat(cache.get("default", SERIAL)).isEmpty();
+    }
+
+    @Test
+    void toString_holdsNoSecret() {
+        assertThat(cache.toString()).doesNotContain(Fixtures.SECRET, Fixtures.TOKEN);
+    }
+}

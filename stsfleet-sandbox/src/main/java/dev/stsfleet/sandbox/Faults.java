@@ -1,0 +1,61 @@
+package dev.stsfleet.sandbox;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Injected faults: a fixed latency, a token-bucket rate limit (burst = one second's worth) and a share
+ * of HTTP 500s. Rate limiting runs on the monotonic clock, not the sandbox clock, so a frozen test clock
+ * does not starve it. Thread-safe.
+ */
+final class Faults {
+    private final Duration latency;
+    private final double throttleRps;
+    private final double errorRate;
+    private final double capacity;
+    private double tokens;
+    private long lastRefillNanos;
+
+    Faults(Duration latency, double throttleRps, double errorRate) {
+        this.latency = latency;
+        this.throttleRps = throttleRps;
+        this.errorRate = errorRate;
+        this.capacity = Math.max(1.0, throttleRps);
+        this.tokens = capacity;
+        this.lastRefillNanos = System.nanoTime();
+    }
+
+    /** Sleeps the configured latency; keeps the interrupt status if the sandbox is closing. */
+    void delay() {
+        if (latency.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(latency.toMillis(), latency.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @throws StsError Throttling when the bucket is empty, InternalFailure for the injected share */
+    void apply() {
+        if (throttleRps > 0 && !takeToken()) {
+            throw StsError.sender(400, "Throttling", "Rate exceeded");
+        }
+        if (errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate) {
+            throw StsError.receiver(500, "InternalFailure",
+                    "The request processing has failed because of an unknown error, exception or failure.");
+        }
+    }
+
+    private synchronized boolean takeToken() {
+        long now = System.nanoTime();
+        tokens = Math.min(capacity, tokens + (now - lastRefillNanos) / 1e9 * throttleRps);
+        lastRefillNanos = now;
+        if (tokens >= 1.0) {
+            tokens -= 1.0;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,190 @@
+package dev.stsfleet.sandbox;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: routes {@code /} (STS Query protocol), {@code /federation} and {@code /_sandbox/*},
+ * applies faults, counts outcomes and shapes answers like AWS's. Thread-safe.
+ */
+final class SandboxHandler implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxHandler.class);
+    private static final int MAX_BODY = 1 << 20;
+    private static final String VERSION = "2011-06-15";
+    private static final Set<String> ACTIONS = Set.of("GetSessionToken", "AssumeRole", "AssumeRoleWithSAML",
+            "GetCallerIdentity");
+
+    private final StsService service;
+    private final SandboxStats stats;
+    private final Faults faults;
+
+    SandboxHandler(StsService service, SandboxStats stats, Faults faults) {
+        this.service = service;
+        this.stats = stats;
+        this.faults = faults;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
+            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            String path = exchange.getRequestURI().getRawPath();
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            if (body.length > MAX_BODY) {
+                send(exchange, 413, "text/plain", "request body over 1 MiB\n");
+            } else if (path.equals("/_sandbox/stats") && method.equals("GET")) {
+                send(exchange, 200, "application/json", stats.toJson());
+            } else if (path.equals("/_sandbox/reset") && method.equals("POST")) {
+                stats.reset();
+                send(exchange, 200, "application/json", "{}");
+            } else if (path.equals("/federation") && (method.equals("GET") || method.equals("POST"))) {
+                Map<String, String> params;
+                try {
+                    params = params(exchange, method, body);
+                } catch (StsError e) {
+                    params = Map.of();
+                }
+                federation(exchange, params);
+            } else if (path.equals("/") && (method.equals("GET") || method.equals("POST"))) {
+                sts(exchange, method, body);
+            } else {
+                send(exchange, 404, "text/plain", "no such resource: " + method + " " + path + "\n");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("sandbox: request failed inside the sandbox", e);
+            throw e;
+        }
+    }
+
+    private void sts(HttpExchange exchange, String method, byte[] body) throws IOException {
+        Map<String, String> params;
+        try {
+            params = params(exchange, method, body);
+        } catch (StsError e) {
+            params = Map.of();
+        }
+        String action = params.get("Action");
+        String counted = action != null && ACTIONS.contains(action) ? action : "Unknown";
+        String requestId = UUID.randomUUID().toString();
+        exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+        try {
+            faults.delay();
+            faults.apply();
+            if (action == null) {
+                throw StsError.sender(400, "MissingAction", "Missing Action");
+            }
+            if (!ACTIONS.contains(action) || !VERSION.equals(params.get("Version"))) {
+                throw StsError.sender(400, "InvalidAction", "Could not find operation " + action + " for version "
+                        + params.get("Version"));
+            }
+            String result = switch (action) {
+                case "AssumeRoleWithSAML" -> service.assumeRoleWithSaml(params);
+                case "GetSessionToken" -> service.getSessionToken(params, service.authenticate(received(exchange, method, body)));
+                case "AssumeRole" -> service.assumeRole(params, service.authenticate(received(exchange, method, body)));
+                default -> service.getCallerIdentity(service.authenticate(received(exchange, method, body)));
+            };
+            stats.recordOk(counted);
+            send(exchange, 200, "text/xml", "<" + action + "Response xmlns=\"" + StsService.NS + "\">" + result
+                    + "<ResponseMetadata><RequestId>" + requestId + "</RequestId></ResponseMetadata></" + action
+                    + "Response>");
+        } catch (StsError e) {
+            stats.recordError(counted, e.code);
+            LOG.debug("{} -> {} {}", counted, e.status, e.code);
+            send(exchange, e.status, "text/xml", "<ErrorResponse xmlns=\"" + StsService.NS + "\"><Error><Type>" + e.type
+                    + "</Type><Code>" + e.code + "</Code><Message>" + Xml.escape(e.getMessage())
+                    + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>");
+        }
+    }
+
+    private void federation(HttpExchange exchange, Map<String, String> params) throws IOException {
+        String action = params.getOrDefault("Action", "");
+        String counted = action.equals("getSigninToken") || action.equals("login") ? action : "federation";
+        try {
+            faults.delay();
+            faults.apply();
+            if (action.equals("getSigninToken")) {
+                String json = service.signinToken(params);
+                stats.recordOk(counted);
+                send(exchange, 200, "application/json", json);
+            } else if (action.equals("login")) {
+                String html = service.login(params);
+                stats.recordOk(counted);
+                send(exchange, 200, "text/html; charset=utf-8", html);
+            } else {
+                throw StsService.federationError("InvalidAction", "Action must be getSigninToken or login");
+            }
+        } catch (StsError e) {
+            stats.recordError(counted, e.code);
+            send(exchange, e.status, "text/plain; charset=utf-8", e.code + ": " + e.getMessage() + "\n");
+        }
+    }
+
+    private static SigV4.Received received(HttpExchange exchange, String method, byte[] body) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) ->
+                headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(values));
+        return new SigV4.Received(method, exchange.getRequestURI().getRawPath(),
+                decode(exchange.getRequestURI().getRawQuery()), headers, body);
+    }
+
+    /** Query parameters, then (for a form POST) body parameters; the first occurrence of a name wins. */
+    private static Map<String, String> params(HttpExchange exchange, String method, byte[] body) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (Map.Entry<String, String> p : decode(exchange.getRequestURI().getRawQuery())) {
+            params.putIfAbsent(p.getKey(), p.getValue());
+        }
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (method.equals("POST") && (type == null || type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded"))) {
+            for (Map.Entry<String, String> p : decode(new String(body, StandardCharsets.UTF_8))) {
+                params.putIfAbsent(p.getKey(), p.getValue());
+            }
+        }
+        return params;
+    }
+
+    private static List<Map.Entry<String, String>> decode(String raw) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                out.add(new AbstractMap.SimpleImmutableEntry<>(URLDecoder.decode(name, StandardCharsets.UTF_8),
+                        URLDecoder.decode(value, StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                throw StsError.sender(400, "MalformedQueryString", "Malformed percent-encoding in the query");
+            }
+        }
+        return out;
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

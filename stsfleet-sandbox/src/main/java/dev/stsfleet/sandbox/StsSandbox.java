@@ -1,0 +1,205 @@
+package dev.stsfleet.sandbox;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local STS with strict AWS semantics, on 127.0.0.1: the Query protocol at {@code /}, console
+ * federation at {@code /federation}, counters at {@code /_sandbox/stats} ({@code POST /_sandbox/reset}
+ * zeroes them). Thread-safe. It owns its HTTP server and its 32 request threads; {@link #close()} stops
+ * both and waits for them.
+ *
+ * <pre>{@code
+ * try (StsSandbox sts = StsSandbox.builder().start()) {
+ *     StsClient client = StsClient.builder().endpointOverride(sts.endpoint()).region(Region.US_EAST_1)...
+ * }
+ * }</pre>
+ */
+public final class StsSandbox implements AutoCloseable {
+    static final int THREADS = 32;
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor executor;
+    private final StsService service;
+    private final SandboxStats stats;
+    private final URI endpoint;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private StsSandbox(Builder b) {
+        this.stats = new SandboxStats();
+        this.service = new StsService(b.model, b.clock, b.durationScale);
+        AtomicInteger threadNumber = new AtomicInteger();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "sts-sandbox-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
+                threads, new ThreadPoolExecutor.CallerRunsPolicy());
+        try {
+            InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+            this.server = HttpServer.create(new InetSocketAddress(loopback, b.port), 256);
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new UncheckedIOException("cannot bind 127.0.0.1:" + b.port + ": " + e.getMessage(), e);
+        }
+        server.createContext("/", new SandboxHandler(service, stats, new Faults(b.latency, b.throttleRps, b.errorRate)));
+        server.setExecutor(executor);
+        server.start();
+        this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code http://127.0.0.1:PORT}: STS at {@code /}, federation at {@code /federation}. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public int port() {
+        return endpoint.getPort();
+    }
+
+    public SandboxModel model() {
+        return service.model();
+    }
+
+    /** Live counters per action and outcome. */
+    public SandboxStats stats() {
+        return stats;
+    }
+
+    public void resetStats() {
+        stats.reset();
+    }
+
+    /** The code the device {@code mfaSerial} shows now, by the sandbox clock. Reading it does not spend it. */
+    public String totp(String mfaSerial) {
+        return totp(mfaSerial, service.clock().instant());
+    }
+
+    /** The code the device {@code mfaSerial} shows at {@code at}. @throws IllegalArgumentException for an unknown device */
+    public String totp(String mfaSerial, Instant at) {
+        return service.totp(mfaSerial, at);
+    }
+
+    public Clock clock() {
+        return service.clock();
+    }
+
+    /** Stops the server at once and joins its threads. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StsSandbox[" + endpoint + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    /** Configures a sandbox. Not thread-safe; setters validate their argument. */
+    public static final class Builder {
+        private SandboxModel model = SandboxModel.demo();
+        private int port;
+        private Clock clock = Clock.systemUTC();
+        private double durationScale = 1.0;
+        private Duration latency = Duration.ZERO;
+        private double throttleRps;
+        private double errorRate;
+
+        private Builder() {
+        }
+
+        /** The IAM world served. Default: {@link SandboxModel#demo()}. */
+        public Builder model(SandboxModel model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** The port on 127.0.0.1. Default: 0, a free port. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The sandbox's notion of now: expiry, MFA codes, request-time skew. Default: {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Shrinks issued lifetimes: with 0.01 a one-hour session lasts 36 s and its Expiration says so.
+         * Requested durations are still validated unscaled. Default: 1.0.
+         */
+        public Builder durationScale(double scale) {
+            if (!(scale > 0 && scale <= 1)) {
+                throw new IllegalArgumentException("duration scale must be > 0 and <= 1, not " + scale);
+            }
+            this.durationScale = scale;
+            return this;
+        }
+
+        /** A fixed delay before every STS or federation answer. Default: {@link Duration#ZERO}. */
+        public Builder latency(Duration latency) {
+            Objects.requireNonNull(latency, "latency");
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("latency must not be negative, not " + latency);
+            }
+            this.latency = latency;
+            return this;
+        }
+
+        /** Requests per second before answering 400 Throttling "Rate exceeded" (token bucket). Default: 0, unlimited. */
+        public Builder throttleRps(double rps) {
+            if (!(rps >= 0 && Double.isFinite(rps))) {
+                throw new IllegalArgumentException("throttle must be a finite number of requests per second >= 0, not " + rps);
+            }
+            this.throttleRps = rps;
+            return this;
+        }
+
+        /** The share of requests answered HTTP 500 InternalFailure, 0 to 1. Default: 0. */
+        public Builder errorRate(double share) {
+            if (!(share >= 0 && share <= 1)) {
+                throw new IllegalArgumentException("error rate must be 0 to 1, not " + share);
+            }
+            this.errorRate = share;
+            return this;
+        }
+
+        /** Binds 127.0.0.1 and starts serving. @throws java.io.UncheckedIOException if the port cannot be bound */
+        public StsSandbox start() {
+            return new StsSandbox(this);
+        }
+    }
+}
