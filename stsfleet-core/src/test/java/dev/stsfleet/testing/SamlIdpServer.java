@@ -39,12 +39,17 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>If the IdP is not installed, {@link Builder#start()} throws: tests that need it fail, they never skip.
  */
 public final class SamlIdpServer implements AutoCloseable {
-    /** The role values the default user gets: both orders, three accounts, two role names. */
+    /**
+     * The role values the default user gets: both orders (and a space after the comma), three accounts, three
+     * role names. As in AWS, each role is paired with a SAML provider of its own account.
+     */
     public static final List<String> DEFAULT_ROLES = List.of(
-            "arn:aws:iam::222222222222:role/Deploy,arn:aws:iam::111111111111:saml-provider/TestIdP",
-            "arn:aws:iam::111111111111:saml-provider/TestIdP,arn:aws:iam::333333333333:role/Deploy",
-            "arn:aws:iam::222222222222:role/ReadOnly,arn:aws:iam::111111111111:saml-provider/TestIdP",
-            "arn:aws:iam::111111111111:saml-provider/TestIdP, arn:aws:iam::111111111111:role/Admin");
+            "arn:aws:iam::222222222222:role/Deploy,arn:aws:iam::222222222222:saml-provider/TestIdP",
+            "arn:aws:iam::333333333333:saml-provider/TestIdP,arn:aws:iam::333333333333:role/Deploy",
+            "arn:aws:iam::222222222222:role/ReadOnly,arn:aws:iam::222222222222:saml-provider/TestIdP",
+            "arn:aws:iam::111111111111:saml-provider/TestIdP, arn:aws:iam::111111111111:role/SamlAdmin");
+    /** The audience AWS (and the sandbox) require. */
+    public static final String AUDIENCE = "https://signin.aws.amazon.com/saml";
     public static final String SUBJECT = "alice@example.com";
     private static final Pattern PORT = Pattern.compile("IdP Metadata URL:\\s+https?://[^/\\s]+:(\\d+)/metadata");
 
@@ -167,7 +172,7 @@ public final class SamlIdpServer implements AutoCloseable {
                         install.resolve("node_modules/saml-idp/bin/run.js").toString(),
                         "--host", "127.0.0.1", "--port", "0",
                         "--acsUrl", "https://signin.aws.amazon.com/saml",
-                        "--audience", "urn:amazon:webservices",
+                        "--audience", AUDIENCE,
                         "--issuer", "urn:test:saml-idp",
                         "--cert", dir.resolve("signing.crt").toString(),
                         "--key", dir.resolve("signing.key").toString(),
