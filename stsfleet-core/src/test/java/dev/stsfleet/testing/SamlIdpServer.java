@@ -110,6 +110,20 @@ public final class SamlIdpServer implements AutoCloseable {
         deleteTree(dir);
     }
 
+    /** A fresh self-signed certificate (PEM) whose key signs nothing: for "wrong signer" tests. */
+    public static String unrelatedCertificatePem() {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("saml-cert-");
+            openssl(dir, "other", "/CN=Not The IdP", null);
+            return Files.readString(dir.resolve("other.crt"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
     /** The directory holding {@code node_modules/saml-idp}; fails with a hint when it is missing. */
     static Path installDir() {
         String configured = System.getProperty("stsfleet.idp.dir", System.getenv("STSFLEET_IDP_DIR"));

@@ -168,7 +168,10 @@ public final class IdpClient implements AutoCloseable {
                         + page.uri().getRawPath() + " has no login form"));
         String passwordName = passwordField != null ? passwordField
                 : form.passwordInput().flatMap(t -> t.attribute("name")).orElse("password");
-        String usernameName = usernameField != null ? usernameField : usernameInput(form).orElse("username");
+        // Guess the user name field only on a real login form (one with a password input): elsewhere the
+        // first text input is something else (saml-idp's is the subject NameID, which a POST would overwrite).
+        String usernameName = usernameField != null ? usernameField
+                : form.passwordInput().isPresent() ? usernameInput(form).orElse("username") : "username";
         URI action = resolve(page.uri(), form.tag().attribute("action").filter(a -> !a.isBlank()).orElse(null));
 
         // Hidden inputs carry the IdP's own state (execution ids, CSRF tokens); visible ones are not ours to send.
