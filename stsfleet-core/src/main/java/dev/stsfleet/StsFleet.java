@@ -80,6 +80,7 @@ public final class StsFleet implements AutoCloseable {
     private final int concurrency;
     private final OutputFormat format;
     private final ProfileCatalog catalog;
+    private final List<String> profilesFileRoles;
     private final StsGateway gateway;
     private final ThreadPoolExecutor pool;
     private final AtomicReference<SessionToken> session = new AtomicReference<>();
@@ -108,6 +109,14 @@ public final class StsFleet implements AutoCloseable {
         ProfileFile credentials = ProfileFiles.read(credentialsFile, ProfileFile.Type.CREDENTIALS,
                 b.credentialsFile != null || credentialsEnv != null);
         ProfileFile profiles = ProfileFiles.aggregate(credentials, config);
+        if (b.profilesFile != null) {
+            // The file the user named wins over the default files where both define a profile.
+            ProfileFile extra = ProfileFiles.readAny(b.profilesFile);
+            this.profilesFileRoles = List.copyOf(ProfileCatalog.of(extra).roleProfiles().keySet());
+            profiles = ProfileFile.aggregator().addFile(extra).addFile(profiles).build();
+        } else {
+            this.profilesFileRoles = List.of();
+        }
         this.catalog = ProfileCatalog.of(profiles);
         LOG.debug("profiles: {} from {} and {}", catalog, configFile, credentialsFile);
 
@@ -206,12 +215,7 @@ public final class StsFleet implements AutoCloseable {
     public SessionToken sessionToken(Duration lifetime, String mfaCode) {
         String serial = null;
         if (mfaCode != null) {
-            serial = catalog.property(sourceProfile, "mfa_serial").filter(s -> !s.isEmpty())
-                    .or(() -> catalog.roleProfiles().values().stream()
-                            .filter(r -> sourceProfile.equals(r.credentialSource()) && r.mfaSerial() != null)
-                            .map(RoleProfile::mfaSerial)
-                            .findFirst())
-                    .orElse(null);
+            serial = sourceMfaSerial().orElse(null);
             if (serial == null) {
                 List<String> problems = new ArrayList<>(sessionProblems(lifetime, mfaCode));
                 problems.add("an MFA code was given but neither profile " + sourceProfile
@@ -241,17 +245,8 @@ public final class StsFleet implements AutoCloseable {
         if (mfaSerial == null && mfaCode != null) {
             problems.add("an MFA code was given without an MFA device");
         }
+        problems.addAll(sourceProblems());
         Optional<AwsCredentials> keys = catalog.keys(sourceProfile);
-        if (!catalog.contains(sourceProfile)) {
-            problems.add("source profile " + sourceProfile + " does not exist in " + configFile + " or "
-                    + credentialsFile);
-        } else if (catalog.isRoleProfile(sourceProfile)) {
-            problems.add("source profile " + sourceProfile
-                    + " is a role profile; GetSessionToken needs an IAM user's long-term keys");
-        } else if (keys.isEmpty()) {
-            problems.add("source profile " + sourceProfile
-                    + " has no long-term keys (aws_access_key_id and aws_secret_access_key)");
-        }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
@@ -262,6 +257,23 @@ public final class StsFleet implements AutoCloseable {
         session.set(token);
         LOG.debug("profile {}: session token {} is now the fleet's session", sourceProfile, token);
         return token;
+    }
+
+    /**
+     * The MFA device of the source profile's user: the source profile's {@code mfa_serial}, else the
+     * {@code mfa_serial} of the first role profile (by name) whose chain ends at the source profile.
+     */
+    public Optional<String> sourceMfaSerial() {
+        return catalog.property(sourceProfile, "mfa_serial").filter(s -> !s.isEmpty())
+                .or(() -> catalog.roleProfiles().values().stream()
+                        .filter(r -> sourceProfile.equals(r.credentialSource()) && r.mfaSerial() != null)
+                        .map(RoleProfile::mfaSerial)
+                        .findFirst());
+    }
+
+    /** The role profiles defined in the builder's {@code profilesFile}, by name; empty without one. */
+    public List<String> profilesFileRoles() {
+        return profilesFileRoles;
     }
 
     /** The session token made last by {@link #sessionToken}, if any (it may have expired since). */
@@ -418,6 +430,37 @@ public final class StsFleet implements AutoCloseable {
             return null;
         }
         return s;
+    }
+
+    /**
+     * Checks, without any call, what {@link #sessionToken} would refuse: a lifetime out of range, a
+     * code that is not six digits, a source profile without long-term keys. Commands call it before
+     * prompting for an MFA code, so nobody types a code for a request that cannot work.
+     *
+     * @param lifetime the session lifetime, or {@code null} for the default
+     * @param mfaCode  the code, or {@code null} when it is not known yet
+     * @throws InvalidInputException listing every problem
+     */
+    public void checkSessionRequest(Duration lifetime, String mfaCode) {
+        List<String> problems = new ArrayList<>(sessionProblems(lifetime, mfaCode));
+        problems.addAll(sourceProblems());
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+    }
+
+    private List<String> sourceProblems() {
+        if (!catalog.contains(sourceProfile)) {
+            return List.of("source profile " + sourceProfile + " does not exist in " + configFile + " or "
+                    + credentialsFile);
+        } else if (catalog.isRoleProfile(sourceProfile)) {
+            return List.of("source profile " + sourceProfile
+                    + " is a role profile; GetSessionToken needs an IAM user's long-term keys");
+        } else if (catalog.keys(sourceProfile).isEmpty()) {
+            return List.of("source profile " + sourceProfile
+                    + " has no long-term keys (aws_access_key_id and aws_secret_access_key)");
+        }
+        return List.of();
     }
 
     private static List<String> sessionProblems(Duration lifetime, String mfaCode) {
@@ -656,6 +699,7 @@ public final class StsFleet implements AutoCloseable {
         private URI endpoint;
         private Path configFile;
         private Path credentialsFile;
+        private Path profilesFile;
         private Clock clock = Clock.systemUTC();
         private int concurrency = DEFAULT_CONCURRENCY;
         private OutputFormat format = OutputFormat.VAULT;
@@ -703,6 +747,17 @@ public final class StsFleet implements AutoCloseable {
          */
         public Builder credentialsFile(Path credentialsFile) {
             this.credentialsFile = credentialsFile;
+            return this;
+        }
+
+        /**
+         * An extra file of profiles in any AWS format (config style with {@code [profile x]} sections, or
+         * credentials style), read on top of the config and credentials files; where both define a
+         * profile, this file wins. Its role profiles are listed by {@link #profilesFileRoles()}.
+         * Default: none.
+         */
+        public Builder profilesFile(Path profilesFile) {
+            this.profilesFile = profilesFile;
             return this;
         }
 

@@ -1,0 +1,51 @@
+package dev.stsfleet.cli;
+
+import dev.stsfleet.OutputFormat;
+import dev.stsfleet.StsFleet;
+import dev.stsfleet.cli.option.GlobalOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/** Builds the {@link StsFleet} a command works with, from the global options and the context. */
+public final class FleetFactory {
+    private FleetFactory() {
+    }
+
+    public static StsFleet.Builder builder(RootCommand root) {
+        GlobalOptions g = root.global();
+        CliContext context = root.context();
+        StsFleet.Builder b = StsFleet.builder()
+                .environment(context.environment())
+                .clock(context.clock())
+                .format(OutputFormat.VAULT);
+        if (g.profile() != null) {
+            b.sourceProfile(g.profile());
+        }
+        if (g.region() != null) {
+            b.region(g.region());
+        }
+        if (g.endpointUrl() != null) {
+            b.endpoint(endpoint(g.endpointUrl()));
+        }
+        if (g.configFile() != null) {
+            b.configFile(g.configFile());
+        }
+        if (g.credentialsFile() != null) {
+            b.credentialsFile(g.credentialsFile());
+        }
+        return b;
+    }
+
+    static URI endpoint(String value) {
+        try {
+            URI uri = new URI(value.trim());
+            if (uri.getScheme() == null || uri.getHost() == null
+                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new UsageException("--endpoint-url '" + value + "' is not an http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new UsageException("--endpoint-url '" + value + "' is not a URL: " + e.getReason());
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.stsfleet.cli.command;
+
+import dev.stsfleet.FleetResult;
+import dev.stsfleet.OutputFormat;
+import dev.stsfleet.ProfileResult;
+import dev.stsfleet.SessionToken;
+import dev.stsfleet.StsFleet;
+import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.FleetFactory;
+import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.format.BotoJsonRenderer;
+import dev.stsfleet.format.FleetJsonRenderer;
+import dev.stsfleet.format.TableRenderer;
+import dev.stsfleet.profile.RoleProfile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = {
+            "Credentials for many role profiles at once, with one MFA code.",
+            "When any selected role needs MFA, one GetSessionToken with MFA is made first and every role is",
+            "assumed with it (AWS then limits each role session to one hour). Progress and the summary go to",
+            "stderr; stdout carries only the output format."})
+public final class GenerateCommand implements Callable<Integer> {
+    /** Output formats of {@code generate}. */
+    enum Format { boto, json, table }
+
+    @ParentCommand
+    private RootCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "Role profiles to generate credentials for.")
+    private List<String> profiles = new ArrayList<>();
+
+    @Option(names = "--all", description = "Every role profile of the config and credentials files.")
+    private boolean all;
+
+    @Option(names = "--file", paramLabel = "FILE",
+            description = "Every role profile defined in FILE (any AWS config or credentials format file).")
+    private Path file;
+
+    @Mixin
+    private MfaOptions mfa = new MfaOptions();
+
+    @Option(names = "--lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Lifetime of the MFA session token: 15m to 36h (default: 1h).")
+    private Duration lifetime;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "boto (the STS fields keyed sts-<profile>), json (credentials, failures, summary) or table "
+                    + "(no secrets). Default: table on a terminal, else json.")
+    private Format format;
+
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = "At most N STS calls at once (default: ${DEFAULT-VALUE}).")
+    private int concurrency = StsFleet.DEFAULT_CONCURRENCY;
+
+    @Override
+    public Integer call() {
+        int selectors = (profiles.isEmpty() ? 0 : 1) + (all ? 1 : 0) + (file == null ? 0 : 1);
+        if (selectors == 0) {
+            throw new UsageException("name the role profiles, or use --all or --file FILE");
+        }
+        if (selectors > 1) {
+            throw new UsageException("PROFILE..., --all and --file FILE cannot be combined");
+        }
+        if (concurrency < 1 || concurrency > 1024) {
+            throw new UsageException("--concurrency must be between 1 and 1024, not " + concurrency);
+        }
+        Format chosen = format != null ? format : root.context().stdoutTerminal() ? Format.table : Format.json;
+        Output output = Output.of(spec.commandLine(), root);
+
+        StsFleet.Builder builder = FleetFactory.builder(root).concurrency(concurrency)
+                .format(chosen == Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT);
+        if (file != null) {
+            builder.profilesFile(file);
+        }
+        try (StsFleet fleet = builder.build()) {
+            List<String> names = profiles;
+            if (all || file != null) {
+                names = new ArrayList<>(file != null ? fleet.profilesFileRoles() : fleet.roleProfiles().keySet());
+                if (names.isEmpty()) {
+                    throw new UsageException("no role profiles (with role_arn) in "
+                            + (file != null ? file : "the config and credentials files"));
+                }
+            }
+            List<RoleProfile> roles = fleet.select(names); // every problem at once, before any call
+            if (mfa.given() && roles.stream().noneMatch(RoleProfile::requiresMfa)) {
+                output.warn("--mfa-code ignored: none of the selected roles has an mfa_serial");
+            }
+            Optional<String> device = Commands.mfaDevice(fleet, roles);
+            if (device.isPresent()) {
+                fleet.checkSessionRequest(lifetime, null);
+                String code = mfa.code(root.context(), device.get(), null);
+                SessionToken token = fleet.sessionToken(lifetime, device.get(), code);
+                output.info("stsfleet: MFA session for profile " + token.sourceProfile() + " until "
+                        + TemporaryCredentials.isoUtc(token.end()) + "; assuming " + roles.size() + " role"
+                        + (roles.size() == 1 ? "" : "s") + " with it");
+            } else if (lifetime != null) {
+                output.warn("--lifetime ignored: no selected role needs MFA, so no session token is made");
+            }
+
+            FleetResult result = fleet.generateCredentials(names, (r, done, total) -> output.progress(
+                    String.format(Locale.ROOT, "generate: %d/%d done%s", done, total,
+                            r.succeeded() ? "" : " (last failure: " + r.profile() + ")")));
+
+            switch (chosen) {
+                case boto -> BotoJsonRenderer.render(result, output.stdout());
+                case json -> FleetJsonRenderer.render(result, output.stdout());
+                case table -> new TableRenderer(root.context().clock()).render(result, output.stdout());
+            }
+            for (ProfileResult.Failed f : result.failures().values()) {
+                output.problem("stsfleet: profile " + f.profile() + " failed: " + f.code() + ": " + f.message());
+            }
+            output.info(String.format(Locale.ROOT, "stsfleet: %d of %d profiles succeeded, %d failed, in %.1f s",
+                    result.succeeded(), result.requested(), result.failed(), result.elapsed().toMillis() / 1000.0));
+            output.flush();
+            return result.allSucceeded() ? ExitCode.OK : ExitCode.FAILED;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.stsfleet.cli.command;
+
+import dev.stsfleet.StsFleet;
+import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.FleetFactory;
+import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.format.ProfilesJsonRenderer;
+import dev.stsfleet.profile.RoleProfile;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "profiles", mixinStandardHelpOptions = true,
+        description = {"The role profiles (with role_arn) of the AWS config and credentials files, or of FILE, as JSON.",
+            "Makes no AWS call."})
+public final class ProfilesCommand implements Callable<Integer> {
+    @ParentCommand
+    private RootCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--file", paramLabel = "FILE",
+            description = "Read the role profiles of FILE (any AWS config or credentials format file) instead.")
+    private Path file;
+
+    @Override
+    public Integer call() {
+        Output output = Output.of(spec.commandLine(), root);
+        Map<String, RoleProfile> profiles;
+        if (file != null) {
+            profiles = StsFleet.loadProfiles(file);
+        } else {
+            try (StsFleet fleet = FleetFactory.builder(root).build()) {
+                profiles = fleet.roleProfiles();
+            }
+        }
+        ProfilesJsonRenderer.render(profiles, output.stdout());
+        output.info("stsfleet: " + profiles.size() + " role profile" + (profiles.size() == 1 ? "" : "s")
+                + (file != null ? " in " + file : ""));
+        output.flush();
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.stsfleet.cli.command;
+
+import dev.stsfleet.SessionToken;
+import dev.stsfleet.StsFleet;
+import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.FleetFactory;
+import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.format.BotoJsonRenderer;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "session-token", mixinStandardHelpOptions = true,
+        description = {
+            "GetSessionToken for the source profile's IAM user, with MFA when the profile has an mfa_serial.",
+            "Prints the token as STS names its fields (AccessKeyId, SecretAccessKey, SessionToken, StartTime, Expiration)."})
+public final class SessionTokenCommand implements Callable<Integer> {
+    @ParentCommand
+    private RootCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private MfaOptions mfa = new MfaOptions();
+
+    @Option(names = "--lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long the session lasts: 15m to 36h (default: 1h).")
+    private Duration lifetime;
+
+    @Option(names = "--no-mfa", description = "Make the session without MFA even if the profile has an mfa_serial.")
+    private boolean noMfa;
+
+    @Override
+    public Integer call() {
+        Output output = Output.of(spec.commandLine(), root);
+        try (StsFleet fleet = FleetFactory.builder(root).build()) {
+            fleet.checkSessionRequest(lifetime, null);
+            SessionToken token;
+            String device = noMfa ? null : Commands.mfaDevice(fleet).orElse(null);
+            if (device == null) {
+                if (mfa.given()) {
+                    throw new dev.stsfleet.cli.UsageException("--mfa-code was given but profile "
+                            + fleet.sourceProfile() + " has no mfa_serial" + (noMfa ? " (and --no-mfa was set)" : ""));
+                }
+                token = fleet.sessionToken(lifetime, null, null);
+            } else {
+                String code = mfa.code(root.context(), device, null);
+                token = fleet.sessionToken(lifetime, device, code);
+            }
+            BotoJsonRenderer.render(token, output.stdout());
+            output.info("stsfleet: session token for profile " + token.sourceProfile()
+                    + (token.withMfa() ? " with MFA" : " without MFA") + ", valid until "
+                    + dev.stsfleet.TemporaryCredentials.isoUtc(token.end()));
+        }
+        output.flush();
+        return ExitCode.OK;
+    }
+}
