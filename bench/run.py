@@ -326,47 +326,59 @@ class Bench:
 
     # measuring ------------------------------------------------------------------------------------
 
-    def series(self, scenario, tool, cmd, env, runs, timeout, parse, sandbox=None, extra=None):
-        """Runs cmd `runs` times; returns and records one row with per-run figures and summaries."""
-        samples = []
+    def batch(self, specs, runs):
+        """Runs every spec `runs` times, interleaved (spec 1, spec 2, ..., spec 1, ...) so that load
+        from other work on the machine falls on every tool alike. Records and returns one row per spec.
+
+        A spec is a dict: scenario, tool, cmd, env, timeout, parse, and optionally sandbox, extra."""
+        all_samples = [[] for _ in specs]
         for i in range(runs):
-            self.counter += 1
-            out = os.path.join(self.workdir, "run-%04d.out" % self.counter)
-            if sandbox:
-                sandbox.reset()
-            m = measure(cmd, env, timeout, out)
-            parsed = parse(out, m) if parse else {}
-            m.update(parsed)
-            if sandbox:
-                m["sandbox_assume_role"] = assume_role_stats(sandbox.stats())
-            if m["exit_code"] not in (0, 1) or m["timed_out"]:
-                m["stderr_tail"] = tail(out + ".err")
-            for suffix in ("", ".err", ".time"):
-                try:
-                    os.remove(out + suffix)
-                except OSError:
-                    pass
-            samples.append(m)
-            log("  %s / %s run %d/%d: %.2f s, cpu %s s, rss %s MB, failed %s%s" % (
-                scenario, tool, i + 1, runs, m["wall_s"], m["cpu_s"], m["peak_rss_mb"], m.get("failed"),
-                " TIMEOUT" if m["timed_out"] else ""))
-        row = {"scenario": scenario, "tool": tool, "command": " ".join(cmd), "runs": runs,
-               "wall_s": summarize([s["wall_s"] for s in samples]),
-               "cpu_s": summarize([s["cpu_s"] for s in samples]),
-               "peak_rss_mb": summarize([s["peak_rss_mb"] for s in samples]),
-               "failed": summarize([s.get("failed") for s in samples]),
-               "failure_codes": dict(sum((collections.Counter(s.get("failure_codes") or {}) for s in samples),
-                                         collections.Counter())),
-               "timeouts": sum(1 for s in samples if s["timed_out"]),
-               "samples": samples}
-        if sandbox:
-            throttled = [s["sandbox_assume_role"]["errors"].get("Throttling", 0) for s in samples]
-            row["sandbox_calls"] = summarize([s["sandbox_assume_role"]["calls"] for s in samples])
-            row["sandbox_throttled"] = summarize(throttled)
-        if extra:
-            row.update(extra)
-        self.rows.append(row)
-        return row
+            for spec, samples in zip(specs, all_samples):
+                self.counter += 1
+                out = os.path.join(self.workdir, "run-%04d.out" % self.counter)
+                sandbox = spec.get("sandbox")
+                if sandbox:
+                    sandbox.reset()
+                load = os.getloadavg()[0]
+                m = measure(spec["cmd"], spec["env"], spec["timeout"], out)
+                m["load_1m_before"] = round(load, 2)
+                m.update(spec["parse"](out, m) if spec.get("parse") else {})
+                if sandbox:
+                    m["sandbox_assume_role"] = assume_role_stats(sandbox.stats())
+                if m["exit_code"] not in (0, 1) or m["timed_out"] or m.get("failed") is None:
+                    m["stderr_tail"] = tail(out + ".err")
+                for suffix in ("", ".err", ".time"):
+                    try:
+                        os.remove(out + suffix)
+                    except OSError:
+                        pass
+                samples.append(m)
+                log("  %s / %s run %d/%d: %.2f s, cpu %s s, rss %s MB, failed %s, load %.1f%s" % (
+                    spec["scenario"], spec["tool"], i + 1, runs, m["wall_s"], m["cpu_s"], m["peak_rss_mb"],
+                    m.get("failed"), load, " TIMEOUT" if m["timed_out"] else ""))
+        rows = []
+        for spec, samples in zip(specs, all_samples):
+            row = {"scenario": spec["scenario"], "tool": spec["tool"], "command": " ".join(spec["cmd"]), "runs": runs,
+                   "wall_s": summarize([s["wall_s"] for s in samples]),
+                   "cpu_s": summarize([s["cpu_s"] for s in samples]),
+                   "peak_rss_mb": summarize([s["peak_rss_mb"] for s in samples]),
+                   "failed": summarize([s.get("failed") for s in samples]),
+                   "failure_codes": dict(sum((collections.Counter(s.get("failure_codes") or {}) for s in samples),
+                                             collections.Counter())),
+                   "timeouts": sum(1 for s in samples if s["timed_out"]),
+                   "load_1m": summarize([s["load_1m_before"] for s in samples]),
+                   "samples": samples}
+            if spec.get("sandbox"):
+                row["sandbox_calls"] = summarize([s["sandbox_assume_role"]["calls"] for s in samples])
+                row["sandbox_throttled"] = summarize(
+                    [s["sandbox_assume_role"]["errors"].get("Throttling", 0) for s in samples])
+            in_process = [(s.get("summary") or {}).get("seconds") for s in samples]
+            if any(v is not None for v in in_process):
+                row["in_process_s"] = summarize([float(v) if v is not None else None for v in in_process])
+            row.update(spec.get("extra") or {})
+            self.rows.append(row)
+            rows.append(row)
+        return rows
 
     def missing(self, scenario, tool, why):
         self.rows.append({"scenario": scenario, "tool": tool, "unavailable": why})
@@ -414,36 +426,39 @@ class Bench:
 
     def scenario1(self, sandbox):
         sizes = [500, 3000]
+        peer = [self.python, os.path.join(BENCH, "peers", "boto3_assume.py")]
         for n in sizes:
             name = "1: N=%d, %d ms, %d rps" % (n, LATENCY_MS, THROTTLE_RPS)
             env = self.env_for(n, sandbox)
             floor = n / float(THROTTLE_RPS)
             log("scenario %s (floor %.2f s)" % (name, floor))
+            common = {"scenario": name, "env": env, "timeout": self.timeout_for(n), "sandbox": sandbox,
+                      "extra": {"n": n, "floor_s": round(floor, 3)}}
+            specs = []
             if self.generate_ok:
-                row = self.series(name, "stsfleet generate (default concurrency)", self.generate_cmd(), env,
-                                  self.runs, self.timeout_for(n), self.parse_generate, sandbox,
-                                  {"n": n, "floor_s": round(floor, 3)})
-                row["x_floor"] = round(row["wall_s"]["median"] / floor, 2) if row["wall_s"] else None
+                specs.append(dict(common, tool="stsfleet generate (default concurrency)", cmd=self.generate_cmd(),
+                                  parse=self.parse_generate))
             else:
                 self.missing(name, "stsfleet generate", "not yet available (generate has not landed)")
-            peer = [self.python, os.path.join(BENCH, "peers", "boto3_assume.py")]
             for threads in (10, 64):
-                self.series(name, "boto3, %d threads (default retries)" % threads, peer + ["--threads", str(threads)],
-                            env, self.runs, self.timeout_for(n), self.parse_peer, sandbox,
-                            {"n": n, "floor_s": round(floor, 3)})
+                specs.append(dict(common, tool="boto3, %d threads (default retries)" % threads,
+                                  cmd=peer + ["--threads", str(threads)], parse=self.parse_peer))
             if n == 3000 and not self.quick:
                 for mode in ("standard", "adaptive"):
-                    self.series(name, "boto3, 64 threads (%s retries)" % mode,
-                                peer + ["--threads", "64", "--retry-mode", mode], env, self.runs,
-                                self.timeout_for(n), self.parse_peer, sandbox, {"n": n, "floor_s": round(floor, 3)})
+                    specs.append(dict(common, tool="boto3, 64 threads (%s retries)" % mode,
+                                      cmd=peer + ["--threads", "64", "--retry-mode", mode], parse=self.parse_peer))
+            for row in self.batch(specs, self.runs):
+                if row["tool"].startswith("stsfleet") and row["wall_s"]:
+                    row["x_floor"] = round(row["wall_s"]["median"] / floor, 2)
         # The AWS CLI loop: K calls timed, extrapolated to each N.
         k = 10 if self.quick else 20
         if self.aws:
             env = self.env_for(500, sandbox)
             env["PATH"] = os.path.dirname(self.aws) + os.pathsep + env.get("PATH", "")
-            row = self.series("1: AWS CLI loop", "aws sts assume-role loop, %d calls" % k,
-                              [os.path.join(BENCH, "peers", "aws_cli_loop.sh"), str(k)], env, self.runs,
-                              30 + k * 10, self.parse_peer, sandbox, {"k": k})
+            row = self.batch([{"scenario": "1: AWS CLI loop", "tool": "aws sts assume-role loop, %d calls" % k,
+                               "cmd": [os.path.join(BENCH, "peers", "aws_cli_loop.sh"), str(k)], "env": env,
+                               "timeout": 30 + k * 10, "parse": self.parse_peer, "sandbox": sandbox,
+                               "extra": {"k": k}}], self.runs)[0]
             if row["wall_s"]:
                 per_call = row["wall_s"]["median"] / k
                 row["per_call_s"] = round(per_call, 3)
@@ -460,17 +475,20 @@ class Bench:
             self.missing(name, "stsfleet generate --concurrency C", "not yet available (generate has not landed)")
             return
         env = self.env_for(n, sandbox)
+        common = {"scenario": name, "env": env, "timeout": self.timeout_for(n), "sandbox": sandbox,
+                  "parse": self.parse_generate}
+        specs = []
         for c in points:
             bound = n * LATENCY_MS / 1000.0 / c
             sandbox_bound = n * LATENCY_MS / 1000.0 / min(c, SANDBOX_THREADS_NOTE)
-            row = self.series(name, "stsfleet generate --concurrency %d" % c, self.generate_cmd(c), env, self.runs,
-                              self.timeout_for(n), self.parse_generate, sandbox,
-                              {"n": n, "concurrency": c, "bound_s": round(bound, 3),
-                               "sandbox_bound_s": round(sandbox_bound, 3)})
-            if row["wall_s"]:
-                row["x_bound"] = round(row["wall_s"]["median"] / bound, 2)
-        self.series(name, "stsfleet generate (default concurrency)", self.generate_cmd(), env, self.runs,
-                    self.timeout_for(n), self.parse_generate, sandbox, {"n": n})
+            specs.append(dict(common, tool="stsfleet generate --concurrency %d" % c, cmd=self.generate_cmd(c),
+                              extra={"n": n, "concurrency": c, "bound_s": round(bound, 3),
+                                     "sandbox_bound_s": round(sandbox_bound, 3)}))
+        specs.append(dict(common, tool="stsfleet generate (default concurrency)", cmd=self.generate_cmd(),
+                          extra={"n": n}))
+        for row in self.batch(specs, self.runs):
+            if row["wall_s"] and "bound_s" in row:
+                row["x_bound"] = round(row["wall_s"]["median"] / row["bound_s"], 2)
 
     def scenario3(self, sandbox):
         reps = max(10, self.args.startup_runs or (10 if self.quick else 20))
@@ -511,7 +529,9 @@ class Bench:
                 label, cmd = entry[0], entry[1]
                 self.counter += 1
                 out = os.path.join(self.workdir, "su-%04d.out" % self.counter)
+                load = os.getloadavg()[0]
                 m = measure(cmd, entry[2] if len(entry) > 2 else env, t, out)
+                m["load_1m_before"] = round(load, 2)
                 for suffix in ("", ".err", ".time"):
                     try:
                         os.remove(out + suffix)
@@ -525,6 +545,7 @@ class Bench:
                    "wall_s": summarize([x["wall_s"] for x in s]), "cpu_s": summarize([x["cpu_s"] for x in s]),
                    "peak_rss_mb": summarize([x["peak_rss_mb"] for x in s]),
                    "failed": summarize([0 if x["exit_code"] == 0 else 1 for x in s]),
+                   "load_1m": summarize([x["load_1m_before"] for x in s]),
                    "samples": s}
             self.rows.append(row)
             log("  %s: median %.3f s" % (label, row["wall_s"]["median"]))
@@ -540,14 +561,17 @@ class Bench:
         name = "4: memory, N=%d, %d ms, no rate limit" % (n, LATENCY_MS)
         log("scenario %s" % name)
         env = self.env_for(n, sandbox)
+        common = {"scenario": name, "env": env, "sandbox": sandbox, "extra": {"n": n}}
+        specs = []
         if self.generate_ok:
-            self.series(name, "stsfleet generate (default concurrency)", self.generate_cmd(), env, runs,
-                        self.timeout_for(n), self.parse_generate, sandbox, {"n": n})
+            specs.append(dict(common, tool="stsfleet generate (default concurrency)", cmd=self.generate_cmd(),
+                              timeout=self.timeout_for(n), parse=self.parse_generate))
         else:
             self.missing(name, "stsfleet generate", "not yet available (generate has not landed)")
-        self.series(name, "boto3, 10 threads (default retries)",
-                    [self.python, os.path.join(BENCH, "peers", "boto3_assume.py"), "--threads", "10"], env, runs,
-                    self.timeout_for(n) * 2, self.parse_peer, sandbox, {"n": n})
+        specs.append(dict(common, tool="boto3, 10 threads (default retries)",
+                          cmd=[self.python, os.path.join(BENCH, "peers", "boto3_assume.py"), "--threads", "10"],
+                          timeout=self.timeout_for(n) * 2, parse=self.parse_peer))
+        self.batch(specs, runs)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -574,6 +598,14 @@ def render(bench, info, started, finished):
         info.get("nproc"), info.get("ram_gib"), info.get("cpu"), (info.get("java") or ["?"])[0],
         " ".join("%.2f" % x for x in info["loadavg_start"]), " ".join("%.2f" % x for x in info["loadavg_end"])))
     lines.append("")
+    loads = [x for r in bench.rows for x in [s.get("load_1m_before") for s in r.get("samples", [])] if x is not None]
+    if loads and statistics.median(loads) > (info.get("nproc") or 1):
+        lines.append("**Warning: the machine was busy with other work during this run** (1-minute load average "
+                     "before each run: median %.1f, max %.1f, on %s cores). Every process got a fraction of a "
+                     "core, so the absolute figures are inflated (the sandbox, a JVM on the same cores, "
+                     "included); comparisons within one scenario, whose runs are interleaved, are fairer "
+                     "than the absolute numbers." % (statistics.median(loads), max(loads), info.get("nproc")))
+        lines.append("")
     lines.append("| scenario | tool | runs | wall s | CPU s (user+sys) | peak RSS MB | failed profiles | notes |")
     lines.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in bench.rows:
@@ -591,12 +623,16 @@ def render(bench, info, started, finished):
         if "extrapolated_s" in r:
             notes.append("%.2f s per call; extrapolated: %s" % (r["per_call_s"], ", ".join(
                 "N=%s ≈ %s s" % (k, v) for k, v in r["extrapolated_s"].items())))
+        if r.get("in_process_s"):
+            notes.append("own summary %.2f s" % r["in_process_s"]["median"])
         if r.get("sandbox_calls"):
             notes.append("STS calls %s" % fmt_range(r["sandbox_calls"], digits=0))
         if r.get("sandbox_throttled") and r["sandbox_throttled"]["max"]:
             notes.append("throttled %s" % fmt_range(r["sandbox_throttled"], digits=0))
         if r.get("failure_codes"):
             notes.append("codes (all runs): " + ", ".join("%s %d" % kv for kv in sorted(r["failure_codes"].items())))
+        if r.get("load_1m"):
+            notes.append("load %.1f" % r["load_1m"]["median"])
         if r.get("timeouts"):
             notes.append("%d run(s) timed out" % r["timeouts"])
         lines.append("| %s | %s | %d | %s | %s | %s | %s | %s |" % (
