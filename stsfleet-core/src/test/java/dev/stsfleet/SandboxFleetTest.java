@@ -98,6 +98,33 @@ class SandboxFleetTest {
     }
 
     @Test
+    void useSession_aTokenFromAnotherFleet_servesMfaRolesWithoutANewCode() throws IOException {
+        List<String> names = start(3, 0, true, b -> { });
+        SessionToken token;
+        try (StsFleet first = fleet().build()) {
+            token = first.sessionToken(Duration.ofHours(2), sandbox.totp(MFA));
+        }
+        try (StsFleet second = fleet().build()) {
+            second.useSession(token);
+            FleetResult result = second.generateCredentials(names);
+
+            assertThat(result.succeeded()).isEqualTo(3);
+            assertThat(sandbox.stats().total("GetSessionToken")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void useSession_refusesATokenOfAnotherSourceProfile() throws IOException {
+        start(1, 0, true, b -> { });
+        SessionToken foreign = new SessionToken(TemporaryCredentials.of("ASIAFOREIGN000000001", "s", "t",
+                java.time.Instant.now(), java.time.Instant.now().plusSeconds(3600)), "bob", null);
+        try (StsFleet fleet = fleet().build()) {
+            assertThatThrownBy(() -> fleet.useSession(foreign)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("belongs to profile bob");
+        }
+    }
+
+    @Test
     void generate_someRolesDoNotTrustTheUser_theOthersSucceed_andFailuresCarryAccessDenied() throws IOException {
         List<String> names = start(20, 4, true, b -> { });
         try (StsFleet fleet = fleet().build()) {
