@@ -276,6 +276,27 @@ public final class StsFleet implements AutoCloseable {
         return profilesFileRoles;
     }
 
+    /**
+     * Adopts a session token made earlier (by another process, read from a cache) as the fleet's current
+     * session, so roles are assumed with it and no new MFA code is needed while it lasts.
+     *
+     * @throws InvalidInputException when the token belongs to another source profile or has expired
+     */
+    public void useSession(SessionToken token) {
+        ensureOpen();
+        Objects.requireNonNull(token, "token");
+        if (!token.sourceProfile().equals(sourceProfile)) {
+            throw new InvalidInputException("the session token belongs to profile " + token.sourceProfile()
+                    + ", not to the fleet's source profile " + sourceProfile);
+        }
+        if (token.credentials().isExpiredAt(clock.instant())) {
+            throw new InvalidInputException("the session token of profile " + sourceProfile + " expired at "
+                    + TemporaryCredentials.isoUtc(token.end()));
+        }
+        session.set(token);
+        LOG.debug("profile {}: adopted session token {}", sourceProfile, token);
+    }
+
     /** The session token made last by {@link #sessionToken}, if any (it may have expired since). */
     public Optional<SessionToken> currentSession() {
         return Optional.ofNullable(session.get());

@@ -98,6 +98,33 @@ class SandboxFleetTest {
     }
 
     @Test
+    void useSession_aTokenFromAnotherFleet_servesMfaRolesWithoutANewCode() throws IOException {
+        List<String> names = start(3, 0, true, b -> { });
+        SessionToken token;
+        try (StsFleet first = fleet().build()) {
+            token = first.sessionToken(Duration.ofHours(2), sandbox.totp(MFA));
+        }
+        try (StsFleet second = fleet().build()) {
+            second.useSession(token);
+            FleetResult result = second.generateCredentials(names);
+
+            assertThat(result.succeeded()).isEqualTo(3);
+            assertThat(sandbox.stats().total("GetSessionToken")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void useSession_refusesATokenOfAnotherSourceProfile() throws IOException {
+        start(1, 0, true, b -> { });
+        SessionToken foreign = new SessionToken(TemporaryCredentials.of("ASIAFOREIGN000000001", "s", "t",
+                java.time.Instant.now(), java.time.Instant.now().plusSeconds(3600)), "bob", null);
+        try (StsFleet fleet = fleet().build()) {
+            assertThatThrownBy(() -> fleet.useSession(foreign)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("belongs to profile bob");
+        }
+    }
+
+    @Test
     void generate_someRolesDoNotTrustTheUser_theOthersSucceed_andFailuresCarryAccessDenied() throws IOException {
         List<String> names = start(20, 4, true, b -> { });
         try (StsFleet fleet = fleet().build()) {
@@ -121,7 +148,22 @@ class SandboxFleetTest {
             assertThat(result.failures()).isEmpty();
             assertThat(result.succeeded()).isEqualTo(300);
             assertThat(sandbox.stats().ok("AssumeRole")).isEqualTo(300);
-            // The limit really bit: the retries, not luck, got every role through.
+        }
+    }
+
+    /**
+     * The limit certainly bites here, however slow the machine: 32 workers start together against a
+     * bucket of 5 requests per second. So the retries, not luck, get every role through.
+     */
+    @Test
+    void generate_farAboveTheRateLimit_isThrottled_andStillGetsEveryRole() throws IOException {
+        List<String> names = start(40, 0, true, b -> b.throttleRps(5));
+        try (StsFleet fleet = fleet().concurrency(32).build()) {
+            fleet.sessionToken(null, sandbox.totp(MFA));
+            FleetResult result = fleet.generateCredentials(names);
+
+            assertThat(result.failures()).isEmpty();
+            assertThat(sandbox.stats().ok("AssumeRole")).isEqualTo(40);
             assertThat(sandbox.stats().errors("AssumeRole")).containsKey("Throttling");
         }
     }
