@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Injected faults: a fixed latency, a token-bucket rate limit (burst = one second's worth) and a share
+ * Injected faults: a fixed latency (applied by the handler without holding a request thread), a token-bucket rate limit (burst = one second's worth) and a share
  * of HTTP 500s. Rate limiting runs on the monotonic clock, not the sandbox clock, so a frozen test clock
  * does not starve it. Thread-safe.
  */
@@ -25,16 +25,9 @@ final class Faults {
         this.lastRefillNanos = System.nanoTime();
     }
 
-    /** Sleeps the configured latency; keeps the interrupt status if the sandbox is closing. */
-    void delay() {
-        if (latency.isZero()) {
-            return;
-        }
-        try {
-            Thread.sleep(latency.toMillis(), latency.toNanosPart() % 1_000_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** The delay before every STS and federation answer; zero for none. */
+    Duration latency() {
+        return latency;
     }
 
     /** @throws StsError Throttling when the bucket is empty, InternalFailure for the injected share */

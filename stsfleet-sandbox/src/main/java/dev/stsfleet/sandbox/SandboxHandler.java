@@ -14,6 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +34,23 @@ final class SandboxHandler implements HttpHandler {
     private final StsService service;
     private final SandboxStats stats;
     private final Faults faults;
+    private final ScheduledExecutorService delayer;
 
-    SandboxHandler(StsService service, SandboxStats stats, Faults faults) {
+    /**
+     * @param delayer writes delayed answers, so the injected latency holds no request thread and the
+     *                sandbox's throughput is not capped by its pool size; unused without latency
+     */
+    SandboxHandler(StsService service, SandboxStats stats, Faults faults, ScheduledExecutorService delayer) {
         this.service = service;
         this.stats = stats;
         this.faults = faults;
+        this.delayer = delayer;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        // Every path ends in send() or answer(), which close the exchange (answer() possibly later).
+        try {
             byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
             exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
             String path = exchange.getRequestURI().getRawPath();
@@ -67,6 +77,7 @@ final class SandboxHandler implements HttpHandler {
             }
         } catch (RuntimeException e) {
             LOG.warn("sandbox: request failed inside the sandbox", e);
+            exchange.close();
             throw e;
         }
     }
@@ -83,7 +94,6 @@ final class SandboxHandler implements HttpHandler {
         String requestId = UUID.randomUUID().toString();
         exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
         try {
-            faults.delay();
             faults.apply();
             if (action == null) {
                 throw StsError.sender(400, "MissingAction", "Missing Action");
@@ -99,13 +109,13 @@ final class SandboxHandler implements HttpHandler {
                 default -> service.getCallerIdentity(service.authenticate(received(exchange, method, body)));
             };
             stats.recordOk(counted);
-            send(exchange, 200, "text/xml", "<" + action + "Response xmlns=\"" + StsService.NS + "\">" + result
+            answer(exchange, 200, "text/xml", "<" + action + "Response xmlns=\"" + StsService.NS + "\">" + result
                     + "<ResponseMetadata><RequestId>" + requestId + "</RequestId></ResponseMetadata></" + action
                     + "Response>");
         } catch (StsError e) {
             stats.recordError(counted, e.code);
             LOG.debug("{} -> {} {}", counted, e.status, e.code);
-            send(exchange, e.status, "text/xml", "<ErrorResponse xmlns=\"" + StsService.NS + "\"><Error><Type>" + e.type
+            answer(exchange, e.status, "text/xml", "<ErrorResponse xmlns=\"" + StsService.NS + "\"><Error><Type>" + e.type
                     + "</Type><Code>" + e.code + "</Code><Message>" + Xml.escape(e.getMessage())
                     + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>");
         }
@@ -115,22 +125,21 @@ final class SandboxHandler implements HttpHandler {
         String action = params.getOrDefault("Action", "");
         String counted = action.equals("getSigninToken") || action.equals("login") ? action : "federation";
         try {
-            faults.delay();
             faults.apply();
             if (action.equals("getSigninToken")) {
                 String json = service.signinToken(params);
                 stats.recordOk(counted);
-                send(exchange, 200, "application/json", json);
+                answer(exchange, 200, "application/json", json);
             } else if (action.equals("login")) {
                 String html = service.login(params);
                 stats.recordOk(counted);
-                send(exchange, 200, "text/html; charset=utf-8", html);
+                answer(exchange, 200, "text/html; charset=utf-8", html);
             } else {
                 throw StsService.federationError("InvalidAction", "Action must be getSigninToken or login");
             }
         } catch (StsError e) {
             stats.recordError(counted, e.code);
-            send(exchange, e.status, "text/plain; charset=utf-8", e.code + ": " + e.getMessage() + "\n");
+            answer(exchange, e.status, "text/plain; charset=utf-8", e.code + ": " + e.getMessage() + "\n");
         }
     }
 
@@ -179,11 +188,32 @@ final class SandboxHandler implements HttpHandler {
         return out;
     }
 
+    /** Sends an STS or federation answer after the injected latency, without holding this thread. */
+    private void answer(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        long delayNanos = faults.latency().toNanos();
+        if (delayNanos <= 0) {
+            send(exchange, status, contentType, body);
+            return;
+        }
+        try {
+            delayer.schedule(() -> {
+                try {
+                    send(exchange, status, contentType, body);
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("sandbox: delayed answer not delivered: {}", e.toString());
+                    exchange.close();
+                }
+            }, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            exchange.close(); // the sandbox is closing
+        }
+    }
+
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
+        try (exchange; OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
     }

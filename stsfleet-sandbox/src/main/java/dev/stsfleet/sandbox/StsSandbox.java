@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +35,7 @@ public final class StsSandbox implements AutoCloseable {
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
+    private final ScheduledThreadPoolExecutor delayer;
     private final StsService service;
     private final SandboxStats stats;
     private final URI endpoint;
@@ -50,14 +52,21 @@ public final class StsSandbox implements AutoCloseable {
         };
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
                 threads, new ThreadPoolExecutor.CallerRunsPolicy());
+        this.delayer = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "sts-sandbox-delay-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         try {
             InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
             this.server = HttpServer.create(new InetSocketAddress(loopback, b.port), 256);
         } catch (IOException e) {
             executor.shutdownNow();
+            delayer.shutdownNow();
             throw new UncheckedIOException("cannot bind 127.0.0.1:" + b.port + ": " + e.getMessage(), e);
         }
-        server.createContext("/", new SandboxHandler(service, stats, new Faults(b.latency, b.throttleRps, b.errorRate)));
+        server.createContext("/", new SandboxHandler(service, stats, new Faults(b.latency, b.throttleRps, b.errorRate),
+                delayer));
         server.setExecutor(executor);
         server.start();
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -111,8 +120,10 @@ public final class StsSandbox implements AutoCloseable {
         }
         server.stop(0);
         executor.shutdownNow();
+        delayer.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
+            delayer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
