@@ -115,6 +115,19 @@ class LoginCommandTest {
     }
 
     @Test
+    void open_withoutDesktopOrXdgOpen_printsTheUrl() throws Exception {
+        Fleets fleet = start(false);
+        Map<String, String> env = new LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
+        env.put("PATH", dir.toString()); // no xdg-open; the test JVM has no display
+
+        Cli.Result r = Cli.run(env, "login", "ops0", "--open", "--signin-endpoint", federation());
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).startsWith(federation() + "?Action=login&").hasLineCount(1);
+        assertThat(r.err()).contains("no desktop browser found; printing the URL").doesNotContain("SigninToken");
+    }
+
+    @Test
     void badInput_exit2_noCall() throws Exception {
         Fleets fleet = start(false);
         Map<String, String> env = fleet.env(sandbox.endpoint().toString());
