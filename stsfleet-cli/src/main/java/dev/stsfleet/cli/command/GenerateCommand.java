@@ -6,6 +6,7 @@ import dev.stsfleet.ProfileResult;
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
@@ -112,6 +113,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 fleet.checkSessionRequest(lifetime, null);
                 String code = mfa.code(root.context(), device.get(), null);
                 SessionToken token = fleet.sessionToken(lifetime, device.get(), code);
+                Credentials.remember(root, token, output); // so credential-process and env need no new code
                 output.info("stsfleet: MFA session for profile " + token.sourceProfile() + " until "
                         + TemporaryCredentials.isoUtc(token.end()) + "; assuming " + roles.size() + " role"
                         + (roles.size() == 1 ? "" : "s") + " with it");

@@ -2,6 +2,7 @@ package dev.stsfleet.cli.command;
 
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
+import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
@@ -55,6 +56,7 @@ public final class SessionTokenCommand implements Callable<Integer> {
             } else {
                 String code = mfa.code(root.context(), device, null);
                 token = fleet.sessionToken(lifetime, device, code);
+                Credentials.remember(root, token, output); // so credential-process and env need no new code
             }
             BotoJsonRenderer.render(token, output.stdout());
             output.info("stsfleet: session token for profile " + token.sourceProfile()

@@ -1,0 +1,58 @@
+package dev.stsfleet.cli.command;
+
+import dev.stsfleet.RoleCredentials;
+import dev.stsfleet.cli.Credentials;
+import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.format.EnvRenderer;
+import dev.stsfleet.format.Shell;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "env", mixinStandardHelpOptions = true,
+        description = {
+            "Shell statements that put a role's credentials into the environment:",
+            "  eval \"$(stsfleet env PROFILE)\"                      (bash, zsh)",
+            "  stsfleet env PROFILE --shell fish | source",
+            "  stsfleet env PROFILE --shell powershell | Invoke-Expression",
+            "Sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN and",
+            "AWS_CREDENTIAL_EXPIRATION (with --legacy also AWS_ACCESS_KEY, AWS_SECRET_KEY, AWS_DELEGATION_TOKEN),",
+            "and unsets AWS_PROFILE and AWS_DEFAULT_PROFILE. A cached MFA session is reused."})
+public final class EnvCommand implements Callable<Integer> {
+    @ParentCommand
+    private RootCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "PROFILE", description = "The role profile.")
+    private String profile;
+
+    @Option(names = "--shell", paramLabel = "SHELL", description = "bash, zsh, fish or powershell (default: bash).")
+    private String shell = "bash";
+
+    @Option(names = "--legacy", description = "Also set the EC2 API tools' names AWS_ACCESS_KEY, AWS_SECRET_KEY, AWS_DELEGATION_TOKEN.")
+    private boolean legacy;
+
+    @Mixin
+    private MfaOptions mfa = new MfaOptions();
+
+    @Override
+    public Integer call() {
+        EnvRenderer renderer = new EnvRenderer(Shell.parse(shell), legacy); // a bad name: exit 2 before any call
+        Output output = Output.of(spec.commandLine(), root);
+        RoleCredentials credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa, null), profile);
+        renderer.render(credentials.credentials(), output.stdout());
+        output.flush();
+        return ExitCode.OK;
+    }
+}

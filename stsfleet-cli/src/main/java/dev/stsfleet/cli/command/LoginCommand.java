@@ -1,0 +1,178 @@
+package dev.stsfleet.cli.command;
+
+import dev.stsfleet.ProfileResult;
+import dev.stsfleet.StsCallException;
+import dev.stsfleet.StsFleetException;
+import dev.stsfleet.cli.Credentials;
+import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.federation.ConsoleFederation;
+import dev.stsfleet.profile.ProfileCatalog;
+import dev.stsfleet.profile.RoleProfile;
+import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "login", mixinStandardHelpOptions = true,
+        description = {
+            "An AWS console sign-in URL from a role's credentials, through the federation endpoint",
+            "(getSigninToken, then the Action=login URL). The sign-in host follows the region: us-east-1 uses",
+            "signin.aws.amazon.com, others <region>.signin.aws.amazon.com. The URL is printed to stdout only",
+            "(several profiles: one line each, 'PROFILE URL'); it signs anyone in for 15 minutes, so treat it as",
+            "a secret. Roles assumed with an MFA session or another role (role chaining) allow a console session",
+            "of at most one hour."})
+public final class LoginCommand implements Callable<Integer> {
+    @ParentCommand
+    private RootCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "PROFILE", arity = "1..*", description = "Role profiles to sign in as.")
+    private List<String> profiles = new ArrayList<>();
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The console session: 15m to 12h, at most 1h for role-chained credentials (default: AWS's).")
+    private Duration duration;
+
+    @Option(names = "--destination", paramLabel = "URL",
+            description = "The console page to open (default: " + ConsoleFederation.DEFAULT_DESTINATION + ").")
+    private String destination;
+
+    @Option(names = "--issuer", paramLabel = "NAME",
+            description = "The Issuer the console links to on sign-out (default: " + ConsoleFederation.DEFAULT_ISSUER + ").")
+    private String issuer;
+
+    @Option(names = "--signin-endpoint", paramLabel = "URL",
+            description = "The federation endpoint (default: https://[<region>.]signin.aws.amazon.com/federation).")
+    private String signinEndpoint;
+
+    @Option(names = "--open", description = "Open the URL in the desktop browser where there is one, else print it.")
+    private boolean open;
+
+    @Mixin
+    private MfaOptions mfa = new MfaOptions();
+
+    @Override
+    public Integer call() {
+        Output output = Output.of(spec.commandLine(), root);
+        URI endpoint = signinEndpoint == null ? null : endpoint(signinEndpoint);
+        ProfileCatalog catalog = Credentials.catalog(root);
+        List<RoleProfile> roles = catalog.select(profiles);
+        for (RoleProfile role : roles) {
+            // Refused before any call: AWS would refuse the sign-in after the roles were assumed.
+            ConsoleFederation.checkDuration(duration, Credentials.roleChainedBeforeFetch(root, catalog, roles, role));
+        }
+        if (destination != null && !destination.matches("https?://\\S+")) {
+            throw new UsageException("--destination '" + destination + "' is not an http(s) URL");
+        }
+        Credentials.Fetched fetched = Credentials.fetch(root, profiles, mfa, null);
+        String region = root.global().region() != null ? root.global().region() : fetched.region();
+        int failed = 0;
+        try (ConsoleFederation federation = ConsoleFederation.builder().endpoint(endpoint).region(region).build()) {
+            for (RoleProfile role : fetched.roles()) {
+                ProfileResult r = fetched.result().results().get(dev.stsfleet.FleetResult.keyOf(role.name()));
+                if (r instanceof ProfileResult.Failed f) {
+                    output.problem("stsfleet: profile " + f.profile() + " failed: " + f.code() + ": " + f.message());
+                    failed++;
+                    continue;
+                }
+                ProfileResult.Succeeded ok = (ProfileResult.Succeeded) r;
+                ConsoleFederation.SigninUrl url;
+                try {
+                    url = federation.signIn(ok.credentials().credentials(), duration, fetched.roleChained(role),
+                            issuer, destination);
+                } catch (StsCallException e) {
+                    if (roles.size() == 1) {
+                        throw e;
+                    }
+                    output.problem("stsfleet: profile " + role.name() + " failed: " + e.getMessage());
+                    failed++;
+                    continue;
+                }
+                if (open && roles.size() == 1 && openInBrowser(url.uri(), output)) {
+                    output.info("stsfleet: opened the console for profile " + role.name() + " in the browser");
+                } else {
+                    output.stdout().println(roles.size() == 1 ? url.uri().toString() : role.name() + " " + url.uri());
+                }
+            }
+        }
+        output.flush();
+        return failed == 0 ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    private static URI endpoint(String value) {
+        try {
+            URI uri = new URI(value.trim());
+            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw new UsageException("--signin-endpoint '" + value + "' is not an http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new UsageException("--signin-endpoint '" + value + "' is not a URL: " + e.getReason());
+        }
+    }
+
+    /** The desktop browser (java.awt.Desktop), else xdg-open on the PATH; false when neither exists. */
+    private boolean openInBrowser(URI url, Output output) {
+        try {
+            if (!java.awt.GraphicsEnvironment.isHeadless() && java.awt.Desktop.isDesktopSupported()
+                    && java.awt.Desktop.getDesktop().isSupported(java.awt.Desktop.Action.BROWSE)) {
+                java.awt.Desktop.getDesktop().browse(url);
+                return true;
+            }
+        } catch (Exception | LinkageError e) {
+            // No usable desktop (headless JDK, no display): try xdg-open. Never the URL in a message.
+        }
+        Path xdgOpen = onPath("xdg-open");
+        if (xdgOpen == null) {
+            output.info("stsfleet: no desktop browser found; printing the URL");
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(xdgOpen.toString(), url.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StsFleetException("interrupted while opening the browser");
+        }
+    }
+
+    private Path onPath(String program) {
+        String path = root.context().env("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, program);
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.stsfleet.cli.command;
+
+import dev.stsfleet.FleetResult;
+import dev.stsfleet.InvalidInputException;
+import dev.stsfleet.ProfileResult;
+import dev.stsfleet.RoleCredentials;
+import dev.stsfleet.cli.Credentials;
+import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.format.CredentialsSection;
+import dev.stsfleet.profile.ProfileCatalog;
+import dev.stsfleet.store.CredentialsFileEditor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "write", mixinStandardHelpOptions = true,
+        description = {
+            "Writes role credentials into the AWS credentials file, one section per role (default name",
+            "sts-<profile>) with aws_access_key_id, aws_secret_access_key, aws_session_token and",
+            "x_stsfleet_expiration. The write is atomic, mode 0600, under a lock shared with other writers",
+            "(write, keep-fresh); every other section, key and comment keeps its bytes. A malformed file is",
+            "never overwritten. The file: --credentials-file, else $AWS_SHARED_CREDENTIALS_FILE, else",
+            "~/.aws/credentials."})
+public final class WriteCommand implements Callable<Integer> {
+    @ParentCommand
+    private RootCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "Role profiles to write.")
+    private List<String> profiles = new ArrayList<>();
+
+    @Option(names = "--all", description = "Every role profile of the config and credentials files.")
+    private boolean all;
+
+    @Option(names = "--as", paramLabel = "NAME", description = "The section name (one profile only; default: sts-<profile>).")
+    private String as;
+
+    @Mixin
+    private MfaOptions mfa = new MfaOptions();
+
+    @Override
+    public Integer call() {
+        if (profiles.isEmpty() == !all) {
+            throw new UsageException(all ? "PROFILE... and --all cannot be combined" : "name the role profiles, or use --all");
+        }
+        if (as != null && (all || profiles.size() != 1)) {
+            throw new UsageException("--as NAME needs exactly one PROFILE");
+        }
+        Output output = Output.of(spec.commandLine(), root);
+        Path file = Credentials.credentialsFile(root);
+        ProfileCatalog catalog = Credentials.catalog(root); // a malformed file: exit 2 naming the line
+        List<String> names = all ? new ArrayList<>(catalog.roleProfiles().keySet()) : profiles;
+        if (names.isEmpty()) {
+            throw new UsageException("no role profiles (with role_arn) in the config and credentials files");
+        }
+        catalog.select(names);
+        Map<String, String> sectionOf = new LinkedHashMap<>();
+        for (String name : names) {
+            String section = CredentialsSection.requireValidName(as != null ? as : FleetResult.keyOf(name));
+            if (catalog.keys(section).isPresent() && catalog.property(section, "x_stsfleet_expiration").isEmpty()) {
+                throw new InvalidInputException("refusing to write section " + section + " of " + file
+                        + ": it holds keys stsfleet did not write (choose another name with --as)");
+            }
+            sectionOf.put(name, section);
+        }
+        checkWritable(file);
+
+        Credentials.Fetched fetched = Credentials.fetch(root, names, mfa, null);
+        List<CredentialsSection> sections = new ArrayList<>();
+        for (ProfileResult r : fetched.result().results().values()) {
+            if (r instanceof ProfileResult.Succeeded ok) {
+                RoleCredentials c = ok.credentials();
+                sections.add(CredentialsSection.of(sectionOf.get(c.profile()), c.credentials()));
+            } else if (r instanceof ProfileResult.Failed f) {
+                output.problem("stsfleet: profile " + f.profile() + " failed: " + f.code() + ": " + f.message());
+            }
+        }
+        CredentialsFileEditor.builder().file(file).build().upsert(sections);
+        output.info(String.format(Locale.ROOT, "stsfleet: wrote %d section%s to %s%s", sections.size(),
+                sections.size() == 1 ? "" : "s", file,
+                sections.size() == 1 ? " ([" + sections.get(0).name() + "])" : ""));
+        if (fetched.result().failed() > 0) {
+            output.info(String.format(Locale.ROOT, "stsfleet: %d of %d profiles failed", fetched.result().failed(),
+                    fetched.result().requested()));
+        }
+        output.flush();
+        return fetched.result().allSucceeded() ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    /** Fails before any STS call when the file or its directory cannot be written. */
+    private static void checkWritable(Path file) {
+        Path target = file.toAbsolutePath();
+        if (Files.exists(target)) {
+            if (!Files.isRegularFile(target)) {
+                throw new InvalidInputException(target + " is not a regular file");
+            }
+            if (!Files.isWritable(target)) {
+                throw new InvalidInputException("cannot write " + target + ": permission denied");
+            }
+        }
+        Path dir = target.getParent();
+        if (dir != null && Files.isDirectory(dir) && !Files.isWritable(dir)) {
+            // The atomic write puts a temporary file beside the target.
+            throw new InvalidInputException("cannot write " + target + ": its directory " + dir + " is not writable");
+        }
+        if (dir != null && !Files.exists(dir)) {
+            throw new InvalidInputException("cannot write " + target + ": its directory " + dir + " does not exist");
+        }
+    }
+}
