@@ -92,7 +92,8 @@ public final class EnvRenderer {
     private String unset(String name) {
         return switch (shell) {
             case BASH, ZSH -> "unset " + name;
-            case FISH -> "set -e " + name;
+            // fish keeps the status of a failed `set -e` (variable not set) through later `set`s: reset it.
+            case FISH -> "set -e " + name + "; or true";
             case POWERSHELL -> "Remove-Item -Path Env:" + name + " -ErrorAction SilentlyContinue";
         };
     }

@@ -70,8 +70,8 @@ class EnvRendererTest {
     @Test
     void fish_golden() {
         assertThat(render(Shell.FISH, true, Fixtures.credentials())).isEqualTo("""
-                set -e AWS_PROFILE
-                set -e AWS_DEFAULT_PROFILE
+                set -e AWS_PROFILE; or true
+                set -e AWS_DEFAULT_PROFILE; or true
                 set -gx AWS_ACCESS_KEY_ID 'ASIAEXAMPLEKEY0001'
                 set -gx AWS_SECRET_ACCESS_KEY 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETKEY1'
                 set -gx AWS_SESSION_TOKEN 'FwoGZXIvYXdzEXAMPLESESSIONTOKENvalue//+=='
@@ -138,6 +138,23 @@ class EnvRendererTest {
             throws Exception {
         assertThat(onPath(shell.id())).as(shell.id() + " on PATH (run .ci/prepare)").isTrue();
         assertRoundTrip(shell, shell.id(), dir);
+    }
+
+    /** fish keeps a failed {@code set -e} status through later {@code set}s; {@code | source; and cmd} must still run cmd. */
+    @Test
+    void fish_sourceWithoutProfileVariablesSet_succeeds_soAndChainsRun(@TempDir Path dir) throws Exception {
+        assertThat(onPath("fish")).as("fish on PATH (run .ci/prepare)").isTrue();
+        Path script = dir.resolve("env.out");
+        Files.writeString(script, render(Shell.FISH, false, Fixtures.credentials()), StandardCharsets.UTF_8);
+        ProcessBuilder pb = new ProcessBuilder("fish", "--no-config", "-c",
+                "source $argv[1]; and echo chained-$AWS_ACCESS_KEY_ID", script.toString()).redirectErrorStream(true);
+        pb.environment().remove("AWS_PROFILE");
+        pb.environment().remove("AWS_DEFAULT_PROFILE");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output.strip()).isEqualTo("chained-" + Fixtures.credentials().accessKeyId());
+        assertThat(p.exitValue()).isZero();
     }
 
     /** PowerShell is not in Debian's packages: run it where it exists, report the skip elsewhere. */
