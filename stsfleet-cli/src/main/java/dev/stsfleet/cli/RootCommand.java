@@ -1,8 +1,10 @@
 package dev.stsfleet.cli;
 
+import dev.stsfleet.cli.command.CrossAccountCommand;
 import dev.stsfleet.cli.command.DemoCommand;
 import dev.stsfleet.cli.command.GenerateCommand;
 import dev.stsfleet.cli.command.ProfilesCommand;
+import dev.stsfleet.cli.command.SamlCommand;
 import dev.stsfleet.cli.command.SandboxCommand;
 import dev.stsfleet.cli.command.SessionTokenCommand;
 import dev.stsfleet.cli.option.GlobalOptions;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Spec;
             "Bulk AWS STS temporary credentials, kept fresh: one IAM user, one MFA code,",
             "credentials for every role across many accounts."},
         subcommands = {GenerateCommand.class, SessionTokenCommand.class, ProfilesCommand.class,
-            DemoCommand.class, SandboxCommand.class},
+            DemoCommand.class, SandboxCommand.class, CrossAccountCommand.class, SamlCommand.class},
         footer = {"", "Exit codes: 0 all done; 1 some profiles failed (each named); 2 bad usage or input."})
 public final class RootCommand implements Runnable {
     private final CliContext context;
