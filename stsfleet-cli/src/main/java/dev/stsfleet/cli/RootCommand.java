@@ -1,6 +1,7 @@
 package dev.stsfleet.cli;
 
 import dev.stsfleet.cli.command.CredentialProcessCommand;
+import dev.stsfleet.cli.command.CrossAccountCommand;
 import dev.stsfleet.cli.command.DemoCommand;
 import dev.stsfleet.cli.command.EnvCommand;
 import dev.stsfleet.cli.command.ExecCommand;
@@ -8,6 +9,7 @@ import dev.stsfleet.cli.command.LoginCommand;
 import dev.stsfleet.cli.command.WriteCommand;
 import dev.stsfleet.cli.command.GenerateCommand;
 import dev.stsfleet.cli.command.ProfilesCommand;
+import dev.stsfleet.cli.command.SamlCommand;
 import dev.stsfleet.cli.command.SandboxCommand;
 import dev.stsfleet.cli.command.SessionTokenCommand;
 import dev.stsfleet.cli.option.GlobalOptions;
@@ -22,8 +24,9 @@ import picocli.CommandLine.Spec;
             "Bulk AWS STS temporary credentials, kept fresh: one IAM user, one MFA code,",
             "credentials for every role across many accounts."},
         subcommands = {GenerateCommand.class, SessionTokenCommand.class, ProfilesCommand.class,
-            DemoCommand.class, SandboxCommand.class, EnvCommand.class, ExecCommand.class, WriteCommand.class,
-            CredentialProcessCommand.class, LoginCommand.class},
+            EnvCommand.class, ExecCommand.class, WriteCommand.class, CredentialProcessCommand.class,
+            LoginCommand.class, CrossAccountCommand.class, SamlCommand.class,
+            DemoCommand.class, SandboxCommand.class},
         footer = {"", "Exit codes: 0 all done; 1 some profiles failed (each named); 2 bad usage or input."})
 public final class RootCommand implements Runnable {
     private final CliContext context;

@@ -2,6 +2,7 @@ package dev.stsfleet.provider.saml;
 
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.provider.AssumeRoleFailedException;
 
 /**
  * The one STS call this package needs: AssumeRoleWithSAML. Bound by the caller to the STS gateway (or to an

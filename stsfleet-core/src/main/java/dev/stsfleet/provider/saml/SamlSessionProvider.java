@@ -1,13 +1,19 @@
 package dev.stsfleet.provider.saml;
 
 import dev.stsfleet.InvalidInputException;
+import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.provider.AccountRole;
+import dev.stsfleet.provider.AssumeRoleFailedException;
+import dev.stsfleet.provider.RoleSessionProvider;
+import dev.stsfleet.sts.StsGateway;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,10 +34,13 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * bulk run over hundreds of accounts logs in once. A login the IdP <em>denied</em> is remembered and not
  * retried, so a wrong password cannot lock the account through repeated attempts.
  *
+ * <p>As a {@link RoleSessionProvider} it plugs into the bulk {@link dev.stsfleet.provider.AccountRunner}: one IdP
+ * login serves every account.
+ *
  * <p>Thread-safe. Owns its {@link IdpClient}: {@link #close()} closes it (zeroing its password). The
- * {@link SamlAssumer} is not closed.
+ * {@link SamlAssumer} (or {@link StsGateway}) is not closed.
  */
-public final class SamlSessionProvider implements AutoCloseable {
+public final class SamlSessionProvider implements RoleSessionProvider {
     private static final Logger LOG = LoggerFactory.getLogger(SamlSessionProvider.class);
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
@@ -60,7 +69,7 @@ public final class SamlSessionProvider implements AutoCloseable {
     private record Key(String accountId, String roleName) {
     }
 
-    private record CachedCredentials(TemporaryCredentials credentials, Instant renewAt) {
+    private record CachedCredentials(RoleCredentials credentials, Instant renewAt) {
     }
 
     private static final class Slot {
@@ -99,6 +108,15 @@ public final class SamlSessionProvider implements AutoCloseable {
      * @throws IdpException                 the IdP login failed (denied, invalid response, unreachable)
      */
     public TemporaryCredentials credentials(String accountId, String roleName) {
+        return roleCredentials(accountId, roleName).credentials();
+    }
+
+    /**
+     * {@link #credentials(String, String)} with the role it belongs to, named {@code <account>-<role>} for a
+     * bulk result; same cache, same exceptions.
+     */
+    @Override
+    public RoleCredentials roleCredentials(String accountId, String roleName) {
         Key key = key(accountId, roleName);
         Slot slot = credentials.computeIfAbsent(key, k -> new Slot());
         CachedCredentials cached = slot.cached;
@@ -110,10 +128,11 @@ public final class SamlSessionProvider implements AutoCloseable {
             if (fresh(cached)) {
                 return cached.credentials();
             }
-            TemporaryCredentials fresh = assume(key);
+            RoleCredentials fresh = assume(key);
             Instant issued = clock.instant();
-            Instant renewAt = fresh.expiration().isAfter(issued)
-                    ? issued.plus(Duration.between(issued, fresh.expiration()).dividedBy(2)) : issued;
+            Instant expiration = fresh.credentials().expiration();
+            Instant renewAt = expiration.isAfter(issued)
+                    ? issued.plus(Duration.between(issued, expiration).dividedBy(2)) : issued;
             slot.cached = new CachedCredentials(fresh, renewAt);
             LOG.debug("credentials for {}/{} cached; renewed from {}", key.accountId(), key.roleName(), renewAt);
             return fresh;
@@ -125,7 +144,13 @@ public final class SamlSessionProvider implements AutoCloseable {
         return credentials(role.accountId(), role.roleName());
     }
 
+    @Override
+    public Optional<String> defaultRoleName() {
+        return Optional.ofNullable(roleName);
+    }
+
     /** An SDK provider that always returns {@link #credentials(String)} for the account. */
+    @Override
     public AwsCredentialsProvider credentialsProvider(String accountId) {
         if (roleName == null) {
             throw new IllegalStateException("no default role name was configured; pass one");
@@ -235,7 +260,7 @@ public final class SamlSessionProvider implements AutoCloseable {
         return new CachedAssertion(assertion, validUntil);
     }
 
-    private TemporaryCredentials assume(Key key) {
+    private RoleCredentials assume(Key key) {
         for (int attempt = 1; ; attempt++) {
             SamlAssertion assertion = assertion();
             SamlRole role = assertion.roles().stream()
@@ -253,7 +278,8 @@ public final class SamlSessionProvider implements AutoCloseable {
                     throw new AssumeRoleFailedException(role.roleArn(), "NoCredentials", "STS returned no credentials",
                             null);
                 }
-                return result;
+                return new RoleCredentials(new AccountRole(key.accountId(), key.roleName()).name(), role.roleArn(),
+                        null, result);
             } catch (AssumeRoleFailedException e) {
                 throw e;
             } catch (StsCallException e) {
@@ -352,6 +378,17 @@ public final class SamlSessionProvider implements AutoCloseable {
         /** Where AssumeRoleWithSAML goes (the STS gateway, or an SDK StsClient). Required. */
         public Builder assumer(SamlAssumer assumer) {
             this.assumer = Objects.requireNonNull(assumer, "assumer");
+            return this;
+        }
+
+        /**
+         * Where AssumeRoleWithSAML goes: the shared STS gateway (unsigned call), which is not closed with the
+         * provider. Required unless an {@link #assumer(SamlAssumer)} is given.
+         */
+        public Builder gateway(StsGateway gateway) {
+            Objects.requireNonNull(gateway, "gateway");
+            this.assumer = (roleArn, principalArn, assertion, seconds) ->
+                    gateway.assumeRoleWithSaml(roleArn, principalArn, assertion, seconds).credentials();
             return this;
         }
 

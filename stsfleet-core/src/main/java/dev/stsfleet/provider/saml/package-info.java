@@ -10,7 +10,7 @@
  * caller binds. Failures are typed: {@link dev.stsfleet.provider.saml.IdpAccessDeniedException},
  * {@link dev.stsfleet.provider.saml.IdpInvalidResponseException},
  * {@link dev.stsfleet.provider.saml.RoleNotInAssertionException},
- * {@link dev.stsfleet.provider.saml.AssumeRoleFailedException}, and {@link dev.stsfleet.provider.saml.IdpException}
+ * {@link dev.stsfleet.provider.AssumeRoleFailedException}, and {@link dev.stsfleet.provider.saml.IdpException}
  * for an IdP that cannot be reached. Neither the password nor the assertion ever appears in a message, a
  * log line or a {@code toString}.
  */

@@ -1,10 +1,11 @@
 package dev.stsfleet.provider.saml;
 
+import dev.stsfleet.StsCallException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.stsfleet.StsCallException;
 import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.provider.AssumeRoleFailedException;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
 import dev.stsfleet.testing.SamlIdpServer;

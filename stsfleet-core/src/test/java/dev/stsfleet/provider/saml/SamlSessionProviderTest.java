@@ -1,12 +1,13 @@
 package dev.stsfleet.provider.saml;
 
+import dev.stsfleet.InvalidInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.provider.AssumeRoleFailedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

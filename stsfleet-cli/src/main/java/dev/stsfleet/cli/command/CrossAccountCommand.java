@@ -1,0 +1,103 @@
+package dev.stsfleet.cli.command;
+
+import dev.stsfleet.FleetResult;
+import dev.stsfleet.OutputFormat;
+import dev.stsfleet.StsFleet;
+import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.provider.AccountRole;
+import dev.stsfleet.provider.AccountRunner;
+import dev.stsfleet.provider.CrossAccountSessionProvider;
+import dev.stsfleet.provider.ProfileSessionProvider;
+import dev.stsfleet.sts.StsGateway;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "cross-account", mixinStandardHelpOptions = true,
+        description = {
+            "Credentials for one role name in many accounts, assumed from a base account's profile.",
+            "The role ARN of each account is arn:aws:iam::ACCOUNT:role/NAME. Entries are keyed sts-ACCOUNT-ROLE.",
+            "Progress and the summary go to stderr; stdout carries only the output format."})
+public final class CrossAccountCommand implements Callable<Integer> {
+    @ParentCommand
+    private RootCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--base-profile", required = true, paramLabel = "PROFILE",
+            description = "The profile with the base account's credentials (keys, or keys with an aws_session_token).")
+    private String baseProfile;
+
+    @Option(names = "--role", required = true, paramLabel = "NAME", description = "The role name to assume in every account.")
+    private String role;
+
+    @Option(names = "--accounts", split = ",", paramLabel = "IDS", description = "Account ids, comma-separated.")
+    private List<String> accounts = new ArrayList<>();
+
+    @Option(names = "--accounts-file", paramLabel = "FILE",
+            description = "One 12-digit account id per line (blank lines and # comments allowed), or a JSON array of strings.")
+    private Path accountsFile;
+
+    @Option(names = "--external-id", paramLabel = "ID", description = "The external id the roles' trust policies require.")
+    private String externalId;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Role session length, 15m to 12h (default: 1h; at most 1h when the base credentials are temporary).")
+    private Duration duration;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "boto (the STS fields keyed sts-ACCOUNT-ROLE), json (credentials, failures, summary) or table "
+                    + "(no secrets). Default: table on a terminal, else json.")
+    private GenerateCommand.Format format;
+
+    @Option(names = "--concurrency", paramLabel = "N", description = "At most N STS calls at once (default: ${DEFAULT-VALUE}).")
+    private int concurrency = StsFleet.DEFAULT_CONCURRENCY;
+
+    @Override
+    public Integer call() {
+        if (accounts.isEmpty() == (accountsFile == null)) {
+            throw new UsageException("give the accounts with either --accounts IDS or --accounts-file FILE");
+        }
+        AccountCommands.checkConcurrency(concurrency);
+        // Every bad id, the role name and the options are checked before any file of profiles is read or call made.
+        List<AccountRole> targets = AccountRole.of(AccountCommands.accounts(accounts, accountsFile), role);
+        CrossAccountSessionProvider.Builder provider = CrossAccountSessionProvider.builder().roleName(role)
+                .externalId(externalId).clock(root.context().clock());
+        if (duration != null) {
+            provider.duration(duration);
+        }
+        GenerateCommand.Format chosen = AccountCommands.format(format, root);
+        Output output = Output.of(spec.commandLine(), root);
+
+        ProfileSessionProvider.Builder profiles = ProfileSessionProvider.builder()
+                .environment(root.context().environment());
+        if (root.global().configFile() != null) {
+            profiles.configFile(root.global().configFile());
+        }
+        if (root.global().credentialsFile() != null) {
+            profiles.credentialsFile(root.global().credentialsFile());
+        }
+        try (ProfileSessionProvider base = profiles.build();
+             StsGateway gateway = AccountCommands.gateway(root, concurrency);
+             CrossAccountSessionProvider crossAccount = provider.gateway(gateway)
+                     .base(base.profileCredentialsProvider(baseProfile))
+                     .baseDescription("profile " + baseProfile).build()) {
+            AccountRunner runner = AccountRunner.builder().concurrency(concurrency)
+                    .format(chosen == GenerateCommand.Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT).build();
+            FleetResult result = runner.run(crossAccount, targets,
+                    (r, done, total) -> output.progress(AccountCommands.progressLine("cross-account", r, done, total)));
+            return AccountCommands.report(result, chosen, root, output, "account");
+        }
+    }
+}
