@@ -3,11 +3,13 @@ package dev.stsfleet.cli;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.StsCallException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Turns every failure into one line {@code stsfleet: error: ...} on stderr and the right exit code;
@@ -25,7 +27,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("stsfleet: error: " + oneLine(ex.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        err.println("stsfleet: error: " + oneLine(describe(ex)) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
         if (root.global().debug()) {
             ex.printStackTrace(err);
         }
@@ -59,6 +61,22 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         }
         err.flush();
         return code;
+    }
+
+    /**
+     * picocli quotes every unmatched argument. After a mistyped option ({@code --pasword hunter2}) the next
+     * argument may be a secret, so when an unknown option is among them only the option names are shown.
+     */
+    private static String describe(ParameterException ex) {
+        if (ex instanceof UnmatchedArgumentException u) {
+            List<String> options = u.getUnmatched().stream().filter(a -> a.startsWith("-"))
+                    .map(a -> a.contains("=") ? a.substring(0, a.indexOf('=')) : a).toList();
+            if (!options.isEmpty()) {
+                return "unknown option" + (options.size() == 1 ? " " : "s ") + String.join(", ", options)
+                        + (u.getUnmatched().size() > options.size() ? " (its arguments are not shown)" : "");
+            }
+        }
+        return ex.getMessage();
     }
 
     static String oneLine(String message) {
