@@ -592,13 +592,18 @@ public final class Refresher<K, V> implements AutoCloseable {
                 return;
             }
             completedCycles = cycle;
+            int count = refreshed;
             if (lifetimeEnd == null) {
                 LOG.info("refresh cycle {}: {} values refreshed", cycle, refreshed);
+                fire(l -> l.onCycle(cycle, 0, count, null));
                 continue;
             }
             expectedCycles = Math.max(cycle, cycle + remainingCycles(sample, lifetimeEnd));
+            Duration left = Duration.between(now, lifetimeEnd);
             LOG.info("refresh cycle {} of {}: {} values refreshed, {} left in the lifetime", cycle,
-                    expectedCycles, refreshed, human(Duration.between(now, lifetimeEnd)));
+                    expectedCycles, refreshed, human(left));
+            int expected = expectedCycles;
+            fire(l -> l.onCycle(cycle, expected, count, left));
         }
     }
 

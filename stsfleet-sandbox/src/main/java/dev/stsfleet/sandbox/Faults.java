@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Faults {
     private final Duration latency;
     private final double throttleRps;
-    private final double errorRate;
+    /** Changeable while running, so a test can inject errors into one phase only (e.g. refresh). */
+    private volatile double errorRate;
     private final double capacity;
     private double tokens;
     private long lastRefillNanos;
@@ -23,6 +24,10 @@ final class Faults {
         this.capacity = Math.max(1.0, throttleRps);
         this.tokens = capacity;
         this.lastRefillNanos = System.nanoTime();
+    }
+
+    void errorRate(double share) {
+        this.errorRate = share;
     }
 
     /** Sleeps the configured latency; keeps the interrupt status if the sandbox is closing. */
