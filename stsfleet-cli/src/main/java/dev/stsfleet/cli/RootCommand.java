@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
             "Bulk AWS STS temporary credentials, kept fresh: one IAM user, one MFA code,",
             "credentials for every role across many accounts."},
         subcommands = {GenerateCommand.class, SessionTokenCommand.class, ProfilesCommand.class,
-            DemoCommand.class, SandboxCommand.class},
+            DemoCommand.class, SandboxCommand.class, KeepFreshCommand.class, ServeCommand.class},
         footer = {"", "Exit codes: 0 all done; 1 some profiles failed (each named); 2 bad usage or input."})
 public final class RootCommand implements Runnable {
     private final CliContext context;
