@@ -2,8 +2,10 @@ package dev.stsfleet.cli;
 
 import dev.stsfleet.cli.command.DemoCommand;
 import dev.stsfleet.cli.command.GenerateCommand;
+import dev.stsfleet.cli.command.KeepFreshCommand;
 import dev.stsfleet.cli.command.ProfilesCommand;
 import dev.stsfleet.cli.command.SandboxCommand;
+import dev.stsfleet.cli.command.ServeCommand;
 import dev.stsfleet.cli.command.SessionTokenCommand;
 import dev.stsfleet.cli.option.GlobalOptions;
 import picocli.CommandLine.Command;
