@@ -12,6 +12,11 @@ public final class RefresherTesting {
         refresher.tick();
     }
 
+    /** Makes the scheduler look at the clock now, without waiting. */
+    public static void wakeUp(Refresher<?, ?> refresher) {
+        refresher.wakeUp();
+    }
+
     public static int completedCycles(Refresher<?, ?> refresher) {
         return refresher.completedCycles();
     }
