@@ -106,11 +106,10 @@ final class FreshFleet implements FleetListener {
      */
     void await(StsFleet fleet, Consumer<List<RoleCredentials>> onRefreshed) throws InterruptedException {
         Instant end = fleet.currentSession().map(SessionToken::end).orElse(Instant.MIN);
-        Thread waiter = Thread.currentThread();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            // No interrupt: it could break a credentials-file write in progress; the loop looks 4 times a second.
             stopRequested = true;
-            waiter.interrupt();
             try {
                 // Let the command close the fleet (joining its threads) before the JVM goes.
                 done.await(15, TimeUnit.SECONDS);
@@ -121,15 +120,7 @@ final class FreshFleet implements FleetListener {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             while (!stopRequested) {
-                List<RoleCredentials> batch;
-                try {
-                    batch = refreshed(Duration.ofMillis(250));
-                } catch (InterruptedException e) {
-                    if (stopRequested) {
-                        break;
-                    }
-                    throw e;
-                }
+                List<RoleCredentials> batch = refreshed(Duration.ofMillis(250));
                 if (!batch.isEmpty()) {
                     onRefreshed.accept(batch);
                 }
@@ -139,7 +130,6 @@ final class FreshFleet implements FleetListener {
                 }
             }
             if (stopRequested) {
-                Thread.interrupted(); // the hook's interrupt has done its job
                 output.info(command + ": stopping on a signal");
             }
         } finally {
