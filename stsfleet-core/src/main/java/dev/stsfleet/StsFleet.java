@@ -3,6 +3,11 @@ package dev.stsfleet;
 import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.profile.ProfileFiles;
 import dev.stsfleet.profile.RoleProfile;
+import dev.stsfleet.refresh.Expiring;
+import dev.stsfleet.refresh.RefreshListener;
+import dev.stsfleet.refresh.RefreshPolicy;
+import dev.stsfleet.refresh.Refresher;
+import dev.stsfleet.refresh.Snapshot;
 import dev.stsfleet.sts.AssumedRole;
 import dev.stsfleet.sts.StsGateway;
 import java.net.URI;
@@ -11,6 +16,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -20,12 +26,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +46,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * Temporary credentials in bulk: one session token (one MFA code) for the source IAM user, then
@@ -47,6 +56,21 @@ import software.amazon.awssdk.profiles.ProfileFile;
  * <p>Thread-safe. The fleet owns one STS client (with its HTTP connection pool) and one worker pool;
  * {@link #close()} shuts both down and waits for the workers. It keeps the current session token and
  * the newest credentials of every profile in memory only.
+ *
+ * <p><b>Extended use.</b> When {@link #generateCredentials} succeeds for roles whose credentials end
+ * before the fleet's session token does (e.g. {@code sessionToken(Duration.ofHours(5), code)}: AWS caps
+ * role sessions made with it at one hour), the fleet starts refreshing those roles in the background by
+ * itself, until the session token ends, with no new MFA code. One refresher per fleet, with one
+ * scheduler thread and a bounded worker pool named {@code stsfleet-refresh-N}; {@link #close()} stops
+ * and joins them. Each set is renewed at a jittered advisory instant well before it expires (for an
+ * hour-long set 10 to 15 minutes before; proportionally less for short sets), at most
+ * {@link Builder#refreshRate} calls per second, with the same STS retries as bulk calls; failures are
+ * retried with capped, jittered backoff while the old set lasts, except {@code AccessDenied} and an
+ * expired session ({@code ExpiredToken}), which stop that profile at once. {@link #currentCredentials()}
+ * and {@link #credentialsProvider} always return the newest set without waiting for a refresh; the
+ * builder's {@link Builder#listener} hears refreshes, failures, expiries, cycles, the session's coming
+ * end and the end of the lifetime. {@link #renewSession(String)} extends everything with a new session
+ * token. Progress is logged at info ("refresh cycle 2 of 5: ...").
  *
  * <pre>{@code
  * try (StsFleet fleet = StsFleet.builder().sourceProfile("alice").build()) {
@@ -66,6 +90,11 @@ public final class StsFleet implements AutoCloseable {
     /** AWS caps a role session assumed with temporary credentials (role chaining) at one hour. */
     static final int CHAINED_MAX_SECONDS = 3600;
     static final int DEFAULT_ROLE_SECONDS = 3600;
+    /** The default limit of background refresh calls per second, well under STS's per-account quota. */
+    public static final double DEFAULT_REFRESH_RATE = 50;
+    public static final Duration DEFAULT_SESSION_ENDING_NOTICE = Duration.ofMinutes(15);
+    /** Refresh failures not worth a retry: the role refuses us, or the session is over. */
+    private static final Set<String> FINAL_REFRESH_CODES = Set.of("AccessDenied", "ExpiredToken", "MfaRequired");
 
     private static final Pattern MFA_CODE = Pattern.compile("\\d{6}");
     private static final Pattern SESSION_NAME_CHAR = Pattern.compile("[^\\w+=,.@-]");
@@ -88,12 +117,25 @@ public final class StsFleet implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Every worker thread ever started, so close() can join them: no thread of ours outlives it. */
     private final Queue<Thread> workers = new ConcurrentLinkedQueue<>();
+    private final FleetListener listener;
+    private final Duration sessionEndingNotice;
+    private final double refreshRate;
+    private final RefreshPolicy refreshPolicy;
+    /** The lifetime asked of the last session token, reused by {@link #renewSession}. */
+    private volatile Duration sessionLifetime = DEFAULT_LIFETIME;
+    /** The fleet's one refresher while one runs; replaced only once the previous one has stopped. */
+    private final Object refreshLock = new Object();
+    private volatile Refresher<String, RoleCredentials> refresher;
 
     private StsFleet(Builder b) {
         Map<String, String> env = b.environment;
         this.clock = b.clock;
         this.concurrency = b.concurrency;
         this.format = b.format;
+        this.listener = b.listener;
+        this.sessionEndingNotice = b.sessionEndingNotice;
+        this.refreshRate = b.refreshRate;
+        this.refreshPolicy = b.refreshPolicy;
         this.sourceProfile = firstNonBlank(b.sourceProfile, env.get("AWS_PROFILE"), "default");
 
         Path home = Path.of(firstNonBlank(env.get("HOME"), System.getProperty("user.home")));
@@ -255,6 +297,7 @@ public final class StsFleet implements AutoCloseable {
                 mfaSerial == null ? "without MFA" : "with MFA device " + mfaSerial);
         SessionToken token = gateway.getSessionToken(keys.orElseThrow(), sourceProfile, life, mfaSerial, mfaCode);
         session.set(token);
+        sessionLifetime = life;
         LOG.debug("profile {}: session token {} is now the fleet's session", sourceProfile, token);
         return token;
     }
@@ -349,6 +392,7 @@ public final class StsFleet implements AutoCloseable {
         }
         FleetResult result = new FleetResult(results, Duration.ofNanos(System.nanoTime() - t0), format);
         LOG.debug("generated {}", result);
+        keepFresh(result.credentials().values(), run.session);
         return result;
     }
 
@@ -359,6 +403,7 @@ public final class StsFleet implements AutoCloseable {
      * @throws InvalidInputException when {@code profile} is not a role profile of the fleet
      */
     public AwsCredentialsProvider credentialsProvider(String profile) {
+        // Follows refreshes: every resolve reads the newest set (see FleetCredentialsProvider).
         if (!catalog.isRoleProfile(profile)) {
             catalog.select(List.of(profile)); // throws with the reason and a suggestion
             throw new InvalidInputException("profile " + profile + " is not a role profile");
@@ -366,7 +411,10 @@ public final class StsFleet implements AutoCloseable {
         return new FleetCredentialsProvider(profile);
     }
 
-    /** The newest credentials of every profile this fleet has generated, keyed {@code sts-<profile>}. */
+    /**
+     * The newest credentials of every profile this fleet has generated or refreshed, keyed
+     * {@code sts-<profile>}: a lock-free snapshot that never waits for a refresh in flight.
+     */
     public Map<String, RoleCredentials> currentCredentials() {
         return store.snapshot();
     }
@@ -380,6 +428,183 @@ public final class StsFleet implements AutoCloseable {
     public CallerIdentity callerIdentity(TemporaryCredentials credentials) {
         ensureOpen();
         return gateway.getCallerIdentity(credentials.toSdkCredentials());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Background refresh (extended use).
+
+    /**
+     * Renews the fleet's session token with a new MFA code (same device, same lifetime as the last
+     * {@link #sessionToken} call) and extends background refresh to the new session's end, keeping
+     * every role set: refreshes from now on are signed with the new session, and profiles stopped by an
+     * expired session get a new attempt at once. Once refresh has stopped at the end of the old
+     * lifetime, call {@link #generateCredentials} again instead.
+     *
+     * @param mfaCode six digits, or {@code null} when the session was made without MFA
+     * @throws IllegalStateException when the fleet has no session token to renew
+     * @throws InvalidInputException before any call, for a bad code
+     * @throws StsCallException      when STS refuses
+     */
+    public SessionToken renewSession(String mfaCode) {
+        ensureOpen();
+        SessionToken old = session.get();
+        if (old == null) {
+            throw new IllegalStateException("there is no session token to renew: make one with sessionToken first");
+        }
+        SessionToken fresh = sessionToken(sessionLifetime, old.mfaSerial(), mfaCode);
+        synchronized (refreshLock) {
+            Refresher<String, RoleCredentials> r = refresher;
+            if (r != null && !r.isStopped() && r.end().map(end -> fresh.end().isAfter(end)).orElse(false)) {
+                r.extend(fresh.end());
+                LOG.info("session renewed: refreshing {} role sets until {}", r.currentAll().size(),
+                        TemporaryCredentials.isoUtc(fresh.end()));
+            }
+        }
+        return fresh;
+    }
+
+    /** Starts (or widens) background refresh for sets that end before the session does. */
+    private void keepFresh(Collection<RoleCredentials> generated, SessionToken usedSession) {
+        if (usedSession == null || generated.isEmpty()) {
+            return;
+        }
+        List<RoleCredentials> shortLived = generated.stream()
+                .filter(c -> c.credentials().expiration().isBefore(usedSession.end()))
+                .toList();
+        if (shortLived.isEmpty()) {
+            LOG.debug("no background refresh: every role set lasts as long as the session token");
+            return;
+        }
+        synchronized (refreshLock) {
+            if (closed.get()) {
+                return;
+            }
+            Refresher<String, RoleCredentials> r = refresher;
+            if (r == null || r.isStopped()) {
+                r = newRefresher(usedSession.end(), shortLived.get(0).credentials());
+                refresher = r;
+            } else if (r.end().map(end -> usedSession.end().isAfter(end)).orElse(false)) {
+                r.extend(usedSession.end());
+            }
+            for (RoleCredentials c : shortLived) {
+                r.register(c.profile(), new Expiring<>(c, c.credentials().start(), c.credentials().expiration()),
+                        this::refreshRole);
+            }
+            LOG.info("refresh: keeping {} role sets fresh until the session ends at {} ({} left)",
+                    r.currentAll().size(), TemporaryCredentials.isoUtc(usedSession.end()),
+                    human(Duration.between(clock.instant(), usedSession.end())));
+        }
+    }
+
+    private Refresher<String, RoleCredentials> newRefresher(Instant end, TemporaryCredentials sample) {
+        // Backoff in proportion to the sets' lifetime: 1 s to 30 s for an hour-long set, less for the
+        // sandbox's scaled seconds-long sets, so that retries still fit before they expire.
+        long lifeMillis = Math.max(1000, Duration.between(sample.start(), sample.expiration()).toMillis());
+        Duration base = Duration.ofMillis(Math.max(10, Math.min(1000, lifeMillis / 100)));
+        Duration cap = Duration.ofMillis(Math.max(base.toMillis(), Math.min(30_000, lifeMillis / 20)));
+        return Refresher.<String, RoleCredentials>builder()
+                .clock(clock)
+                .policy(refreshPolicy)
+                .end(end)
+                .sessionEndingNotice(sessionEndingNotice)
+                .workers(concurrency)
+                .rateLimit(refreshRate)
+                .backoff(BackoffStrategy.exponentialDelayHalfJitter(base, cap))
+                .nonRecoverable(StsFleet::finalRefreshFailure)
+                // A refresh blocked in a socket read ignores interrupts; close() then aborts it by
+                // closing the STS client, so there is no point in waiting long here.
+                .closeTimeout(Duration.ofSeconds(2))
+                .listener(new FleetRefreshListener())
+                .build();
+    }
+
+    private static boolean finalRefreshFailure(Throwable failure) {
+        return failure instanceof StsCallException e && FINAL_REFRESH_CODES.contains(e.code());
+    }
+
+    /** One refresh: AssumeRole again with the fleet's session as it is now (it may have been renewed). */
+    private Expiring<RoleCredentials> refreshRole(String profile) {
+        RoleProfile role = catalog.roleProfile(profile).orElseThrow(() -> new StsCallException("ClientError",
+                "profile " + profile + " is not a role profile"));
+        SessionToken s = session.get();
+        if (s != null && s.credentials().isExpiredAt(clock.instant())) {
+            // No call: STS would answer ExpiredToken, and only a new MFA code helps.
+            throw new StsCallException("ExpiredToken", "the session token of profile " + s.sourceProfile()
+                    + " expired at " + TemporaryCredentials.isoUtc(s.end()) + "; renew it with a new MFA code");
+        }
+        AssumedRole a = new Run(s, ProgressListener.NONE, 1).assume(role);
+        RoleCredentials c = new RoleCredentials(role.name(), role.roleArn(), a.assumedRoleArn(), a.credentials());
+        LOG.debug("profile {}: refreshed to {}", profile, c);
+        return new Expiring<>(c, c.credentials().start(), c.credentials().expiration());
+    }
+
+    /** The fleet's own bookkeeping first (the store), then the user's listener. */
+    private final class FleetRefreshListener implements RefreshListener<String, RoleCredentials> {
+        @Override
+        public void onRefreshed(String profile, Snapshot<RoleCredentials> snapshot) {
+            store.offer(snapshot.value());
+            listener.onRefreshed(snapshot.value());
+        }
+
+        @Override
+        public void onRefreshFailed(String profile, Throwable cause, int attempt, Optional<Instant> nextAttempt) {
+            StsCallException failure = cause instanceof StsCallException e ? e
+                    : new StsCallException("ClientError", cause.getClass().getSimpleName() + ": " + cause.getMessage());
+            listener.onRefreshFailed(profile, failure, attempt, nextAttempt);
+        }
+
+        @Override
+        public void onExpired(String profile, Snapshot<RoleCredentials> last) {
+            listener.onExpired(profile, last.value());
+        }
+
+        @Override
+        public void onCycle(int cycle, int expected, int refreshed, Duration left) {
+            listener.onCycle(cycle, expected, refreshed, left);
+        }
+
+        @Override
+        public void onSessionEnding(Instant end, Duration left) {
+            listener.onSessionEnding(end, left);
+        }
+
+        @Override
+        public void onLifetimeEnded(Instant end) {
+            listener.onLifetimeEnded(end);
+        }
+    }
+
+    /**
+     * The set to hand out for a profile: the newest one, unless it is inside its mandatory margin, when
+     * a refresh is forced and awaited (bounded) first; the old set is still returned if that fails and it
+     * has not expired.
+     */
+    private Optional<RoleCredentials> freshest(String profile) {
+        Refresher<String, RoleCredentials> r = refresher;
+        if (r != null && !r.isStopped()) {
+            Optional<Snapshot<RoleCredentials>> snap = r.current(profile);
+            if (snap.isPresent() && !snap.get().expired() && !snap.get().usable(clock.instant())) {
+                try {
+                    r.refreshNow(profile).get(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                    LOG.debug("profile {}: refresh at the mandatory instant failed: {}", profile,
+                            e.getClass().getSimpleName());
+                }
+            }
+        }
+        return store.get(profile);
+    }
+
+    /** The running refresher, if any: for tests that drive it on a moved clock. */
+    Refresher<String, RoleCredentials> refresher() {
+        return refresher;
+    }
+
+    private static String human(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        return s >= 3600 ? (s / 3600) + "h " + (s % 3600 / 60) + "m" : s >= 60 ? (s / 60) + "m " + (s % 60) + "s" : s + "s";
     }
 
     public OutputFormat format() {
@@ -407,11 +632,22 @@ public final class StsFleet implements AutoCloseable {
         return clock;
     }
 
-    /** Stops the workers (waiting for running calls to end) and closes the STS client. Idempotent. */
+    /**
+     * Stops background refresh (interrupting refreshes in flight), stops the workers (waiting for running
+     * bulk calls to end), closes the STS client, and joins every thread of the fleet: afterwards no
+     * {@code stsfleet-} thread is alive. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        Refresher<String, RoleCredentials> r;
+        synchronized (refreshLock) {
+            r = refresher;
+        }
+        if (r != null) {
+            r.close();
         }
         pool.shutdown();
         try {
@@ -427,7 +663,17 @@ public final class StsFleet implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         workers.clear();
+        // Closing the client aborts a refresh blocked in a socket read that ignored the interrupt.
         gateway.close();
+        if (r != null) {
+            try {
+                if (!r.awaitTermination(Duration.ofSeconds(10))) {
+                    LOG.warn("a refresh thread is still alive after close");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         LOG.debug("fleet closed");
     }
 
@@ -665,7 +911,7 @@ public final class StsFleet implements AutoCloseable {
 
         @Override
         public AwsCredentials resolveCredentials() {
-            RoleCredentials c = store.get(profile).orElseThrow(() -> new StsFleetException(
+            RoleCredentials c = freshest(profile).orElseThrow(() -> new StsFleetException(
                     "no credentials for profile " + profile + " yet: generate them first (generateCredentials)"));
             if (c.credentials().isExpiredAt(clock.instant())) {
                 throw new StsFleetException("the credentials of profile " + profile + " expired at "
@@ -725,6 +971,10 @@ public final class StsFleet implements AutoCloseable {
         private int concurrency = DEFAULT_CONCURRENCY;
         private OutputFormat format = OutputFormat.VAULT;
         private Map<String, String> environment = System.getenv();
+        private FleetListener listener = FleetListener.NONE;
+        private Duration sessionEndingNotice = DEFAULT_SESSION_ENDING_NOTICE;
+        private double refreshRate = DEFAULT_REFRESH_RATE;
+        private RefreshPolicy refreshPolicy = RefreshPolicy.standard();
 
         private Builder() {
         }
@@ -810,6 +1060,46 @@ public final class StsFleet implements AutoCloseable {
          */
         public Builder environment(Map<String, String> environment) {
             this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+            return this;
+        }
+
+        /**
+         * Hears background refresh: refreshed, refresh failed, expired, cycle, session ending, lifetime
+         * ended. One listener; to have several, compose them. Default: {@link FleetListener#NONE}.
+         */
+        public Builder listener(FleetListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * How long before the session token ends {@link FleetListener#onSessionEnding} fires, so someone
+         * can {@link StsFleet#renewSession(String)} in time. Default: 15 minutes.
+         */
+        public Builder sessionEndingNotice(Duration sessionEndingNotice) {
+            if (sessionEndingNotice == null || sessionEndingNotice.isNegative()) {
+                throw new InvalidInputException("the session-ending notice must be zero or more");
+            }
+            this.sessionEndingNotice = sessionEndingNotice;
+            return this;
+        }
+
+        /**
+         * At most this many background refresh calls per second for the whole fleet (on top of the STS
+         * retries every call has), so a thousand roles renewing together stay under STS throttling.
+         * Default: 50.
+         */
+        public Builder refreshRate(double callsPerSecond) {
+            if (!(callsPerSecond > 0) || Double.isInfinite(callsPerSecond)) {
+                throw new InvalidInputException("the refresh rate must be a positive number of calls per second");
+            }
+            this.refreshRate = callsPerSecond;
+            return this;
+        }
+
+        /** Tests only: refresh instants without jitter. Default: {@link RefreshPolicy#standard()}. */
+        Builder refreshPolicy(RefreshPolicy refreshPolicy) {
+            this.refreshPolicy = Objects.requireNonNull(refreshPolicy, "refreshPolicy");
             return this;
         }
 

@@ -8,9 +8,11 @@ import dev.stsfleet.cli.command.ExecCommand;
 import dev.stsfleet.cli.command.LoginCommand;
 import dev.stsfleet.cli.command.WriteCommand;
 import dev.stsfleet.cli.command.GenerateCommand;
+import dev.stsfleet.cli.command.KeepFreshCommand;
 import dev.stsfleet.cli.command.ProfilesCommand;
 import dev.stsfleet.cli.command.SamlCommand;
 import dev.stsfleet.cli.command.SandboxCommand;
+import dev.stsfleet.cli.command.ServeCommand;
 import dev.stsfleet.cli.command.SessionTokenCommand;
 import dev.stsfleet.cli.option.GlobalOptions;
 import picocli.CommandLine.Command;
@@ -25,8 +27,8 @@ import picocli.CommandLine.Spec;
             "credentials for every role across many accounts."},
         subcommands = {GenerateCommand.class, SessionTokenCommand.class, ProfilesCommand.class,
             EnvCommand.class, ExecCommand.class, WriteCommand.class, CredentialProcessCommand.class,
-            LoginCommand.class, CrossAccountCommand.class, SamlCommand.class,
-            DemoCommand.class, SandboxCommand.class},
+            LoginCommand.class, KeepFreshCommand.class, ServeCommand.class, CrossAccountCommand.class,
+            SamlCommand.class, DemoCommand.class, SandboxCommand.class},
         footer = {"", "Exit codes: 0 all done; 1 some profiles failed (each named); 2 bad usage or input."})
 public final class RootCommand implements Runnable {
     private final CliContext context;

@@ -36,6 +36,17 @@ public interface RefreshListener<K, V> {
     default void onSessionEnding(Instant end, Duration left) {
     }
 
+    /**
+     * Refresh cycle {@code cycle} is complete: every key was refreshed that many times or has nothing
+     * left to do. Fired once per cycle, on the scheduler thread.
+     *
+     * @param expected  the expected number of cycles in the lifetime (an estimate; 0 without an end)
+     * @param refreshed the keys refreshed in this cycle
+     * @param left      the time left in the lifetime; {@code null} without an end
+     */
+    default void onCycle(int cycle, int expected, int refreshed, Duration left) {
+    }
+
     /** The lifetime has ended; the refresher has stopped refreshing. */
     default void onLifetimeEnded(Instant end) {
     }

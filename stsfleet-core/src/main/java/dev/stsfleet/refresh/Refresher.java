@@ -60,6 +60,8 @@ public final class Refresher<K, V> implements AutoCloseable {
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
     /** The scheduler re-reads the clock at least this often, so a jumped wall clock is noticed. */
     private static final Duration MAX_IDLE = Duration.ofSeconds(1);
+    /** How far back unused refresh permits are kept, see {@link #pass}. */
+    private static final Duration PERMIT_CATCH_UP = Duration.ofMillis(100);
     private static final long MIN_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How long the testing hooks wait for the scheduler before giving up. */
     private static final Duration TEST_WAIT = Duration.ofSeconds(20);
@@ -365,7 +367,10 @@ public final class Refresher<K, V> implements AutoCloseable {
                 break;
             }
             if (dispatch(item.getValue()) && permitIntervalNanos > 0) {
-                nextPermit = (nextPermit.isAfter(now) ? nextPermit : now).plusNanos(permitIntervalNanos);
+                // Permits the scheduler missed in the last moment (a late wake-up on a busy machine) may be
+                // spent now, so the rate holds under load; older ones are gone, so there is no big burst.
+                Instant floor = now.minus(PERMIT_CATCH_UP);
+                nextPermit = (nextPermit.isAfter(floor) ? nextPermit : floor).plusNanos(permitIntervalNanos);
             }
         }
         countCycles(now, lifetimeEnd);
@@ -592,13 +597,18 @@ public final class Refresher<K, V> implements AutoCloseable {
                 return;
             }
             completedCycles = cycle;
+            int count = refreshed;
             if (lifetimeEnd == null) {
                 LOG.info("refresh cycle {}: {} values refreshed", cycle, refreshed);
+                fire(l -> l.onCycle(cycle, 0, count, null));
                 continue;
             }
             expectedCycles = Math.max(cycle, cycle + remainingCycles(sample, lifetimeEnd));
+            Duration left = Duration.between(now, lifetimeEnd);
             LOG.info("refresh cycle {} of {}: {} values refreshed, {} left in the lifetime", cycle,
-                    expectedCycles, refreshed, human(Duration.between(now, lifetimeEnd)));
+                    expectedCycles, refreshed, human(left));
+            int expected = expectedCycles;
+            fire(l -> l.onCycle(cycle, expected, count, left));
         }
     }
 

@@ -25,6 +25,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
@@ -32,6 +33,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
+import software.amazon.awssdk.services.sts.auth.scheme.StsAuthSchemeProvider;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithSamlResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -99,6 +101,13 @@ public final class StsGateway implements AutoCloseable {
         if (b.endpoint != null) {
             cb.endpointOverride(b.endpoint);
         }
+        // Sign with the same clock that stamps and expires credentials: one notion of "now" per gateway
+        // (a test that moves its clock hours ahead still signs requests a server on that clock accepts).
+        StsAuthSchemeProvider schemes = StsAuthSchemeProvider.defaultProvider();
+        Clock signingClock = b.clock;
+        cb.authSchemeProvider(params -> schemes.resolveAuthScheme(params).stream()
+                .map(option -> option.toBuilder().putSignerProperty(HttpSigner.SIGNING_CLOCK, signingClock).build())
+                .toList());
         this.client = cb.build();
         LOG.debug("STS client: region {}, endpoint {}, {} connections, {} attempts per call", b.region,
                 b.endpoint == null ? "the SDK's regional endpoint" : b.endpoint, b.maxConnections, b.maxAttempts);

@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Faults {
     private final Duration latency;
     private final double throttleRps;
-    private final double errorRate;
+    /** Changeable while running, so a test can inject errors into one phase only (e.g. refresh). */
+    private volatile double errorRate;
     private final double capacity;
     private double tokens;
     private long lastRefillNanos;
@@ -28,6 +29,10 @@ final class Faults {
     /** The delay before every STS and federation answer; zero for none. */
     Duration latency() {
         return latency;
+    }
+
+    void errorRate(double share) {
+        this.errorRate = share;
     }
 
     /** @throws StsError Throttling when the bucket is empty, InternalFailure for the injected share */

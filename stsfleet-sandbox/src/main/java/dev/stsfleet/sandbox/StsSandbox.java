@@ -38,6 +38,7 @@ public final class StsSandbox implements AutoCloseable {
     private final ScheduledThreadPoolExecutor delayer;
     private final StsService service;
     private final SandboxStats stats;
+    private final Faults faults;
     private final URI endpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -65,8 +66,8 @@ public final class StsSandbox implements AutoCloseable {
             delayer.shutdownNow();
             throw new UncheckedIOException("cannot bind 127.0.0.1:" + b.port + ": " + e.getMessage(), e);
         }
-        server.createContext("/", new SandboxHandler(service, stats, new Faults(b.latency, b.throttleRps, b.errorRate),
-                delayer));
+        this.faults = new Faults(b.latency, b.throttleRps, b.errorRate);
+        server.createContext("/", new SandboxHandler(service, stats, faults, delayer));
         server.setExecutor(executor);
         server.start();
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -96,6 +97,22 @@ public final class StsSandbox implements AutoCloseable {
 
     public void resetStats() {
         stats.reset();
+    }
+
+    /**
+     * Changes the share of requests answered with HTTP 500 {@code InternalFailure} from now on, e.g. to
+     * inject errors into background refresh only.
+     */
+    public void errorRate(double share) {
+        if (!(share >= 0 && share < 1)) {
+            throw new IllegalArgumentException("error rate must be >= 0 and < 1, not " + share);
+        }
+        faults.errorRate(share);
+    }
+
+    /** From now on every AssumeRole of {@code roleArn} is denied ({@code AccessDenied}), as if its trust was removed. */
+    public void revokeTrust(String roleArn) {
+        service.revokeTrust(roleArn);
     }
 
     /** The code the device {@code mfaSerial} shows now, by the sandbox clock. Reading it does not spend it. */

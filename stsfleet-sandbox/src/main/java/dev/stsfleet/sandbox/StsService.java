@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -44,11 +45,17 @@ final class StsService {
     private final ConcurrentMap<String, SigninGrant> signinTokens = new ConcurrentHashMap<>();
     private final Map<String, TreeSet<Long>> spentSteps = new HashMap<>();
     private final AtomicLong issuedCount = new AtomicLong();
+    /** Roles whose trust was revoked while running: AssumeRole is denied to everyone. */
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
 
     StsService(SandboxModel model, Clock clock, double durationScale) {
         this.model = model;
         this.clock = clock;
         this.durationScale = durationScale;
+    }
+
+    void revokeTrust(String roleArn) {
+        revoked.add(roleArn);
     }
 
     SandboxModel model() {
@@ -117,7 +124,7 @@ final class StsService {
         Mfa mfa = mfaParams(params);
 
         SandboxModel.Role role = model.role(roleArn).orElse(null);
-        if (role == null || !caller.isTrustedBy(role)) {
+        if (role == null || !caller.isTrustedBy(role) || revoked.contains(roleArn)) {
             throw StsError.notAuthorized(caller.arn(), "AssumeRole", roleArn);
         }
         if (role.externalId() != null && (externalId == null || !constantTimeEquals(role.externalId(), externalId))) {

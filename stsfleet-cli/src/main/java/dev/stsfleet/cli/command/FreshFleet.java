@@ -1,0 +1,216 @@
+package dev.stsfleet.cli.command;
+
+import dev.stsfleet.FleetListener;
+import dev.stsfleet.FleetResult;
+import dev.stsfleet.ProfileResult;
+import dev.stsfleet.RoleCredentials;
+import dev.stsfleet.SessionToken;
+import dev.stsfleet.StsCallException;
+import dev.stsfleet.StsFleet;
+import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.cli.FleetFactory;
+import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.profile.RoleProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * What {@code keep-fresh} and {@code serve} share: a fleet whose role sets stay fresh for a session
+ * lifetime, which profiles got lost on the way, and a wait that ends with the lifetime or a signal.
+ * Listener events arrive on refresh threads; the command's own thread does the slow work (files) by
+ * draining {@link #refreshed()}.
+ */
+final class FreshFleet implements FleetListener {
+    private static final Set<String> FINAL_CODES = Set.of("AccessDenied", "ExpiredToken", "MfaRequired");
+
+    private final Output output;
+    private final String command;
+    private final BlockingQueue<RoleCredentials> refreshed = new LinkedBlockingQueue<>();
+    private final Map<String, String> lost = new ConcurrentHashMap<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+
+    FreshFleet(Output output, String command) {
+        this.output = output;
+        this.command = command;
+    }
+
+    /** The fleet for a command: global options, this object as its listener. */
+    StsFleet build(RootCommand root) {
+        return FleetFactory.builder(root).listener(this).build();
+    }
+
+    /** The profiles a command names: explicit names, or every role profile with {@code --all}. */
+    static List<String> selection(StsFleet fleet, List<String> profiles, boolean all) {
+        if (all == !profiles.isEmpty()) {
+            throw new UsageException(all ? "PROFILE... and --all cannot be combined" : "name the role profiles, or use --all");
+        }
+        List<String> names = all ? new ArrayList<>(fleet.roleProfiles().keySet()) : profiles;
+        if (names.isEmpty()) {
+            throw new UsageException("no role profiles (with role_arn) in the config and credentials files");
+        }
+        return names;
+    }
+
+    /**
+     * Makes the session token for the lifetime (with MFA when a role needs it) and the first role sets;
+     * background refresh then runs by itself. Profiles that failed here are lost from the start.
+     */
+    FleetResult start(RootCommand root, StsFleet fleet, List<String> names, Duration lifetime, MfaOptions mfa) {
+        List<RoleProfile> roles = fleet.select(names);
+        Optional<String> device = Commands.mfaDevice(fleet, roles);
+        fleet.checkSessionRequest(lifetime, null);
+        SessionToken token = device.isPresent()
+                ? fleet.sessionToken(lifetime, device.get(), mfa.code(root.context(), device.get(), null))
+                : fleet.sessionToken(lifetime, null, null);
+        output.info(command + ": session for profile " + token.sourceProfile() + " until "
+                + TemporaryCredentials.isoUtc(token.end()) + (token.withMfa() ? " (MFA)" : ""));
+        FleetResult result = fleet.generateCredentials(names);
+        for (ProfileResult.Failed f : result.failures().values()) {
+            lost.put(f.profile(), f.code() + ": " + f.message());
+            output.problem("stsfleet: profile " + f.profile() + " failed: " + f.code() + ": " + f.message());
+        }
+        return result;
+    }
+
+    /** Sets refreshed since the last call, waiting up to {@code wait} for the first one. */
+    List<RoleCredentials> refreshed(Duration wait) throws InterruptedException {
+        List<RoleCredentials> batch = new ArrayList<>();
+        RoleCredentials first = refreshed.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (first != null) {
+            batch.add(first);
+            refreshed.drainTo(batch);
+        }
+        return batch;
+    }
+
+    /**
+     * Runs {@code onRefreshed} with each batch of refreshed sets until the session's lifetime has ended
+     * (or, without background refresh, the session token has), or SIGINT/SIGTERM asked to stop.
+     */
+    void await(StsFleet fleet, Consumer<List<RoleCredentials>> onRefreshed) throws InterruptedException {
+        Instant end = fleet.currentSession().map(SessionToken::end).orElse(Instant.MIN);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // No interrupt: it could break a credentials-file write in progress; the loop looks 4 times a second.
+            stopRequested = true;
+            try {
+                // Let the command close the fleet (joining its threads) before the JVM goes.
+                done.await(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stsfleet-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            while (!stopRequested) {
+                List<RoleCredentials> batch = refreshed(Duration.ofMillis(250));
+                if (!batch.isEmpty()) {
+                    onRefreshed.accept(batch);
+                }
+                boolean over = ended.getCount() == 0 || !fleet.clock().instant().isBefore(end);
+                if (over && refreshed.isEmpty()) {
+                    break;
+                }
+            }
+            if (stopRequested) {
+                output.info(command + ": stopping on a signal");
+            }
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down: the hook is running.
+            }
+        }
+    }
+
+    /** Lost profiles with the reason, by name. */
+    Map<String, String> lost() {
+        return new TreeMap<>(lost);
+    }
+
+    /** One line naming the lost profiles, or empty. */
+    Optional<String> lostSummary() {
+        Map<String, String> l = lost();
+        if (l.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder text = new StringBuilder("stsfleet: " + l.size() + " profile" + (l.size() == 1 ? "" : "s")
+                + " lost:");
+        l.forEach((p, why) -> text.append(' ').append(p).append(" (").append(why).append(')').append(';'));
+        text.setLength(text.length() - 1);
+        return Optional.of(text.toString());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // FleetListener: refresh threads.
+
+    @Override
+    public void onRefreshed(RoleCredentials credentials) {
+        lost.remove(credentials.profile());
+        refreshed.add(credentials);
+    }
+
+    @Override
+    public void onRefreshFailed(String profile, StsCallException failure, int attempt, Optional<Instant> nextAttempt) {
+        if (nextAttempt.isPresent()) {
+            output.info(String.format(Locale.ROOT, "%s: profile %s: refresh attempt %d failed (%s), retrying",
+                    command, profile, attempt, failure.code()));
+        } else if (FINAL_CODES.contains(failure.code())) {
+            lost.put(profile, failure.getMessage());
+            output.problem("stsfleet: profile " + profile + ": refresh failed, not retried: " + failure.getMessage());
+        }
+    }
+
+    @Override
+    public void onExpired(String profile, RoleCredentials last) {
+        lost.putIfAbsent(profile, "expired at " + TemporaryCredentials.isoUtc(last.credentials().expiration())
+                + " without a successful refresh");
+        output.problem("stsfleet: profile " + profile + ": credentials expired without a successful refresh");
+    }
+
+    @Override
+    public void onCycle(int cycle, int expected, int refreshedCount, Duration left) {
+        output.info(String.format(Locale.ROOT, "%s: cycle %d of %d: %d roles refreshed, %s left", command, cycle,
+                expected, refreshedCount, human(left)));
+    }
+
+    @Override
+    public void onSessionEnding(Instant end, Duration left) {
+        output.info(command + ": the session ends in " + human(left) + " (" + TemporaryCredentials.isoUtc(end)
+                + "); a new MFA code is needed to go on after that");
+    }
+
+    @Override
+    public void onLifetimeEnded(Instant end) {
+        output.info(command + ": the session ended at " + TemporaryCredentials.isoUtc(end) + "; refresh stopped");
+        ended.countDown();
+    }
+
+    static String human(Duration d) {
+        if (d == null) {
+            return "-";
+        }
+        long s = Math.max(0, d.getSeconds());
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh %dm", s / 3600, s % 3600 / 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%dm %ds", s / 60, s % 60) : s + "s";
+    }
+}

@@ -1,0 +1,116 @@
+package dev.stsfleet.cli.command;
+
+import dev.stsfleet.FleetResult;
+import dev.stsfleet.RoleCredentials;
+import dev.stsfleet.StsFleet;
+import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.cli.CliContext;
+import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.format.CredentialsSection;
+import dev.stsfleet.store.CredentialsFileEditor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "keep-fresh", mixinStandardHelpOptions = true,
+        description = {
+            "Keeps credentials-file sections fresh for a whole session lifetime, with one MFA code.",
+            "Writes a [<prefix><profile>] section per role (aws_access_key_id, aws_secret_access_key,",
+            "aws_session_token, x_stsfleet_expiration) at the start and after every refresh: atomically, mode",
+            "0600, under a lock, keeping every other section and comment. Role sessions last at most one hour;",
+            "each is renewed well before it expires until the lifetime ends. Exits 0 then, 1 if roles were",
+            "lost (named on stderr); SIGINT/SIGTERM stop it cleanly."})
+public final class KeepFreshCommand implements Callable<Integer> {
+    @ParentCommand
+    private RootCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "Role profiles to keep fresh.")
+    private List<String> profiles = new ArrayList<>();
+
+    @Option(names = "--all", description = "Every role profile of the config and credentials files.")
+    private boolean all;
+
+    @Option(names = "--lifetime", paramLabel = "DURATION", required = true, converter = DurationConverter.class,
+            description = "How long to keep the credentials fresh: the session token's lifetime, 15m to 36h.")
+    private Duration lifetime;
+
+    @Mixin
+    private MfaOptions mfa = new MfaOptions();
+
+    @Option(names = "--as-prefix", paramLabel = "PREFIX",
+            description = "Section name prefix (default: ${DEFAULT-VALUE}).")
+    private String prefix = "sts-";
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Output output = Output.of(spec.commandLine(), root);
+        FreshFleet fresh = new FreshFleet(output, "keep-fresh");
+        try (StsFleet fleet = fresh.build(root)) {
+            List<String> names = FreshFleet.selection(fleet, profiles, all);
+            for (String name : names) {
+                CredentialsSection.requireValidName(prefix + name); // every bad name before any call
+            }
+            CredentialsFileEditor editor = CredentialsFileEditor.builder().file(credentialsFile(root)).build();
+            FleetResult result = fresh.start(root, fleet, names, lifetime, mfa);
+            Collection<RoleCredentials> first = result.credentials().values();
+            if (!first.isEmpty()) {
+                write(editor, first);
+                output.info("keep-fresh: wrote " + first.size() + " section" + (first.size() == 1 ? "" : "s")
+                        + " to " + editor.file() + "; refreshing until " + fleet.currentSession()
+                        .map(s -> TemporaryCredentials.isoUtc(s.end())).orElse("-"));
+                fresh.await(fleet, batch -> write(editor, batch));
+            }
+        }
+        output.flush();
+        if (fresh.lostSummary().isPresent()) {
+            output.problem(fresh.lostSummary().get());
+            return ExitCode.FAILED;
+        }
+        output.info("keep-fresh: done, no role lost");
+        return ExitCode.OK;
+    }
+
+    private void write(CredentialsFileEditor editor, Collection<RoleCredentials> sets) {
+        List<CredentialsSection> sections = new ArrayList<>();
+        for (RoleCredentials c : sets) {
+            sections.add(CredentialsSection.of(prefix + c.profile(), c.credentials()));
+        }
+        editor.upsert(sections);
+    }
+
+    /** The file the AWS tools read: --credentials-file, else AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials. */
+    static Path credentialsFile(RootCommand root) {
+        if (root.global().credentialsFile() != null) {
+            return root.global().credentialsFile();
+        }
+        CliContext context = root.context();
+        Path home = Path.of(context.env("HOME") != null ? context.env("HOME") : System.getProperty("user.home"));
+        String fromEnv = context.env("AWS_SHARED_CREDENTIALS_FILE");
+        if (fromEnv != null) {
+            String p = fromEnv.trim();
+            return p.startsWith("~/") ? home.resolve(p.substring(2)) : Path.of(p);
+        }
+        if (home.toString().isEmpty()) {
+            throw new UsageException("no credentials file: set HOME or AWS_SHARED_CREDENTIALS_FILE");
+        }
+        return home.resolve(".aws").resolve("credentials");
+    }
+}

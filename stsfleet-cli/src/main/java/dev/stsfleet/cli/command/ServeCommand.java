@@ -1,0 +1,128 @@
+package dev.stsfleet.cli.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stsfleet.FleetResult;
+import dev.stsfleet.RoleCredentials;
+import dev.stsfleet.StsFleet;
+import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.server.ContainerCredentialsServer;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {
+            "Serves refreshed role credentials to AWS SDKs and the AWS CLI on 127.0.0.1 only, in the",
+            "container-credentials format, one path per profile, guarded by a random token.",
+            "Prints per profile AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "on stdout, then serves until the lifetime ends or SIGINT/SIGTERM."})
+public final class ServeCommand implements Callable<Integer> {
+    enum Format { text, env, json }
+
+    @ParentCommand
+    private RootCommand root;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "Role profiles to serve.")
+    private List<String> profiles = new ArrayList<>();
+
+    @Option(names = "--all", description = "Every role profile of the config and credentials files.")
+    private boolean all;
+
+    @Option(names = "--lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to serve fresh credentials: the session token's lifetime, 15m to 36h (default: 1h).")
+    private Duration lifetime;
+
+    @Option(names = "--port", paramLabel = "N", description = "The port on 127.0.0.1 (default: a free one).")
+    private int port;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "text (NAME=value lines), env (export lines) or json (one object). Default: ${DEFAULT-VALUE}.")
+    private Format format = Format.text;
+
+    @Mixin
+    private MfaOptions mfa = new MfaOptions();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--port must be 0 to 65535, not " + port);
+        }
+        Output output = Output.of(spec.commandLine(), root);
+        FreshFleet fresh = new FreshFleet(output, "serve");
+        try (StsFleet fleet = fresh.build(root)) {
+            List<String> names = FreshFleet.selection(fleet, profiles, all);
+            fleet.select(names);
+            FleetResult result = fresh.start(root, fleet, names, lifetime, mfa);
+            List<String> served = result.credentials().values().stream().map(RoleCredentials::profile).toList();
+            if (!served.isEmpty()) {
+                try (ContainerCredentialsServer server = ContainerCredentialsServer.builder()
+                        .port(port)
+                        .profiles(served)
+                        .credentials(profile -> current(fleet, profile))
+                        .build()) {
+                    print(server, output.stdout());
+                    output.flush();
+                    output.info("serve: " + served.size() + " profile" + (served.size() == 1 ? "" : "s") + " on "
+                            + server.address() + " until " + fleet.currentSession()
+                            .map(s -> TemporaryCredentials.isoUtc(s.end())).orElse("-"));
+                    fresh.await(fleet, batch -> { });
+                }
+            }
+        }
+        output.flush();
+        if (fresh.lostSummary().isPresent()) {
+            output.problem(fresh.lostSummary().get());
+            return ExitCode.FAILED;
+        }
+        return ExitCode.OK;
+    }
+
+    /** The newest usable set: the fleet's provider forces a refresh inside the margin, refuses expired sets. */
+    private static Optional<TemporaryCredentials> current(StsFleet fleet, String profile) {
+        fleet.credentialsProvider(profile).resolveCredentials();
+        return fleet.currentCredentials(profile).map(RoleCredentials::credentials)
+                .filter(c -> !c.isExpiredAt(fleet.clock().instant()));
+    }
+
+    private void print(ContainerCredentialsServer server, PrintWriter out) {
+        String uriName = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+        String tokenName = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+        String token = server.authorizationToken();
+        if (format == Format.json) {
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode root = json.createObjectNode();
+            for (String p : server.profiles()) {
+                root.putObject(p).put(uriName, server.uri(p).toString()).put(tokenName, token);
+            }
+            out.println(root.toPrettyString());
+            return;
+        }
+        for (String p : server.profiles()) {
+            out.println("# profile " + p);
+            String q = format == Format.env ? "export " : "";
+            String quote = format == Format.env ? "'" : "";
+            out.println(q + uriName + "=" + quote + server.uri(p) + quote);
+            out.println(q + tokenName + "=" + quote + token + quote);
+        }
+    }
+}

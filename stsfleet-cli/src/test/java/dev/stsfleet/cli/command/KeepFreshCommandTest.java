@@ -1,0 +1,140 @@
+package dev.stsfleet.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stsfleet.cli.testing.Cli;
+import dev.stsfleet.cli.testing.Fleets;
+import dev.stsfleet.sandbox.StsSandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code keep-fresh} in real time against the sandbox at duration scale 0.005 (an hour lasts 18 s), with
+ * the real AWS CLI reading the credentials file while stsfleet rewrites it.
+ */
+class KeepFreshCommandTest {
+    private static final double SCALE = 0.005;
+
+    @TempDir
+    Path dir;
+    private StsSandbox sandbox;
+    private final ExecutorService runner = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        runner.shutdownNow();
+        runner.awaitTermination(30, TimeUnit.SECONDS);
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    /** About 95 s: a scaled 5 hours, the AWS CLI every 2 s. */
+    @Test
+    @Timeout(200)
+    void fiveHours_ofFiveRoles_theAwsCliSucceedsEveryTwoSeconds_andNoExpiredToken() throws Exception {
+        Fleets fleet = Fleets.create(dir, 5, 0, 3, true);
+        Files.writeString(fleet.credentials(), "# my keys\n" + Files.readString(fleet.credentials()));
+        sandbox = StsSandbox.builder().model(fleet.model()).port(0).durationScale(SCALE).start();
+        String endpoint = sandbox.endpoint().toString();
+        Future<Cli.Result> run = runner.submit(() -> Cli.run(fleet.env(endpoint), "keep-fresh", "--all",
+                "--lifetime", "5h", "--mfa-code", sandbox.totp(Fleets.MFA)));
+        awaitSections(fleet.credentials(), 5, run);
+
+        Path emptyConfig = Files.writeString(dir.resolve("aws-config"), "");
+        Map<String, String> awsEnv = Map.of("AWS_CONFIG_FILE", emptyConfig.toString(),
+                "AWS_SHARED_CREDENTIALS_FILE", fleet.credentials().toString());
+        List<String> failures = new ArrayList<>();
+        int attempts = 0;
+        while (!run.isDone()) {
+            long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            String profile = "sts-" + fleet.profiles().get(attempts % 5);
+            AwsCli.Result r = AwsCli.run(dir, awsEnv, "sts", "get-caller-identity", "--profile", profile,
+                    "--endpoint-url", endpoint, "--output", "json");
+            attempts++;
+            if (run.isDone() && r.exit() != 0) {
+                break; // the lifetime ended while this call ran: its credentials may have ended with it
+            }
+            if (r.exit() != 0 || !r.out().contains("assumed-role/Ops")) {
+                failures.add(profile + ": " + r);
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime())); // the pace, not a wait for expiry
+        }
+        Cli.Result result = run.get(60, TimeUnit.SECONDS);
+
+        assertThat(failures).as("failed AWS CLI calls").isEmpty();
+        assertThat(attempts).as("AWS CLI calls over the lifetime").isGreaterThanOrEqualTo(25);
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.err()).contains("keep-fresh: cycle 3 of").contains("no role lost");
+        assertThat(sandbox.stats().errors("AssumeRole")).doesNotContainKey("ExpiredToken");
+        assertThat(sandbox.stats().errors("GetCallerIdentity")).doesNotContainKey("ExpiredToken");
+        assertThat(sandbox.stats().ok("AssumeRole")).isGreaterThanOrEqualTo(5 * 5);
+        String file = Files.readString(fleet.credentials());
+        assertThat(file).startsWith("# my keys\n[alice]\n").contains("[sts-ops4]").contains("x_stsfleet_expiration = ");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fleet.credentials())))
+                .isEqualTo("rw-------");
+    }
+
+    /** About 40 s: a scaled 2 hours with half the STS calls failing and one role losing its trust. */
+    @Test
+    @Timeout(150)
+    void faults_duringRefresh_everyRoleRecovers_andARoleTurnedAccessDenied_isNamedInTheExitSummary() throws Exception {
+        Fleets fleet = Fleets.create(dir, 4, 0, 2, true);
+        sandbox = StsSandbox.builder().model(fleet.model()).port(0).durationScale(SCALE).start();
+        Future<Cli.Result> run = runner.submit(() -> Cli.run(fleet.env(sandbox.endpoint().toString()), "keep-fresh",
+                "ops0", "ops1", "ops2", "ops3", "--lifetime", "2h", "--as-prefix", "k-",
+                "--mfa-code", sandbox.totp(Fleets.MFA)));
+        String before = awaitSections(fleet.credentials(), 4, run);
+        sandbox.errorRate(0.5);
+        sandbox.revokeTrust("arn:aws:iam::200001111111:role/Ops1");
+
+        Cli.Result result = run.get(120, TimeUnit.SECONDS);
+
+        assertThat(result.exit()).as(result.toString()).isEqualTo(1);
+        assertThat(result.err()).contains("profile ops1: refresh failed, not retried: AccessDenied")
+                .containsPattern("1 profile lost: ops1 \\(AccessDenied")
+                .doesNotContain("profile ops0: credentials expired").doesNotContain("profile ops2: credentials expired")
+                .doesNotContain("profile ops3: credentials expired");
+        assertThat(sandbox.stats().errors("AssumeRole")).containsKey("InternalFailure")
+                .doesNotContainKey("ExpiredToken");
+        String after = Files.readString(fleet.credentials());
+        for (String p : List.of("ops0", "ops2", "ops3")) {
+            assertThat(expiration(after, "k-" + p)).as(p + " refreshed").isGreaterThan(expiration(before, "k-" + p));
+        }
+        assertThat(expiration(after, "k-ops1")).isEqualTo(expiration(before, "k-ops1"));
+    }
+
+    private static String expiration(String file, String section) {
+        Matcher m = Pattern.compile("\\[" + Pattern.quote(section) + "\\][^\\[]*x_stsfleet_expiration = (\\S+)")
+                .matcher(file);
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** Polls (bounded) until keep-fresh wrote its first sections; returns the file then. */
+    static String awaitSections(Path file, int count, Future<?> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && !run.isDone()) {
+            String text = Files.readString(file);
+            if (text.split("x_stsfleet_expiration", -1).length - 1 >= count) {
+                return text;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("keep-fresh wrote no sections; done: " + run.isDone()
+                + (run.isDone() ? ", " + run.get() : ""));
+    }
+}
