@@ -2,6 +2,7 @@ package dev.stsfleet;
 
 import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.profile.ProfileFiles;
+import dev.stsfleet.profile.ProfileLocations;
 import dev.stsfleet.profile.RoleProfile;
 import dev.stsfleet.refresh.Expiring;
 import dev.stsfleet.refresh.RefreshListener;
@@ -138,19 +139,10 @@ public final class StsFleet implements AutoCloseable {
         this.refreshPolicy = b.refreshPolicy;
         this.sourceProfile = firstNonBlank(b.sourceProfile, env.get("AWS_PROFILE"), "default");
 
-        Path home = Path.of(firstNonBlank(env.get("HOME"), System.getProperty("user.home")));
-        String configEnv = blankToNull(env.get("AWS_CONFIG_FILE"));
-        String credentialsEnv = blankToNull(env.get("AWS_SHARED_CREDENTIALS_FILE"));
-        this.configFile = b.configFile != null ? b.configFile
-                : configEnv != null ? expand(configEnv, home) : home.resolve(".aws").resolve("config");
-        this.credentialsFile = b.credentialsFile != null ? b.credentialsFile
-                : credentialsEnv != null ? expand(credentialsEnv, home) : home.resolve(".aws").resolve("credentials");
-        // A file named by the caller must exist; the default locations may be absent.
-        ProfileFile config = ProfileFiles.read(configFile, ProfileFile.Type.CONFIGURATION,
-                b.configFile != null || configEnv != null);
-        ProfileFile credentials = ProfileFiles.read(credentialsFile, ProfileFile.Type.CREDENTIALS,
-                b.credentialsFile != null || credentialsEnv != null);
-        ProfileFile profiles = ProfileFiles.aggregate(credentials, config);
+        ProfileLocations files = ProfileLocations.resolve(b.configFile, b.credentialsFile, env);
+        this.configFile = files.configFile();
+        this.credentialsFile = files.credentialsFile();
+        ProfileFile profiles = files.read();
         if (b.profilesFile != null) {
             // The file the user named wins over the default files where both define a profile.
             ProfileFile extra = ProfileFiles.readAny(b.profilesFile);
@@ -939,13 +931,6 @@ public final class StsFleet implements AutoCloseable {
         return v == null || v.isBlank() ? null : v;
     }
 
-    private static Path expand(String path, Path home) {
-        String p = path.trim();
-        if (p.equals("~")) {
-            return home;
-        }
-        return p.startsWith("~/") ? home.resolve(p.substring(2)) : Path.of(p);
-    }
 
     private static URI parseEndpoint(String variable, String value) {
         try {

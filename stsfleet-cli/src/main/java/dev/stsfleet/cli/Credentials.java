@@ -4,10 +4,9 @@ import dev.stsfleet.FleetResult;
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
-import dev.stsfleet.cli.option.GlobalOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.profile.ProfileCatalog;
-import dev.stsfleet.profile.ProfileFiles;
+import dev.stsfleet.profile.ProfileLocations;
 import dev.stsfleet.profile.RoleProfile;
 import dev.stsfleet.store.SessionTokenCache;
 import dev.stsfleet.store.StateDirectory;
@@ -18,7 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.profiles.ProfileFile;
 
 /**
  * The one way {@code env}, {@code exec}, {@code write}, {@code credential-process} and {@code login} get
@@ -47,19 +45,23 @@ public final class Credentials {
         }
     }
 
-    /**
-     * The config file the fleet reads: {@code --config-file}, {@code AWS_CONFIG_FILE}, {@code ~/.aws/config}.
-     */
+    /** Where the AWS files are for this command: its options, else the context's variables, else ~/.aws. */
+    public static ProfileLocations locations(RootCommand root) {
+        return ProfileLocations.resolve(root.global().configFile(), root.global().credentialsFile(),
+                root.context().environment());
+    }
+
+    /** The config file the fleet reads: {@code --config-file}, {@code AWS_CONFIG_FILE}, {@code ~/.aws/config}. */
     public static Path configFile(RootCommand root) {
-        return file(root, root.global().configFile(), "AWS_CONFIG_FILE", "config");
+        return locations(root).configFile();
     }
 
     /**
-     * The credentials file the fleet reads (and {@code write} edits): {@code --credentials-file},
-     * {@code AWS_SHARED_CREDENTIALS_FILE}, {@code ~/.aws/credentials}.
+     * The credentials file the fleet reads (and {@code write} and {@code keep-fresh} edit):
+     * {@code --credentials-file}, {@code AWS_SHARED_CREDENTIALS_FILE}, {@code ~/.aws/credentials}.
      */
     public static Path credentialsFile(RootCommand root) {
-        return file(root, root.global().credentialsFile(), "AWS_SHARED_CREDENTIALS_FILE", "credentials");
+        return locations(root).credentialsFile();
     }
 
     /**
@@ -67,13 +69,7 @@ public final class Credentials {
      * any STS client (the fast path of {@code credential-process} needs only this).
      */
     public static ProfileCatalog catalog(RootCommand root) {
-        GlobalOptions g = root.global();
-        CliContext c = root.context();
-        ProfileFile config = ProfileFiles.read(configFile(root), ProfileFile.Type.CONFIGURATION,
-                g.configFile() != null || c.env("AWS_CONFIG_FILE") != null);
-        ProfileFile credentials = ProfileFiles.read(credentialsFile(root), ProfileFile.Type.CREDENTIALS,
-                g.credentialsFile() != null || c.env("AWS_SHARED_CREDENTIALS_FILE") != null);
-        return ProfileCatalog.of(ProfileFiles.aggregate(credentials, config));
+        return ProfileCatalog.of(locations(root).read());
     }
 
     /** The STS endpoint in words, for cache keys: the option, the variables, else AWS's. */
@@ -195,22 +191,5 @@ public final class Credentials {
             source = root.context().env("AWS_PROFILE") != null ? root.context().env("AWS_PROFILE") : "default";
         }
         return roleChained(catalog, role, source);
-    }
-
-    private static Path file(RootCommand root, Path option, String variable, String name) {
-        if (option != null) {
-            return option;
-        }
-        CliContext c = root.context();
-        String home = c.env("HOME") != null ? c.env("HOME") : System.getProperty("user.home");
-        String fromEnv = c.env(variable);
-        if (fromEnv != null) {
-            String p = fromEnv.trim();
-            if (p.equals("~")) {
-                return Path.of(home);
-            }
-            return p.startsWith("~/") ? Path.of(home).resolve(p.substring(2)) : Path.of(p);
-        }
-        return Path.of(home).resolve(".aws").resolve(name);
     }
 }

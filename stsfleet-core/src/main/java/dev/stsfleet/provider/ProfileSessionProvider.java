@@ -2,7 +2,7 @@ package dev.stsfleet.provider;
 
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.profile.ProfileCatalog;
-import dev.stsfleet.profile.ProfileFiles;
+import dev.stsfleet.profile.ProfileLocations;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -176,27 +176,10 @@ public final class ProfileSessionProvider implements SessionProvider {
         public ProfileSessionProvider build() {
             ProfileFile file = profileFile;
             if (file == null) {
-                Path home = Path.of(nonBlank(environment.get("HOME"), System.getProperty("user.home")));
-                String configEnv = nonBlank(environment.get("AWS_CONFIG_FILE"), null);
-                String credentialsEnv = nonBlank(environment.get("AWS_SHARED_CREDENTIALS_FILE"), null);
-                Path config = configFile != null ? configFile
-                        : configEnv != null ? expand(configEnv, home) : home.resolve(".aws/config");
-                Path credentials = credentialsFile != null ? credentialsFile
-                        : credentialsEnv != null ? expand(credentialsEnv, home) : home.resolve(".aws/credentials");
-                file = ProfileFiles.aggregate(
-                        ProfileFiles.read(credentials, ProfileFile.Type.CREDENTIALS,
-                                credentialsFile != null || credentialsEnv != null),
-                        ProfileFiles.read(config, ProfileFile.Type.CONFIGURATION, configFile != null || configEnv != null));
+                file = ProfileLocations.resolve(configFile, credentialsFile, environment).read();
             }
             return new ProfileSessionProvider(file, fallbackProfile);
         }
 
-        private static String nonBlank(String value, String otherwise) {
-            return value == null || value.isBlank() ? otherwise : value.trim();
-        }
-
-        private static Path expand(String path, Path home) {
-            return path.equals("~") ? home : path.startsWith("~/") ? home.resolve(path.substring(2)) : Path.of(path);
-        }
     }
 }

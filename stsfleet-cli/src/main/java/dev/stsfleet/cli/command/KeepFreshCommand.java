@@ -4,11 +4,10 @@ import dev.stsfleet.FleetResult;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
-import dev.stsfleet.cli.CliContext;
+import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
-import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.CredentialsSection;
@@ -96,21 +95,8 @@ public final class KeepFreshCommand implements Callable<Integer> {
         editor.upsert(sections);
     }
 
-    /** The file the AWS tools read: --credentials-file, else AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials. */
+    /** The file the AWS tools read, as every command finds it. */
     static Path credentialsFile(RootCommand root) {
-        if (root.global().credentialsFile() != null) {
-            return root.global().credentialsFile();
-        }
-        CliContext context = root.context();
-        Path home = Path.of(context.env("HOME") != null ? context.env("HOME") : System.getProperty("user.home"));
-        String fromEnv = context.env("AWS_SHARED_CREDENTIALS_FILE");
-        if (fromEnv != null) {
-            String p = fromEnv.trim();
-            return p.startsWith("~/") ? home.resolve(p.substring(2)) : Path.of(p);
-        }
-        if (home.toString().isEmpty()) {
-            throw new UsageException("no credentials file: set HOME or AWS_SHARED_CREDENTIALS_FILE");
-        }
-        return home.resolve(".aws").resolve("credentials");
+        return Credentials.credentialsFile(root);
     }
 }
