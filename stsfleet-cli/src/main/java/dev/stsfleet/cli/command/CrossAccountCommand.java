@@ -2,22 +2,33 @@ package dev.stsfleet.cli.command;
 
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.OutputFormat;
+import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
+import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.cli.CliContext;
+import dev.stsfleet.cli.Credentials;
+import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.provider.AccountRole;
 import dev.stsfleet.provider.AccountRunner;
 import dev.stsfleet.provider.CrossAccountSessionProvider;
 import dev.stsfleet.provider.ProfileSessionProvider;
 import dev.stsfleet.sts.StsGateway;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,8 +38,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Credentials for one role name in many accounts, assumed from a base account's profile.",
             "The role ARN of each account is arn:aws:iam::ACCOUNT:role/NAME. Entries are keyed sts-ACCOUNT-ROLE.",
+            "When the base profile has an mfa_serial (or --mfa-code is given), one GetSessionToken with MFA is made for it "
+                    + "first (or its cached MFA session reused) and every role is assumed with that session.",
             "Progress and the summary go to stderr; stdout carries only the output format."})
 public final class CrossAccountCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(CrossAccountCommand.class);
+
     @ParentCommand
     private RootCommand root;
 
@@ -64,6 +79,9 @@ public final class CrossAccountCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "N", description = "At most N STS calls at once (default: ${DEFAULT-VALUE}).")
     private int concurrency = StsFleet.DEFAULT_CONCURRENCY;
 
+    @Mixin
+    private MfaOptions mfa = new MfaOptions();
+
     @Override
     public Integer call() {
         if (accounts.isEmpty() == (accountsFile == null)) {
@@ -88,16 +106,60 @@ public final class CrossAccountCommand implements Callable<Integer> {
         if (root.global().credentialsFile() != null) {
             profiles.credentialsFile(root.global().credentialsFile());
         }
-        try (ProfileSessionProvider base = profiles.build();
-             StsGateway gateway = AccountCommands.gateway(root, concurrency);
-             CrossAccountSessionProvider crossAccount = provider.gateway(gateway)
-                     .base(base.profileCredentialsProvider(baseProfile))
-                     .baseDescription("profile " + baseProfile).build()) {
+        try (ProfileSessionProvider base = profiles.build()) {
+            AwsCredentialsProvider baseCredentials = base.profileCredentialsProvider(baseProfile);
+            String baseDescription = "profile " + baseProfile;
+            SessionToken session = mfaSession();
+            if (session != null) {
+                baseCredentials = StaticCredentialsProvider.create(session.credentials().toSdkCredentials());
+                baseDescription = "the MFA session of profile " + baseProfile;
+            }
+            return run(provider.base(baseCredentials).baseDescription(baseDescription), targets, chosen, output);
+        }
+    }
+
+    private int run(CrossAccountSessionProvider.Builder provider, List<AccountRole> targets,
+                    GenerateCommand.Format chosen, Output output) {
+        try (StsGateway gateway = AccountCommands.gateway(root, concurrency);
+             CrossAccountSessionProvider crossAccount = provider.gateway(gateway).build()) {
             AccountRunner runner = AccountRunner.builder().concurrency(concurrency)
                     .format(chosen == GenerateCommand.Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT).build();
             FleetResult result = runner.run(crossAccount, targets,
                     (r, done, total) -> output.progress(AccountCommands.progressLine("cross-account", r, done, total)));
             return AccountCommands.report(result, chosen, root, output, "account");
+        }
+    }
+
+    /**
+     * The base profile's MFA session when it has an {@code mfa_serial} (or {@code --mfa-code} was given):
+     * the cached one while it lasts (made by {@code session-token}, {@code credential-process}, an earlier
+     * run), else ONE GetSessionToken with a code from {@code --mfa-code} or a prompt, cached for later
+     * commands. {@code null} when the base needs no MFA. Made through {@link StsFleet}'s public API with
+     * the base profile as its source, as {@link Credentials#fetch} does.
+     */
+    private SessionToken mfaSession() {
+        String device = Credentials.catalog(root).property(baseProfile, "mfa_serial")
+                .filter(s -> !s.isBlank()).orElse(null);
+        if (device == null && !mfa.given()) {
+            return null;
+        }
+        try (StsFleet fleet = FleetFactory.builder(root).sourceProfile(baseProfile).build()) {
+            if (device == null) {
+                // --mfa-code without an mfa_serial on the base: the device a role sourced from it names, as
+                // session-token finds it.
+                device = Commands.mfaDevice(fleet).orElseThrow(() -> new UsageException("--mfa-code was given but "
+                        + "profile " + baseProfile + " has no mfa_serial"));
+            }
+            fleet.checkSessionRequest(null, null);
+            CliContext context = root.context();
+            String serial = device;
+            String hint = "or run 'stsfleet session-token --profile " + baseProfile
+                    + "' first: its MFA session serves later commands until it ends";
+            SessionToken session = Credentials.sessionTokens(context).getOrLoad(baseProfile, serial,
+                    () -> fleet.sessionToken(null, serial, mfa.code(context, serial, hint)));
+            LOG.debug("profile {}: every role is assumed with its MFA session (until {})", baseProfile,
+                    TemporaryCredentials.isoUtc(session.end()));
+            return session;
         }
     }
 }
