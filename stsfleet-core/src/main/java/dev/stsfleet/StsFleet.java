@@ -4,6 +4,7 @@ import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.profile.ProfileFiles;
 import dev.stsfleet.profile.ProfileLocations;
 import dev.stsfleet.profile.RoleProfile;
+import dev.stsfleet.profile.SamlProfile;
 import dev.stsfleet.refresh.Expiring;
 import dev.stsfleet.refresh.RefreshListener;
 import dev.stsfleet.refresh.RefreshPolicy;
@@ -111,6 +112,7 @@ public final class StsFleet implements AutoCloseable {
     private final OutputFormat format;
     private final ProfileCatalog catalog;
     private final List<String> profilesFileRoles;
+    private final List<String> profilesFileSamlProfiles;
     private final StsGateway gateway;
     private final ThreadPoolExecutor pool;
     private final AtomicReference<SessionToken> session = new AtomicReference<>();
@@ -146,10 +148,13 @@ public final class StsFleet implements AutoCloseable {
         if (b.profilesFile != null) {
             // The file the user named wins over the default files where both define a profile.
             ProfileFile extra = ProfileFiles.readAny(b.profilesFile);
-            this.profilesFileRoles = List.copyOf(ProfileCatalog.of(extra).roleProfiles().keySet());
+            ProfileCatalog own = ProfileCatalog.of(extra);
+            this.profilesFileRoles = List.copyOf(own.roleProfiles().keySet());
+            this.profilesFileSamlProfiles = List.copyOf(own.samlProfiles().keySet());
             profiles = ProfileFile.aggregator().addFile(extra).addFile(profiles).build();
         } else {
             this.profilesFileRoles = List.of();
+            this.profilesFileSamlProfiles = List.of();
         }
         this.catalog = ProfileCatalog.of(profiles);
         LOG.debug("profiles: {} from {} and {}", catalog, configFile, credentialsFile);
@@ -222,9 +227,38 @@ public final class StsFleet implements AutoCloseable {
         return ProfileCatalog.of(ProfileFiles.readAny(file)).roleProfiles();
     }
 
+    /** The SAML-backed profiles of any AWS-format file, keyed and sorted by name (see {@link #samlProfiles()}). */
+    public static Map<String, SamlProfile> loadSamlProfiles(Path file) {
+        return ProfileCatalog.of(ProfileFiles.readAny(file)).samlProfiles();
+    }
+
     /** Every role profile of the fleet's config and credentials files, keyed and sorted by name. */
     public Map<String, RoleProfile> roleProfiles() {
         return catalog.roleProfiles();
+    }
+
+    /**
+     * Every SAML-backed profile ({@code x_stsfleet_saml_url}, see docs/PROFILES.md) of the fleet's files,
+     * keyed and sorted by name. They are not role profiles: {@link #generateCredentials} does not assume them
+     * (the IdP login needs a password the fleet does not hold); {@link #selection} validates them.
+     */
+    public Map<String, SamlProfile> samlProfiles() {
+        return catalog.samlProfiles();
+    }
+
+    /**
+     * Validates a selection of role profiles and SAML-backed profiles together: every problem of either
+     * kind is reported at once, before any call.
+     *
+     * @throws InvalidInputException listing every problem of the selection
+     */
+    public ProfileCatalog.Selection selection(Collection<String> names) {
+        return catalog.selection(names);
+    }
+
+    /** The SAML-backed profiles defined in the builder's {@code profilesFile}, by name; empty without one. */
+    public List<String> profilesFileSamlProfiles() {
+        return profilesFileSamlProfiles;
     }
 
     /**

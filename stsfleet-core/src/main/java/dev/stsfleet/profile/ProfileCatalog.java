@@ -32,17 +32,35 @@ public final class ProfileCatalog {
     static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     static final int MIN_DURATION = 900;
     static final int MAX_DURATION = 43_200;
+    static final String SAML_URL = "x_stsfleet_saml_url";
+    private static final String SAML_PREFIX = "x_stsfleet_saml_";
+    private static final String SAML_HEADER = "x_stsfleet_saml_header_";
+    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+    private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+    private static final Pattern SAML_PROVIDER = Pattern.compile("arn:aws[-a-z]*:iam::\\d{12}:saml-provider/[\\w.-]{1,128}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+    private static final Set<String> SAML_KEYS = Set.of(SAML_URL, "x_stsfleet_saml_user", "x_stsfleet_saml_role",
+            "x_stsfleet_saml_account", "x_stsfleet_saml_principal_arn", "x_stsfleet_saml_login",
+            "x_stsfleet_saml_ca_file", "x_stsfleet_saml_verify_tls");
 
     private final Map<String, Profile> profiles;
     private final Map<String, Resolved> roles;
+    private final Map<String, ResolvedSaml> saml;
 
     private ProfileCatalog(ProfileFile file) {
         this.profiles = Collections.unmodifiableMap(new TreeMap<>(file.profiles()));
         Map<String, Resolved> resolved = new TreeMap<>();
-        profiles.values().stream()
-                .filter(ProfileCatalog::isRole)
-                .forEach(p -> resolved.put(p.name(), resolve(p)));
+        Map<String, ResolvedSaml> samlResolved = new TreeMap<>();
+        for (Profile p : profiles.values()) {
+            // x_stsfleet_saml_url decides: such a profile is SAML-backed even when it also has role_arn.
+            if (isSaml(p)) {
+                samlResolved.put(p.name(), resolveSaml(p));
+            } else if (isRole(p)) {
+                resolved.put(p.name(), resolve(p));
+            }
+        }
         this.roles = Collections.unmodifiableMap(resolved);
+        this.saml = Collections.unmodifiableMap(samlResolved);
     }
 
     /** A catalog of the profiles of an SDK profile file (for example an aggregate of config and credentials). */
@@ -64,6 +82,20 @@ public final class ProfileCatalog {
         Map<String, RoleProfile> out = new TreeMap<>();
         roles.forEach((name, r) -> out.put(name, r.profile));
         return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Every SAML-backed profile (with {@code x_stsfleet_saml_url}), sorted by name, resolved leniently;
+     * {@link #selection} reports their problems. These are not in {@link #roleProfiles()}.
+     */
+    public Map<String, SamlProfile> samlProfiles() {
+        Map<String, SamlProfile> out = new TreeMap<>();
+        saml.forEach((name, r) -> out.put(name, r.profile));
+        return Collections.unmodifiableMap(out);
+    }
+
+    public boolean isSamlProfile(String profile) {
+        return saml.containsKey(profile);
     }
 
     /** The role profile of that name, if the name is a role profile. */
@@ -108,9 +140,37 @@ public final class ProfileCatalog {
      * @throws InvalidInputException listing every problem
      */
     public List<RoleProfile> select(Collection<String> names) {
+        return select(names, false).roles();
+    }
+
+    /**
+     * A selection of role profiles and SAML-backed profiles, for a caller that can assume both: every problem
+     * of either kind (as {@link #select}, plus malformed SAML keys) is reported together.
+     *
+     * @throws InvalidInputException listing every problem
+     */
+    public Selection selection(Collection<String> names) {
+        return select(names, true);
+    }
+
+    /**
+     * A validated selection, each list in request order.
+     *
+     * @param roles the role profiles (assumed through their source chain)
+     * @param saml  the SAML-backed profiles (assumed with AssumeRoleWithSAML after an IdP login)
+     */
+    public record Selection(List<RoleProfile> roles, List<SamlProfile> saml) {
+        public Selection {
+            roles = List.copyOf(roles);
+            saml = List.copyOf(saml);
+        }
+    }
+
+    private Selection select(Collection<String> names, boolean withSaml) {
         Objects.requireNonNull(names, "names");
         List<String> problems = new ArrayList<>();
         List<RoleProfile> selected = new ArrayList<>();
+        List<SamlProfile> selectedSaml = new ArrayList<>();
         if (names.isEmpty()) {
             problems.add("no profile selected");
         }
@@ -129,6 +189,14 @@ public final class ProfileCatalog {
             if (r != null) {
                 problems.addAll(r.problems);
                 selected.add(r.profile);
+            } else if (saml.containsKey(name)) {
+                if (withSaml) {
+                    problems.addAll(saml.get(name).problems);
+                    selectedSaml.add(saml.get(name).profile);
+                } else {
+                    problems.add("profile " + name + " is SAML-backed (" + SAML_URL + "): only stsfleet generate "
+                            + "assumes it");
+                }
             } else if (profiles.containsKey(name)) {
                 problems.add("profile " + name + " is not a role profile (it has no role_arn)");
             } else {
@@ -139,12 +207,13 @@ public final class ProfileCatalog {
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
-        return List.copyOf(selected);
+        return new Selection(selected, selectedSaml);
     }
 
     @Override
     public String toString() {
-        return "ProfileCatalog[profiles=" + profiles.size() + ", roleProfiles=" + roles.size() + "]";
+        return "ProfileCatalog[profiles=" + profiles.size() + ", roleProfiles=" + roles.size()
+                + ", samlProfiles=" + saml.size() + "]";
     }
 
     private String suggestion(String name) {
@@ -152,6 +221,7 @@ public final class ProfileCatalog {
         int bestDistance = Integer.MAX_VALUE;
         // Role profiles first: they are what a selection asks for.
         List<String> candidates = new ArrayList<>(roles.keySet());
+        candidates.addAll(saml.keySet());
         candidates.addAll(profiles.keySet());
         for (String candidate : candidates) {
             int d = candidate.equalsIgnoreCase(name) ? 0 : distance(name, candidate);
@@ -186,6 +256,10 @@ public final class ProfileCatalog {
 
     private static boolean isRole(Profile p) {
         return p.property("role_arn").isPresent();
+    }
+
+    private static boolean isSaml(Profile p) {
+        return p.property(SAML_URL).isPresent();
     }
 
     private static boolean hasKeys(Profile p) {
@@ -263,6 +337,115 @@ public final class ProfileCatalog {
         return new Resolved(profile, List.copyOf(problems));
     }
 
+    /** One SAML-backed profile, resolved as far as possible, and what is wrong with it. */
+    private record ResolvedSaml(SamlProfile profile, List<String> problems) {
+    }
+
+    private ResolvedSaml resolveSaml(Profile p) {
+        String where = "profile " + p.name();
+        List<String> problems = new ArrayList<>();
+        String url = prop(p, SAML_URL).orElse("");
+        checkUrl(url, where, problems);
+        String user = prop(p, "x_stsfleet_saml_user").orElse("");
+        if (user.isEmpty()) {
+            problems.add(where + ": x_stsfleet_saml_user is missing (the IdP user name)");
+        }
+        String login = prop(p, "x_stsfleet_saml_login").map(s -> s.toLowerCase(java.util.Locale.ROOT)).orElse("form");
+        if (!login.equals("form") && !login.equals("basic")) {
+            problems.add(where + ": x_stsfleet_saml_login " + login + " must be form or basic");
+        }
+        // The IdP is the authentication: a source chain or an MFA device would be silently ignored.
+        for (String key : List.of("source_profile", "credential_source", "mfa_serial")) {
+            if (prop(p, key).isPresent()) {
+                problems.add(where + " is SAML-backed (" + SAML_URL + ") and must not have " + key);
+            }
+        }
+        String roleArn = roleArnOf(p, where, problems);
+        String principal = prop(p, "x_stsfleet_saml_principal_arn").orElse(null);
+        if (principal != null && !SAML_PROVIDER.matcher(principal).matches()) {
+            problems.add(where + ": x_stsfleet_saml_principal_arn " + principal
+                    + " is not a SAML provider ARN (arn:aws:iam::<12 digits>:saml-provider/<name>)");
+        }
+        Integer duration = checkDuration(p, where, problems);
+        Map<String, String> headers = new TreeMap<>();
+        for (Map.Entry<String, String> e : p.properties().entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(SAML_HEADER)) {
+                String header = key.substring(SAML_HEADER.length()).replace('_', '-');
+                String value = e.getValue().trim();
+                if (header.isEmpty() || !HEADER_NAME.matcher(header).matches()) {
+                    problems.add(where + ": " + key + " does not name an HTTP header");
+                } else if (value.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+                    problems.add(where + ": " + key + " has a control character in its value");
+                } else {
+                    headers.put(header, value);
+                }
+            } else if (key.startsWith(SAML_PREFIX) && !SAML_KEYS.contains(key)) {
+                problems.add(where + ": unknown key " + key + " (see docs/PROFILES.md)");
+            }
+        }
+        String caFile = prop(p, "x_stsfleet_saml_ca_file").orElse(null);
+        if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
+            problems.add(where + ": x_stsfleet_saml_ca_file " + caFile + " cannot be read");
+        }
+        String verify = prop(p, "x_stsfleet_saml_verify_tls").map(s -> s.toLowerCase(java.util.Locale.ROOT)).orElse("true");
+        if (!verify.equals("true") && !verify.equals("false")) {
+            problems.add(where + ": x_stsfleet_saml_verify_tls " + verify + " must be true or false");
+        }
+        if (caFile != null && verify.equals("false")) {
+            problems.add(where + ": x_stsfleet_saml_ca_file and x_stsfleet_saml_verify_tls = false cannot be combined");
+        }
+        SamlProfile.Idp idp = new SamlProfile.Idp(url, user, login, headers, caFile, !verify.equals("false"));
+        return new ResolvedSaml(new SamlProfile(p.name(), roleArn, principal, duration,
+                prop(p, "region").orElse(null), idp), List.copyOf(problems));
+    }
+
+    private static void checkUrl(String url, String where, List<String> problems) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (uri.getRawUserInfo() != null) {
+                // Never echo it: the user info may hold a password.
+                problems.add(where + ": " + SAML_URL + " must not hold a user name or password");
+            } else if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                problems.add(where + ": " + SAML_URL + " " + url + " is not an http(s) URL");
+            }
+        } catch (java.net.URISyntaxException e) {
+            problems.add(where + ": " + SAML_URL + " is not a URL: " + e.getReason());
+        }
+    }
+
+    /** The role ARN of a SAML-backed profile: role_arn, or built from the account and role name. */
+    private static String roleArnOf(Profile p, String where, List<String> problems) {
+        Optional<String> arn = prop(p, "role_arn");
+        Optional<String> roleName = prop(p, "x_stsfleet_saml_role");
+        Optional<String> account = prop(p, "x_stsfleet_saml_account");
+        if (arn.isPresent()) {
+            if (roleName.isPresent() || account.isPresent()) {
+                problems.add(where + ": give role_arn or x_stsfleet_saml_role with x_stsfleet_saml_account, not both");
+            }
+            if (!ROLE_ARN.matcher(arn.get()).matches()) {
+                problems.add(where + ": role_arn " + arn.get()
+                        + " is not a role ARN (arn:aws:iam::<12 digits>:role/<name>)");
+            }
+            return arn.get();
+        }
+        if (roleName.isEmpty() || account.isEmpty()) {
+            problems.add(where + ": a SAML-backed profile needs role_arn, or x_stsfleet_saml_role with "
+                    + "x_stsfleet_saml_account");
+            return "";
+        }
+        boolean ok = true;
+        if (!ROLE_NAME.matcher(roleName.get()).matches()) {
+            problems.add(where + ": x_stsfleet_saml_role " + roleName.get() + " is not an IAM role name");
+            ok = false;
+        }
+        if (!ACCOUNT.matcher(account.get()).matches()) {
+            problems.add(where + ": x_stsfleet_saml_account " + account.get() + " is not a 12-digit account id");
+            ok = false;
+        }
+        return ok ? "arn:aws:iam::" + account.get() + ":role/" + roleName.get() : "";
+    }
+
     /** Checks a role profile's own values; returns its duration_seconds when valid. */
     private static Integer checkOwnValues(Profile p, String where, List<String> problems) {
         String arn = prop(p, "role_arn").orElse("");
@@ -276,6 +459,11 @@ public final class ProfileCatalog {
         // The external id is a shared secret of sorts: say what is wrong, not what it is.
         prop(p, "external_id").filter(s -> !EXTERNAL_ID.matcher(s).matches()).ifPresent(s ->
                 problems.add(where + ": external_id must be 2 to 1224 characters of [\\w+=,.@:/-]"));
+        return checkDuration(p, where, problems);
+    }
+
+    /** Checks duration_seconds; returns it when valid, else {@code null}. */
+    private static Integer checkDuration(Profile p, String where, List<String> problems) {
         Optional<String> raw = prop(p, "duration_seconds");
         if (raw.isEmpty()) {
             return null;

@@ -17,7 +17,14 @@ import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.BotoJsonRenderer;
 import dev.stsfleet.format.FleetJsonRenderer;
 import dev.stsfleet.format.TableRenderer;
+import dev.stsfleet.ProgressListener;
+import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.profile.RoleProfile;
+import dev.stsfleet.profile.SamlProfile;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +43,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {
             "Credentials for many role profiles at once, with one MFA code.",
+            "SAML-backed profiles (x_stsfleet_saml_url, see docs/PROFILES.md) are assumed with AssumeRoleWithSAML",
+            "after ONE IdP login per distinct URL and user, at the same time as the others.",
             "When any selected role needs MFA, one GetSessionToken with MFA is made first and every role is",
             "assumed with it (AWS then limits each role session to one hour). Progress and the summary go to",
             "stderr; stdout carries only the output format."})
@@ -71,6 +80,12 @@ public final class GenerateCommand implements Callable<Integer> {
                     + "(no secrets). Default: table on a terminal, else json.")
     private Format format;
 
+    @Option(names = "--password-stdin",
+            description = "Read the IdP password of the SAML-backed profiles (x_stsfleet_saml_url) from the first line "
+                    + "of stdin; only when one IdP login (URL and user) serves them all. Without it, each login's "
+                    + "password is prompted for with no echo.")
+    private boolean passwordStdin;
+
     @Option(names = "--concurrency", paramLabel = "N",
             description = "At most N STS calls at once (default: ${DEFAULT-VALUE}).")
     private int concurrency = StsFleet.DEFAULT_CONCURRENCY;
@@ -99,31 +114,61 @@ public final class GenerateCommand implements Callable<Integer> {
             List<String> names = profiles;
             if (all || file != null) {
                 names = new ArrayList<>(file != null ? fleet.profilesFileRoles() : fleet.roleProfiles().keySet());
+                names.addAll(file != null ? fleet.profilesFileSamlProfiles() : fleet.samlProfiles().keySet());
                 if (names.isEmpty()) {
-                    throw new UsageException("no role profiles (with role_arn) in "
+                    throw new UsageException("no role profiles (with role_arn or x_stsfleet_saml_url) in "
                             + (file != null ? file : "the config and credentials files"));
                 }
             }
-            List<RoleProfile> roles = fleet.select(names); // every problem at once, before any call
+            FleetResult result;
+            // Every problem at once, role profiles and SAML-backed profiles alike, before any call.
+            ProfileCatalog.Selection selection = fleet.selection(names);
+            List<RoleProfile> roles = selection.roles();
+            List<SamlProfile> samlProfiles = selection.saml();
             if (mfa.given() && roles.stream().noneMatch(RoleProfile::requiresMfa)) {
                 output.warn("--mfa-code ignored: none of the selected roles has an mfa_serial");
             }
-            Optional<String> device = Commands.mfaDevice(fleet, roles);
-            if (device.isPresent()) {
-                fleet.checkSessionRequest(lifetime, null);
-                String code = mfa.code(root.context(), device.get(), null);
-                SessionToken token = fleet.sessionToken(lifetime, device.get(), code);
-                Credentials.remember(root, token, output); // so credential-process and env need no new code
-                output.info("stsfleet: MFA session for profile " + token.sourceProfile() + " until "
-                        + TemporaryCredentials.isoUtc(token.end()) + "; assuming " + roles.size() + " role"
-                        + (roles.size() == 1 ? "" : "s") + " with it");
-            } else if (lifetime != null) {
-                output.warn("--lifetime ignored: no selected role needs MFA, so no session token is made");
+            if (passwordStdin && samlProfiles.isEmpty()) {
+                output.warn("--password-stdin ignored: none of the selected profiles is SAML-backed");
             }
+            // The IdP passwords before the MFA session: a missing terminal is exit 2 with no call made.
+            try (SamlLogins logins = samlProfiles.isEmpty() ? null
+                    : SamlLogins.open(samlProfiles, passwordStdin, root.context(), output, fleet, concurrency)) {
+                Optional<String> device = Commands.mfaDevice(fleet, roles);
+                if (device.isPresent()) {
+                    fleet.checkSessionRequest(lifetime, null);
+                    String code = mfa.code(root.context(), device.get(), null);
+                    SessionToken token = fleet.sessionToken(lifetime, device.get(), code);
+                    Credentials.remember(root, token, output); // so credential-process and env need no new code
+                    output.info("stsfleet: MFA session for profile " + token.sourceProfile() + " until "
+                            + TemporaryCredentials.isoUtc(token.end()) + "; assuming " + roles.size() + " role"
+                            + (roles.size() == 1 ? "" : "s") + " with it");
+                } else if (lifetime != null) {
+                    output.warn("--lifetime ignored: no selected role needs MFA, so no session token is made");
+                }
 
-            FleetResult result = fleet.generateCredentials(names, (r, done, total) -> output.progress(
-                    String.format(Locale.ROOT, "generate: %d/%d done%s", done, total,
-                            r.succeeded() ? "" : " (last failure: " + r.profile() + ")")));
+                int total = names.size();
+                int[] done = {0};
+                ProgressListener progress = (r, d, t) -> {
+                    synchronized (done) {
+                        done[0]++;
+                        output.progress(String.format(Locale.ROOT, "generate: %d/%d done%s", done[0], total,
+                                r.succeeded() ? "" : " (last failure: " + r.profile() + ")"));
+                    }
+                };
+                long t0 = System.nanoTime();
+                // Both kinds at once: the STS role profiles on a thread of their own, the SAML ones here.
+                CompletableFuture<FleetResult> sts = roles.isEmpty() ? null : CompletableFuture.supplyAsync(
+                        () -> fleet.generateCredentials(roles.stream().map(RoleProfile::name).toList(), progress),
+                        runnable -> {
+                            Thread t = new Thread(runnable, "stsfleet-generate-sts");
+                            t.setDaemon(true);
+                            t.start();
+                        });
+                FleetResult saml = logins == null ? null : logins.run(samlProfiles, progress);
+                FleetResult stsResult = sts == null ? null : join(sts);
+                result = merge(names, stsResult, saml, fleet.format(), Duration.ofNanos(System.nanoTime() - t0));
+            }
 
             switch (chosen) {
                 case boto -> BotoJsonRenderer.render(result, output.stdout());
@@ -138,5 +183,31 @@ public final class GenerateCommand implements Callable<Integer> {
             output.flush();
             return result.allSucceeded() ? ExitCode.OK : ExitCode.FAILED;
         }
+    }
+
+    private static FleetResult join(CompletableFuture<FleetResult> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** One result of both runs, in the order the profiles were named. */
+    static FleetResult merge(List<String> names, FleetResult sts, FleetResult saml, OutputFormat format,
+                             Duration elapsed) {
+        Map<String, ProfileResult> all = new LinkedHashMap<>();
+        for (String name : names) {
+            String key = FleetResult.keyOf(name);
+            ProfileResult r = sts != null && sts.results().containsKey(key) ? sts.results().get(key)
+                    : saml != null ? saml.results().get(key) : null;
+            if (r != null) {
+                all.put(key, r);
+            }
+        }
+        return new FleetResult(all, elapsed, format);
     }
 }

@@ -7,6 +7,7 @@ import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.format.ProfilesJsonRenderer;
 import dev.stsfleet.profile.RoleProfile;
+import dev.stsfleet.profile.SamlProfile;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "profiles", mixinStandardHelpOptions = true,
-        description = {"The role profiles (with role_arn) of the AWS config and credentials files, or of FILE, as JSON.",
+        description = {"The role profiles (with role_arn, or SAML-backed with x_stsfleet_saml_url) of the AWS config and credentials files, or of FILE, as JSON.",
             "Makes no AWS call."})
 public final class ProfilesCommand implements Callable<Integer> {
     @ParentCommand
@@ -34,15 +35,19 @@ public final class ProfilesCommand implements Callable<Integer> {
     public Integer call() {
         Output output = Output.of(spec.commandLine(), root);
         Map<String, RoleProfile> profiles;
+        Map<String, SamlProfile> saml;
         if (file != null) {
             profiles = StsFleet.loadProfiles(file);
+            saml = StsFleet.loadSamlProfiles(file);
         } else {
             try (StsFleet fleet = FleetFactory.builder(root).build()) {
                 profiles = fleet.roleProfiles();
+                saml = fleet.samlProfiles();
             }
         }
-        ProfilesJsonRenderer.render(profiles, output.stdout());
+        ProfilesJsonRenderer.render(profiles, saml, output.stdout());
         output.info("stsfleet: " + profiles.size() + " role profile" + (profiles.size() == 1 ? "" : "s")
+                + (saml.isEmpty() ? "" : " and " + saml.size() + " SAML-backed profile" + (saml.size() == 1 ? "" : "s"))
                 + (file != null ? " in " + file : ""));
         output.flush();
         return ExitCode.OK;

@@ -200,19 +200,27 @@ public final class SamlCommand implements Callable<Integer> {
 
     /** The password from stdin or a no-echo prompt; never from an argument. The caller zeroes it. */
     private char[] password() {
-        if (passwordStdin) {
-            char[] line = readLine(root.context().stdin());
+        return password(root.context(), passwordStdin, "IdP password for " + user + ": ");
+    }
+
+    /**
+     * The IdP password: the first line of stdin when {@code fromStdin}, else typed at a no-echo prompt; without a
+     * terminal, one usage error line (exit 2). The caller zeroes it.
+     */
+    static char[] password(dev.stsfleet.cli.CliContext context, boolean fromStdin, String prompt) {
+        if (fromStdin) {
+            char[] line = readLine(context.stdin());
             if (line.length == 0) {
                 throw new UsageException("--password-stdin: stdin holds no password");
             }
             return line;
         }
-        Console console = root.context().console();
+        Console console = context.console();
         if (console == null) {
             throw new UsageException("the IdP password is needed and there is no terminal to ask on: "
                     + "pipe it in with --password-stdin");
         }
-        char[] typed = console.readPassword("IdP password for %s: ", user);
+        char[] typed = console.readPassword("%s", prompt);
         if (typed == null || typed.length == 0) {
             throw new UsageException("no password was entered");
         }
@@ -244,7 +252,7 @@ public final class SamlCommand implements Callable<Integer> {
         }
     }
 
-    private static SSLContext trusting(Path pem) {
+    static SSLContext trusting(Path pem) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);

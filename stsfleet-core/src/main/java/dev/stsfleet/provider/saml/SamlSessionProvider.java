@@ -128,7 +128,7 @@ public final class SamlSessionProvider implements RoleSessionProvider {
             if (fresh(cached)) {
                 return cached.credentials();
             }
-            RoleCredentials fresh = assume(key);
+            RoleCredentials fresh = assume(key, null, null);
             Instant issued = clock.instant();
             Instant expiration = fresh.credentials().expiration();
             Instant renewAt = expiration.isAfter(issued)
@@ -260,15 +260,39 @@ public final class SamlSessionProvider implements RoleSessionProvider {
         return new CachedAssertion(assertion, validUntil);
     }
 
-    private RoleCredentials assume(Key key) {
+    /**
+     * AssumeRoleWithSAML for one role of one profile, with that profile's settings, not cached (a bulk run over
+     * profiles asks once per profile); shares the cached assertion and its single-flight login.
+     *
+     * @param accountId    the role's account
+     * @param roleName     the role's name (without path)
+     * @param principalArn the SAML provider to use, or {@code null} for the one the assertion pairs with the role
+     * @param duration     the session length (15 min to 12 h), or {@code null} for the provider's default
+     * @return credentials named {@code <account>-<role>}
+     * @throws InvalidInputException       a malformed account id, role name or duration
+     * @throws RoleNotInAssertionException the assertion offers no such role (through that provider)
+     * @throws AssumeRoleFailedException   STS refused
+     * @throws IdpException                the IdP login failed
+     */
+    public RoleCredentials assume(String accountId, String roleName, String principalArn, Duration duration) {
+        Key key = key(accountId, roleName);
+        if (duration != null && (duration.compareTo(MIN_DURATION) < 0 || duration.compareTo(MAX_DURATION) > 0)) {
+            throw new InvalidInputException("the role session length must be 15 minutes to 12 hours, not " + duration);
+        }
+        return assume(key, principalArn, duration == null ? null : Math.toIntExact(duration.toSeconds()));
+    }
+
+    private RoleCredentials assume(Key key, String principalArn, Integer explicitSeconds) {
         for (int attempt = 1; ; attempt++) {
             SamlAssertion assertion = assertion();
             SamlRole role = assertion.roles().stream()
                     .filter(r -> r.matches(key.accountId(), key.roleName()))
+                    .filter(r -> principalArn == null || r.principalArn().equals(principalArn))
                     .findFirst()
                     .orElseThrow(() -> new RoleNotInAssertionException(key.accountId(), key.roleName(),
-                            assertion.roles().stream().map(SamlRole::roleArn).toList()));
-            Integer seconds = durationSeconds(assertion);
+                            assertion.roles().stream().map(principalArn == null ? SamlRole::roleArn
+                                    : r -> r.roleArn() + " (via " + r.principalArn() + ")").toList()));
+            Integer seconds = explicitSeconds != null ? explicitSeconds : durationSeconds(assertion);
             LOG.info("AssumeRoleWithSAML {} via {}{}", role.roleArn(), role.principalArn(),
                     seconds == null ? "" : " for " + seconds + " s");
             try {
