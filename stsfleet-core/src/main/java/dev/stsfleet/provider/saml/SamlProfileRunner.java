@@ -3,25 +3,14 @@ package dev.stsfleet.provider.saml;
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.OutputFormat;
-import dev.stsfleet.ProfileResult;
 import dev.stsfleet.ProgressListener;
 import dev.stsfleet.RoleCredentials;
-import dev.stsfleet.StsCallException;
-import dev.stsfleet.StsFleetException;
 import dev.stsfleet.profile.SamlProfile;
+import dev.stsfleet.provider.BulkRun;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,96 +63,19 @@ public final class SamlProfileRunner {
                 throw new InvalidInputException("profile " + p.name() + ": no IdP login was prepared for it");
             }
         }
-        long t0 = System.nanoTime();
-        AtomicInteger threads = new AtomicInteger();
-        int size = Math.min(concurrency, profiles.size());
-        ExecutorService pool = new ThreadPoolExecutor(size, size, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "stsfleet-saml-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        Object progressLock = new Object();
-        int[] done = {0};
-        try {
-            List<Future<ProfileResult>> futures = new ArrayList<>(profiles.size());
-            for (SamlProfile profile : profiles) {
-                SamlSessionProvider provider = logins.get(profile.idp());
-                futures.add(pool.submit(() -> {
-                    ProfileResult result = finish(provider, profile);
-                    synchronized (progressLock) {
-                        done[0]++;
-                        try {
-                            listener.finished(result, done[0], profiles.size());
-                        } catch (RuntimeException e) {
-                            LOG.warn("a progress listener threw {}; ignored", e.getClass().getName());
-                        }
-                    }
-                    return result;
-                }));
-            }
-            Map<String, ProfileResult> results = new LinkedHashMap<>();
-            for (int i = 0; i < profiles.size(); i++) {
-                SamlProfile profile = profiles.get(i);
-                ProfileResult result;
-                try {
-                    result = futures.get(i).get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    futures.forEach(f -> f.cancel(true));
-                    throw new StsFleetException("interrupted while getting credentials for the SAML-backed profiles");
-                } catch (ExecutionException e) {
-                    result = new ProfileResult.Failed(profile.name(), profile.roleArn(), "ClientError",
-                            String.valueOf(e.getCause()));
-                }
-                results.put(FleetResult.keyOf(profile.name()), result);
-            }
-            FleetResult result = new FleetResult(results, Duration.ofNanos(System.nanoTime() - t0), format);
-            LOG.debug("SAML profiles run: {}", result);
-            return result;
-        } finally {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        List<BulkRun.Task> tasks = profiles.stream()
+                .map(p -> new BulkRun.Task(FleetResult.keyOf(p.name()), p.name(), p.roleArn(), () -> assume(logins.get(p.idp()), p)))
+                .toList();
+        FleetResult result = BulkRun.run(tasks, concurrency, "stsfleet-saml", format, listener);
+        LOG.debug("SAML profiles run: {}", result);
+        return result;
     }
 
-    private static ProfileResult finish(SamlSessionProvider provider, SamlProfile profile) {
-        try {
-            RoleCredentials c = provider.assume(profile.accountId(), profile.roleName(), profile.principalArn(),
-                    profile.durationSeconds() == null ? null : Duration.ofSeconds(profile.durationSeconds()));
-            LOG.debug("profile {}: AssumeRoleWithSAML gave {}", profile.name(), c);
-            // The provider names credentials <account>-<role>; a profile's entry carries the profile's name.
-            return new ProfileResult.Succeeded(new RoleCredentials(profile.name(), c.roleArn(), c.assumedRoleArn(),
-                    c.credentials()));
-        } catch (RuntimeException e) {
-            ProfileResult.Failed failed = failure(profile, e);
-            LOG.debug("profile {}: failed with {}", profile.name(), failed.code());
-            return failed;
-        }
-    }
-
-    /** A typed failure; messages come from our exceptions, which never carry the password or the assertion. */
-    static ProfileResult.Failed failure(SamlProfile profile, RuntimeException e) {
-        String roleArn = profile.roleArn();
-        if (e instanceof StsCallException s) {
-            String m = String.valueOf(s.getMessage());
-            String prefix = s.code() + ": ";
-            return new ProfileResult.Failed(profile.name(), roleArn, s.code(),
-                    m.startsWith(prefix) ? m.substring(prefix.length()) : m);
-        }
-        if (e instanceof InvalidInputException) {
-            return new ProfileResult.Failed(profile.name(), roleArn, "InvalidInput", String.valueOf(e.getMessage()));
-        }
-        if (e instanceof StsFleetException) {
-            String kind = e.getClass().getSimpleName().replaceFirst("Exception$", "");
-            return new ProfileResult.Failed(profile.name(), roleArn, kind, String.valueOf(e.getMessage()));
-        }
-        return new ProfileResult.Failed(profile.name(), roleArn, "ClientError",
-                e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    private static RoleCredentials assume(SamlSessionProvider provider, SamlProfile profile) {
+        RoleCredentials c = provider.assume(profile.accountId(), profile.roleName(), profile.principalArn(),
+                profile.durationSeconds() == null ? null : Duration.ofSeconds(profile.durationSeconds()));
+        // The provider names credentials <account>-<role>; a profile's entry carries the profile's name.
+        return new RoleCredentials(profile.name(), c.roleArn(), c.assumedRoleArn(), c.credentials());
     }
 
     @Override
