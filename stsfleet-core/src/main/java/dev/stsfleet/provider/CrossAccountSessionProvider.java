@@ -8,12 +8,9 @@ import dev.stsfleet.sts.StsGateway;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,15 +49,8 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
     private final Duration duration;
     private final String sessionNamePrefix;
     private final Clock clock;
-    private final ConcurrentMap<AccountRole, Slot> cache = new ConcurrentHashMap<>();
+    private final HalfLifeCache<AccountRole> cache;
     private volatile boolean closed;
-
-    private record Cached(RoleCredentials credentials, Instant renewAt) {
-    }
-
-    private static final class Slot {
-        volatile Cached cached;
-    }
 
     private CrossAccountSessionProvider(Builder b) {
         this.gateway = b.gateway;
@@ -71,6 +61,7 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
         this.duration = b.duration;
         this.sessionNamePrefix = b.sessionNamePrefix;
         this.clock = b.clock;
+        this.cache = new HalfLifeCache<>(b.clock);
     }
 
     public static Builder builder() {
@@ -103,24 +94,11 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
     public RoleCredentials roleCredentials(String accountId, String roleName) {
         checkOpen();
         AccountRole target = new AccountRole(accountId, roleName);
-        Slot slot = cache.computeIfAbsent(target, k -> new Slot());
-        Cached cached = slot.cached;
-        if (fresh(cached)) {
-            return cached.credentials();
-        }
-        synchronized (slot) {
-            cached = slot.cached;
-            if (fresh(cached)) {
-                return cached.credentials();
-            }
+        return cache.get(target, () -> {
             RoleCredentials assumed = assume(target);
-            Instant issued = clock.instant();
-            Instant expiry = assumed.credentials().expiration();
-            Instant renewAt = expiry.isAfter(issued) ? issued.plus(Duration.between(issued, expiry).dividedBy(2)) : issued;
-            slot.cached = new Cached(assumed, renewAt);
-            LOG.debug("{}: credentials cached; renewed from {}", target.name(), renewAt);
+            LOG.debug("{}: credentials cached until half their lifetime", target.name());
             return assumed;
-        }
+        });
     }
 
     private RoleCredentials assume(AccountRole target) {
@@ -150,10 +128,6 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
         return prefix + "-" + HexFormat.of().formatHex(random);
-    }
-
-    private boolean fresh(Cached cached) {
-        return cached != null && clock.instant().isBefore(cached.renewAt());
     }
 
     private void checkOpen() {

@@ -6,6 +6,7 @@ import dev.stsfleet.StsCallException;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.provider.AccountRole;
 import dev.stsfleet.provider.AssumeRoleFailedException;
+import dev.stsfleet.provider.HalfLifeCache;
 import dev.stsfleet.provider.RoleSessionProvider;
 import dev.stsfleet.sts.StsGateway;
 import java.time.Clock;
@@ -16,8 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,20 +59,13 @@ public final class SamlSessionProvider implements RoleSessionProvider {
     private volatile CachedAssertion cachedAssertion;
     private CompletableFuture<CachedAssertion> login; // guarded by assertionLock
     private volatile IdpAccessDeniedException denied;
-    private final ConcurrentMap<Key, Slot> credentials = new ConcurrentHashMap<>();
+    private final HalfLifeCache<Key> credentials;
     private volatile boolean closed;
 
     private record CachedAssertion(SamlAssertion assertion, Instant validUntil) {
     }
 
     private record Key(String accountId, String roleName) {
-    }
-
-    private record CachedCredentials(RoleCredentials credentials, Instant renewAt) {
-    }
-
-    private static final class Slot {
-        volatile CachedCredentials cached;
     }
 
     private SamlSessionProvider(Builder b) {
@@ -84,6 +76,7 @@ public final class SamlSessionProvider implements RoleSessionProvider {
         this.assertionLifetime = b.assertionLifetime;
         this.assertionMargin = b.assertionMargin;
         this.clock = b.clock;
+        this.credentials = new HalfLifeCache<>(b.clock);
     }
 
     public static Builder builder() {
@@ -118,25 +111,11 @@ public final class SamlSessionProvider implements RoleSessionProvider {
     @Override
     public RoleCredentials roleCredentials(String accountId, String roleName) {
         Key key = key(accountId, roleName);
-        Slot slot = credentials.computeIfAbsent(key, k -> new Slot());
-        CachedCredentials cached = slot.cached;
-        if (fresh(cached)) {
-            return cached.credentials();
-        }
-        synchronized (slot) {
-            cached = slot.cached;
-            if (fresh(cached)) {
-                return cached.credentials();
-            }
+        return credentials.get(key, () -> {
             RoleCredentials fresh = assume(key, null, null);
-            Instant issued = clock.instant();
-            Instant expiration = fresh.credentials().expiration();
-            Instant renewAt = expiration.isAfter(issued)
-                    ? issued.plus(Duration.between(issued, expiration).dividedBy(2)) : issued;
-            slot.cached = new CachedCredentials(fresh, renewAt);
-            LOG.debug("credentials for {}/{} cached; renewed from {}", key.accountId(), key.roleName(), renewAt);
+            LOG.debug("credentials for {}/{} cached until half their lifetime", key.accountId(), key.roleName());
             return fresh;
-        }
+        });
     }
 
     /** Credentials for one of the {@link #roles()} (for {@code --all-roles}). */
@@ -343,10 +322,6 @@ public final class SamlSessionProvider implements RoleSessionProvider {
                 cachedAssertion = null;
             }
         }
-    }
-
-    private boolean fresh(CachedCredentials cached) {
-        return cached != null && clock.instant().isBefore(cached.renewAt());
     }
 
     private Key key(String accountId, String roleName) {
