@@ -1,11 +1,26 @@
 package dev.stsfleet.cli;
 
-/** Process entry point: builds the command line, runs it, exits with its code. */
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Process entry point. {@code --version} and a memoised {@code credential-process} answer are served
+ * before the command line is built (see {@link FastPath}); everything else runs the full command.
+ */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            System.out.println(VersionProvider.line());
+            return;
+        }
+        if (FastPath.answer(List.of(args), System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC(),
+                System.out)) {
+            return;
+        }
         System.exit(StsfleetCli.newCommandLine().execute(args));
     }
 }

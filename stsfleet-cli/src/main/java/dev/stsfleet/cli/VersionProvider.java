@@ -6,7 +6,13 @@ import picocli.CommandLine.IVersionProvider;
 final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        String version = RootCommand.class.getPackage().getImplementationVersion();
-        return new String[] {"stsfleet " + (version == null ? "(development build)" : version)};
+        return new String[] {line()};
+    }
+
+    /** {@code stsfleet <version>}: what {@code --version} prints, with or without picocli. */
+    static String line() {
+        String version = VersionProvider.class.getPackage().getImplementationVersion();
+        // concat, not +: this runs on the fast path of Main, where + would spin method-handle classes.
+        return "stsfleet ".concat(version == null ? "(development build)" : version);
     }
 }

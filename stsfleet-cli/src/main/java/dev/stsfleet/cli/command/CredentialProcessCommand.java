@@ -3,13 +3,17 @@ package dev.stsfleet.cli.command;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.FastPath;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.CredentialProcessRenderer;
 import dev.stsfleet.profile.ProfileCatalog;
+import dev.stsfleet.profile.ProfileLocations;
 import dev.stsfleet.profile.RoleProfile;
 import dev.stsfleet.store.CredentialCache;
+import dev.stsfleet.store.StateDirectory;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +38,7 @@ import picocli.CommandLine.Spec;
             "Errors go to stderr only."})
 public final class CredentialProcessCommand implements Callable<Integer> {
     /** The cache serves entries only while more than this remains, so the SDKs never get a dying set. */
-    static final Duration MARGIN = Duration.ofMinutes(15);
+    static final Duration MARGIN = FastPath.MARGIN;
 
     @ParentCommand
     private RootCommand root;
@@ -67,9 +71,11 @@ public final class CredentialProcessCommand implements Callable<Integer> {
         TemporaryCredentials credentials;
         if (noCache) {
             credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa, hint), profile).credentials();
+            print(output, credentials);
         } else {
+            StateDirectory state = Credentials.stateDirectory(root.context(), cacheDir);
             CredentialCache cache = CredentialCache.builder()
-                    .stateDirectory(Credentials.stateDirectory(root.context(), cacheDir))
+                    .stateDirectory(state)
                     .clock(root.context().clock())
                     .margin(MARGIN)
                     .lockTimeout(Duration.ofMinutes(5)) // the holder may be a person typing an MFA code
@@ -78,10 +84,26 @@ public final class CredentialProcessCommand implements Callable<Integer> {
             Optional<TemporaryCredentials> cached = cache.get(key);
             credentials = cached.orElseGet(() -> cache.getOrLoad(key, () ->
                     Commands.single(Credentials.fetch(root, List.of(profile), mfa, hint), profile).credentials()));
+            String printed = print(output, credentials);
+            // The next identical call is then answered before the command line is even built.
+            ProfileLocations files = Credentials.locations(root);
+            FastPath.remember(spec.root().commandLine().getParseResult().originalArgs(),
+                    root.context().environment(), Path.of("").toAbsolutePath(),
+                    List.of(files.configFile(), files.credentialsFile(), cache.fileOf(key)),
+                    credentials.expiration(), printed, (file, content) -> {
+                        state.subdirectory(FastPath.SUBDIRECTORY);
+                        state.write(file, content);
+                    });
         }
-        CredentialProcessRenderer.render(credentials, output.stdout());
-        output.flush();
         return ExitCode.OK;
+    }
+
+    private static String print(Output output, TemporaryCredentials credentials) {
+        StringWriter text = new StringWriter();
+        CredentialProcessRenderer.render(credentials, text);
+        output.stdout().print(text);
+        output.flush();
+        return text.toString();
     }
 
     /** Everything besides the role that decides which credentials an entry holds. */

@@ -1,0 +1,267 @@
+package dev.stsfleet.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+
+/**
+ * Answers {@code credential-process} from a memo of its last answer, before picocli, the SDK or Jackson
+ * is loaded. The AWS CLI runs a {@code credential_process} before every call it makes, so its start-up
+ * is paid each time: the whole command costs about 0.3 s to start, the JVM alone about 0.04 s.
+ *
+ * <p>A memo holds exactly what the full command printed, with everything that decided it: the
+ * arguments, the working directory, the environment variables that can change the answer, and a
+ * fingerprint (size, modification time, CRC-32C of the content) of every file the answer came from: the
+ * AWS config and credentials files and the credential cache entry. It answers only while all of these
+ * are unchanged and more than {@link #MARGIN} of the credentials' life remains (the cache's own rule),
+ * so it never says anything the full command would not; otherwise the full command runs and writes a
+ * new memo. A memo holds the same secrets as the cache entry and is protected the same way (0600 in a
+ * 0700 directory, written atomically, ignored if others may change it).
+ *
+ * <p>Only {@code java.base} is used here, and neither lambdas nor {@code +} on strings: each would spin
+ * method-handle classes at run time, which costs a hit more than everything else it does.
+ */
+public final class FastPath {
+    /** Served only while more than this remains: the same margin as the credential cache's. */
+    public static final Duration MARGIN = Duration.ofMinutes(15);
+    /** Where memos live in the state directory. */
+    public static final String SUBDIRECTORY = "cache/answers";
+    private static final String MAGIC = "stsfleet-memo 1\n";
+    private static final String COMMAND = "credential-process";
+    /** Arguments after which the full command must run: it prompts, logs, bypasses the cache or explains. */
+    private static final Set<String> FULL_RUN_FLAGS = Set.of("--no-cache", "--debug", "--mfa-code", "-h", "--help",
+            "-V", "--version");
+
+    private FastPath() {
+    }
+
+    /**
+     * Writes the memoised answer for this invocation to {@code out}.
+     *
+     * @return whether it answered; never throws (any problem means the full command runs)
+     */
+    static boolean answer(List<String> args, Map<String, String> env, Path cwd, Clock clock, OutputStream out) {
+        try {
+            if (!eligible(args)) {
+                return false;
+            }
+            Path memo = memoFile(args, env, cwd);
+            String text;
+            try {
+                if (!privateRegularFile(memo)) {
+                    return false;
+                }
+                text = new String(Files.readAllBytes(memo), StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+            String head = MAGIC.concat(key(args, env, cwd));
+            if (!text.startsWith(head)) {
+                return false;
+            }
+            int at = head.length();
+            Instant expires = null;
+            while (true) {
+                int end = text.indexOf('\n', at);
+                if (end < 0) {
+                    return false;
+                }
+                String line = text.substring(at, end);
+                at = end + 1;
+                if (line.equals("output")) {
+                    break;
+                }
+                String[] f = line.split("\t", -1);
+                if (f[0].equals("file") && f.length == 3) {
+                    if (!f[2].equals(fingerprint(Path.of(unescape(f[1]))))) {
+                        return false;
+                    }
+                } else if (f[0].equals("expires") && f.length == 2) {
+                    expires = Instant.ofEpochSecond(Long.parseLong(f[1]));
+                } else {
+                    return false;
+                }
+            }
+            if (expires == null || Duration.between(clock.instant(), expires).compareTo(MARGIN) <= 0) {
+                return false;
+            }
+            out.write(text.substring(at).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Records a {@code credential-process} answer just printed, so the next identical call can be answered
+     * without the full start-up. Best effort: a failure only costs the next call its speed.
+     *
+     * @param args       the command line as given
+     * @param env        the environment the command read
+     * @param cwd        the working directory (relative paths in arguments or variables depend on it)
+     * @param filesRead  every file the answer came from (profile files, the cache entry); absent ones too
+     * @param expiration when the credentials in {@code output} expire
+     * @param output     exactly what was printed
+     * @param store      writes the memo (0600, atomically, in a private directory), given its path
+     */
+    public static void remember(List<String> args, Map<String, String> env, Path cwd, List<Path> filesRead,
+                                Instant expiration, String output, MemoWriter store) {
+        if (!eligible(args)) {
+            return;
+        }
+        try {
+            StringBuilder memo = new StringBuilder(MAGIC).append(key(args, env, cwd));
+            for (Path file : filesRead) {
+                memo.append("file\t").append(escape(file.toAbsolutePath().toString())).append('\t')
+                        .append(fingerprint(file)).append('\n');
+            }
+            memo.append("expires\t").append(expiration.getEpochSecond()).append('\n');
+            memo.append("output\n").append(output);
+            store.write(memoFile(args, env, cwd), memo.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            // Nothing lost: the memo only saves time.
+        }
+    }
+
+    /** Writes a memo file; {@link dev.stsfleet.store.StateDirectory} in production. */
+    @FunctionalInterface
+    public interface MemoWriter {
+        void write(Path file, byte[] content) throws IOException;
+    }
+
+    /** The state directory's memo folder, found by the full command's rule ({@code --cache-dir}, else
+     *  {@code STSFLEET_HOME}, else {@code $HOME/.stsfleet}). */
+    static Path memoFile(List<String> args, Map<String, String> env, Path cwd) {
+        String dir = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--cache-dir") && i + 1 < args.size()) {
+                dir = args.get(i + 1);
+            } else if (a.startsWith("--cache-dir=")) {
+                dir = a.substring("--cache-dir=".length());
+            }
+        }
+        Path root;
+        if (dir != null) {
+            root = cwd.resolve(dir);
+        } else if (nonEmpty(env.get("STSFLEET_HOME"))) {
+            root = cwd.resolve(env.get("STSFLEET_HOME"));
+        } else {
+            String home = nonEmpty(env.get("HOME")) ? env.get("HOME") : System.getProperty("user.home");
+            root = Path.of(home, ".stsfleet");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(key(args, env, cwd).getBytes(StandardCharsets.UTF_8));
+        String name = Long.toHexString(crc.getValue());
+        return root.toAbsolutePath().normalize().resolve(SUBDIRECTORY)
+                .resolve(new StringBuilder("00000000".substring(name.length())).append(name).append(".memo").toString());
+    }
+
+    static boolean eligible(List<String> args) {
+        boolean command = false;
+        for (String a : args) {
+            if (a.equals(COMMAND)) {
+                command = true;
+            }
+            int eq = a.indexOf('=');
+            if (FULL_RUN_FLAGS.contains(eq > 0 ? a.substring(0, eq) : a)) {
+                return false;
+            }
+        }
+        return command;
+    }
+
+    /**
+     * What the answer depends on besides files: arguments, working directory and variables. Variables
+     * whose values are secrets are recorded as set or not, never by value: the cache key of the full
+     * command does not depend on their values either.
+     */
+    private static String key(List<String> args, Map<String, String> env, Path cwd) {
+        StringBuilder k = new StringBuilder();
+        for (String a : args) {
+            k.append("arg\t").append(escape(a)).append('\n');
+        }
+        k.append("cwd\t").append(escape(cwd.toAbsolutePath().toString())).append('\n');
+        Map<String, String> relevant = new TreeMap<>();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String name = e.getKey();
+            if (name.equals("HOME") || name.startsWith("AWS_") || name.startsWith("STSFLEET_")) {
+                relevant.put(name, secretName(name) ? "(set)" : e.getValue());
+            }
+        }
+        for (Map.Entry<String, String> e : relevant.entrySet()) {
+            k.append("env\t").append(escape(e.getKey())).append('\t').append(escape(e.getValue())).append('\n');
+        }
+        return k.toString();
+    }
+
+    private static boolean secretName(String name) {
+        return name.contains("SECRET") || name.contains("TOKEN") || name.contains("PASSWORD")
+                || name.contains("MFA_CODE") || name.equals("AWS_ACCESS_KEY_ID");
+    }
+
+    /** Size, modification time and CRC-32C of the content; "absent" for a missing file. */
+    static String fingerprint(Path file) throws IOException {
+        byte[] content;
+        long modified;
+        try {
+            modified = Files.getLastModifiedTime(file).to(TimeUnit.NANOSECONDS);
+            content = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return "absent";
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(content);
+        return new StringBuilder().append(content.length).append('/').append(modified).append('/')
+                .append(Long.toHexString(crc.getValue())).toString();
+    }
+
+    private static boolean privateRegularFile(Path file) throws IOException {
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+        }
+        PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> p = a.permissions();
+        return a.isRegularFile() && !p.contains(PosixFilePermission.GROUP_WRITE)
+                && !p.contains(PosixFilePermission.OTHERS_WRITE) && !p.contains(PosixFilePermission.GROUP_READ)
+                && !p.contains(PosixFilePermission.OTHERS_READ);
+    }
+
+    private static boolean nonEmpty(String s) {
+        return s != null && !s.isEmpty();
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r");
+    }
+
+    private static String unescape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                out.append(n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
