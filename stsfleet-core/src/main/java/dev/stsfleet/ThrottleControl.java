@@ -12,8 +12,8 @@ public enum ThrottleControl {
     OFF,
     /**
      * An AIMD limit on the STS attempts in flight through one gateway (every attempt, retries included):
-     * it starts at the configured concurrency, grows by one per round trip's worth of successes, and is cut
-     * to three quarters on a {@code Throttling} answer, at most once per round trip, never below one.
+     * it starts at the configured concurrency, grows by one per round trip's worth of successes, and is
+     * halved on a {@code Throttling} answer, at most once per round trip, never below one.
      * Throttled calls are retried as with {@link #OFF}.
      */
     AIMD,

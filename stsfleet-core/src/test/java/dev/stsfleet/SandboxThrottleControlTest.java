@@ -22,10 +22,10 @@ class SandboxThrottleControlTest {
     private static final String USER_ARN = "arn:aws:iam::111111111111:user/alice";
     private static final String ACCESS_KEY = "AKIASANDBOXAIMD00001";
     private static final String SECRET = "sandboxAimdSecretKey/doNotUseInAws+00001";
-    private static final int ROLES = 200;
-    /** 50 requests a second at 100 ms: about 5 calls in flight fit, and 32 workers are far above that. */
-    private static final double RPS = 50;
-    private static final Duration LATENCY = Duration.ofMillis(100);
+    private static final int ROLES = 400;
+    /** 100 requests a second at 50 ms: about 5 calls in flight fit, and 32 workers are far above that. */
+    private static final double RPS = 100;
+    private static final Duration LATENCY = Duration.ofMillis(50);
 
     @TempDir
     Path dir;
@@ -74,8 +74,10 @@ class SandboxThrottleControlTest {
 
         System.out.printf("Throttling answers for %d roles at %.0f rps, 32 workers: off %d, aimd %d%n", ROLES, RPS,
                 off, aimd);
-        // Without control 32 workers meet an empty bucket again and again; AIMD stays near what fits.
-        assertThat(off).isGreaterThan(100);
-        assertThat(aimd * 2).isLessThan(off);
+        // Without control 32 workers meet an empty bucket again and again; AIMD comes down to what fits
+        // within a few round trips and stays near it. Measured on a shared 2-core machine: off 116-159,
+        // aimd 50-52 (most of them in the first round trips, coming down from 32). Asserted: under two thirds.
+        assertThat(off).isGreaterThan(60);
+        assertThat(aimd * 3).isLessThan(off * 2);
     }
 }

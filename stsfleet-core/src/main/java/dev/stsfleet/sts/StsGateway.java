@@ -86,8 +86,8 @@ public final class StsGateway implements AutoCloseable {
             .credentialsProvider(AnonymousCredentialsProvider.create())
             .build();
 
-    /** Shares of the limit kept after a throttle; 0.75 keeps more of the rate than TCP's 0.5 (see BENCHMARKS.md). */
-    static final double AIMD_BACKOFF_RATIO = 0.75;
+    /** The share of the limit kept after a throttle: TCP's half, which came down from 32 with fewer throttles than 0.75. */
+    static final double AIMD_BACKOFF_RATIO = 0.5;
     private static final String RETRY_SCOPE = "sts";
 
     private final StsClient client;

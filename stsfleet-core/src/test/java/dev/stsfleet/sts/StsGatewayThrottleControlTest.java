@@ -46,8 +46,8 @@ class StsGatewayThrottleControlTest {
             assertThat(gateway.getCallerIdentity(keys()).account()).isEqualTo("123456789012");
 
             assertThat(server.count("GetCallerIdentity")).isEqualTo(4);
-            // Each retry took a new permit after the previous cut, so each throttle cut: 4 -> 3 -> 2.25 -> 1.69,
-            // then the success added 1/1.69.
+            // Each retry took a new permit after the previous cut, so each throttle cut (by half, floor 1):
+            // 4 -> 2 -> 1 -> 1, then the success added 1/1.
             assertThat(limiter.decreases()).isEqualTo(3);
             assertThat(limiter.limit()).isEqualTo(2);
             assertThat(limiter.inFlight()).isZero();
