@@ -618,9 +618,10 @@ def fmt_range(s, unit="", digits=2):
 def render(bench, info, started, finished):
     lines = []
     lines.append("stsfleet benchmarks, %s mode, %s UTC, %d runs per figure (scenario 3: see runs column; "
-                 "scenario 4: %s); median (min–max)." % (
+                 "scenario 4: %s; scenario 5: %s); median (min–max)." % (
                      "quick" if bench.quick else "full", started, bench.runs,
-                     "%d run(s)" % (bench.args.runs or (1 if bench.quick else 3))))
+                     "%d run(s)" % (bench.args.runs or (1 if bench.quick else 3)),
+                     "%d run(s)" % (bench.args.runs or (2 if bench.quick else bench.runs))))
     lines.append("")
     lines.append("Machine: %s cores, %s GiB RAM, %s; %s; load average at start %s, at end %s." % (
         info.get("nproc"), info.get("ram_gib"), info.get("cpu"), (info.get("java") or ["?"])[0],
@@ -686,6 +687,9 @@ def find(bench, scenario_prefix, tool_prefix):
 
 def targets(bench):
     out = []
+    only = {s.strip() for s in bench.args.only.split(",")}
+    if not only & {"1", "3", "4"}:
+        return ["none for the scenarios run (%s)" % bench.args.only]
     s = find(bench, "1: N=3000", "stsfleet generate")
     b10 = find(bench, "1: N=3000", "boto3, 10 threads")
     if s and s["wall_s"]:

@@ -87,7 +87,7 @@ public final class StsFleet implements AutoCloseable {
     /** The default number of concurrent STS calls of a bulk call. */
     public static final int DEFAULT_CONCURRENCY = 32;
     /** The default reaction to STS throttling of the fleet's calls (chosen by measurement, see BENCHMARKS.md). */
-    public static final ThrottleControl DEFAULT_THROTTLE_CONTROL = ThrottleControl.OFF;
+    public static final ThrottleControl DEFAULT_THROTTLE_CONTROL = ThrottleControl.AIMD;
     public static final Duration MIN_LIFETIME = Duration.ofMinutes(15);
     public static final Duration MAX_LIFETIME = Duration.ofHours(36);
     public static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
@@ -1079,7 +1079,7 @@ public final class StsFleet implements AutoCloseable {
         /**
          * How the fleet's STS calls react to throttling beyond retrying it (bulk calls, refresh and the
          * session token alike); with {@link ThrottleControl#AIMD} the limit's ceiling is the concurrency.
-         * Default: {@link ThrottleControl#OFF} ({@link #DEFAULT_THROTTLE_CONTROL}).
+         * Default: {@link ThrottleControl#AIMD} ({@link #DEFAULT_THROTTLE_CONTROL}).
          */
         public Builder throttleControl(ThrottleControl throttleControl) {
             this.throttleControl = Objects.requireNonNull(throttleControl, "throttleControl");

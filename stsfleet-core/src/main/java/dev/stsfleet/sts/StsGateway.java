@@ -443,14 +443,14 @@ public final class StsGateway implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ProfileFile profileFile;
         private String profileName;
-        private ThrottleControl throttleControl = ThrottleControl.OFF;
+        private ThrottleControl throttleControl = ThrottleControl.AIMD;
 
         private Builder() {
         }
 
         /**
          * How to react to throttling beyond retrying; with {@link ThrottleControl#AIMD} the limit's ceiling
-         * is {@link #maxConnections}. Default: {@link ThrottleControl#OFF}.
+         * is {@link #maxConnections}. Default: {@link ThrottleControl#AIMD}.
          */
         public Builder throttleControl(ThrottleControl throttleControl) {
             this.throttleControl = Objects.requireNonNull(throttleControl, "throttleControl");

@@ -183,9 +183,22 @@ class StsGatewayThrottleControlTest {
     }
 
     @Test
-    void off_isTheBuildersDefault_andHasNoLimiter() {
-        try (StsGateway gateway = StsGateway.builder().endpoint(server.endpoint()).build()) {
-            assertThat(gateway.throttleControl()).isEqualTo(ThrottleControl.OFF);
+    void aimd_isTheBuildersDefault_withTheConnectionsAsCeiling() {
+        try (StsGateway gateway = StsGateway.builder().endpoint(server.endpoint()).maxConnections(12).build()) {
+            assertThat(gateway.throttleControl()).isEqualTo(ThrottleControl.AIMD);
+            assertThat(gateway.limiter().ceiling()).isEqualTo(12);
+            assertThat(gateway.limiter().limit()).isEqualTo(12);
+        }
+    }
+
+    @Test
+    void off_hasNoLimiter_andTheSdkRetries() {
+        server.then(throttle(), throttle());
+        try (StsGateway gateway = StsGateway.builder().endpoint(server.endpoint()).maxBackoff(Duration.ofMillis(100))
+                .throttleControl(ThrottleControl.OFF).build()) {
+            assertThat(gateway.getCallerIdentity(keys()).account()).isEqualTo("123456789012");
+
+            assertThat(server.count("GetCallerIdentity")).isEqualTo(3);
             assertThat(gateway.limiter()).isNull();
         }
     }

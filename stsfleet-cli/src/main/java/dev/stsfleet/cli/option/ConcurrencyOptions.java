@@ -17,26 +17,28 @@ public final class ConcurrencyOptions {
             this.control = control;
         }
 
-        static Throttle of(ThrottleControl control) {
-            for (Throttle t : values()) {
-                if (t.control == control) {
-                    return t;
-                }
-            }
-            throw new IllegalArgumentException(String.valueOf(control));
+        public ThrottleControl control() {
+            return control;
         }
     }
+
+    /**
+     * {@link StsFleet#DEFAULT_THROTTLE_CONTROL} as typed (a test keeps them equal). A constant, not read from
+     * StsFleet: reading it would initialize StsFleet, and so create its logger, while the command line is
+     * built, before {@code --debug} or {@code --quiet} has configured logging.
+     */
+    static final String DEFAULT_THROTTLE = "aimd";
 
     @Option(names = "--concurrency", paramLabel = "N",
             description = "At most N STS calls at once, 1 to 1024 (default: ${DEFAULT-VALUE}).")
     int concurrency = StsFleet.DEFAULT_CONCURRENCY;
 
-    @Option(names = "--throttle-control", paramLabel = "MODE",
+    @Option(names = "--throttle-control", paramLabel = "MODE", defaultValue = DEFAULT_THROTTLE,
             description = "What to do when STS answers Throttling, besides retrying with backoff: aimd (fewer calls "
                     + "in flight after each throttle, up to --concurrency again while none come), adaptive (the AWS "
                     + "SDK's adaptive retry mode, for comparison: it slows down far more) or off. "
                     + "Default: ${DEFAULT-VALUE}.")
-    Throttle throttle = Throttle.of(StsFleet.DEFAULT_THROTTLE_CONTROL);
+    Throttle throttle;
 
     /**
      * The concurrency.
