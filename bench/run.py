@@ -490,6 +490,32 @@ class Bench:
             if row["wall_s"] and "bound_s" in row:
                 row["x_bound"] = round(row["wall_s"]["median"] / row["bound_s"], 2)
 
+    def scenario5(self, sandbox, latency_ms):
+        """Throttling control: off / aimd / adaptive at concurrency 32 and 64 (and aimd at 128) against a
+        sandbox limited to 600 rps. Counts throttles and failures; the floor is N / 600 s."""
+        n = 3000
+        runs = self.args.runs or (2 if self.quick else self.runs)
+        name = "5: N=%d, %d ms, %d rps" % (n, latency_ms, THROTTLE_RPS)
+        floor = n / float(THROTTLE_RPS)
+        log("scenario %s (floor %.2f s)" % (name, floor))
+        if not self.generate_ok:
+            self.missing(name, "stsfleet generate --throttle-control", "not yet available")
+            return
+        env = self.env_for(n, sandbox)
+        specs = []
+        for mode, c in (("off", 32), ("aimd", 32), ("adaptive", 32), ("off", 64), ("aimd", 64), ("adaptive", 64),
+                        ("aimd", 128)):
+            specs.append({"scenario": name, "tool": "stsfleet generate --throttle-control %s --concurrency %d" % (
+                mode, c), "cmd": self.generate_cmd(c) + ["--throttle-control", mode], "env": env,
+                          # The SDK's adaptive mode took 130-260 s here when first measured: give it room.
+                          "timeout": self.timeout_for(n) * (2 if mode == "adaptive" else 1), "sandbox": sandbox,
+                          "parse": self.parse_generate,
+                          "extra": {"n": n, "floor_s": round(floor, 3), "latency_ms": latency_ms,
+                                    "throttle_control": mode, "concurrency": c}})
+        for row in self.batch(specs, runs):
+            if row["wall_s"]:
+                row["x_floor"] = round(row["wall_s"]["median"] / floor, 2)
+
     def scenario3(self, sandbox):
         reps = max(10, self.args.startup_runs or (10 if self.quick else 20))
         name = "3: start-up"
@@ -606,9 +632,10 @@ def fmt_range(s, unit="", digits=2):
 def render(bench, info, started, finished):
     lines = []
     lines.append("stsfleet benchmarks, %s mode, %s UTC, %d runs per figure (scenario 3: see runs column; "
-                 "scenario 4: %s); median (min–max)." % (
+                 "scenario 4: %s; scenario 5: %s); median (min–max)." % (
                      "quick" if bench.quick else "full", started, bench.runs,
-                     "%d run(s)" % (bench.args.runs or (1 if bench.quick else 3))))
+                     "%d run(s)" % (bench.args.runs or (1 if bench.quick else 3)),
+                     "%d run(s)" % (bench.args.runs or (2 if bench.quick else bench.runs))))
     lines.append("")
     lines.append("Machine: %s cores, %s GiB RAM, %s; %s; load average at start %s, at end %s." % (
         info.get("nproc"), info.get("ram_gib"), info.get("cpu"), (info.get("java") or ["?"])[0],
@@ -643,7 +670,7 @@ def render(bench, info, started, finished):
             notes.append("own summary %.2f s" % r["in_process_s"]["median"])
         if r.get("sandbox_calls"):
             notes.append("STS calls %s" % fmt_range(r["sandbox_calls"], digits=0))
-        if r.get("sandbox_throttled") and r["sandbox_throttled"]["max"]:
+        if r.get("sandbox_throttled") and (r["sandbox_throttled"]["max"] or r["scenario"].startswith("5")):
             notes.append("throttled %s" % fmt_range(r["sandbox_throttled"], digits=0))
         if r.get("failure_codes"):
             notes.append("codes (all runs): " + ", ".join("%s %d" % kv for kv in sorted(r["failure_codes"].items())))
@@ -674,6 +701,9 @@ def find(bench, scenario_prefix, tool_prefix):
 
 def targets(bench):
     out = []
+    only = {s.strip() for s in bench.args.only.split(",")}
+    if not only & {"1", "3", "4"}:
+        return ["none for the scenarios run (%s)" % bench.args.only]
     s = find(bench, "1: N=3000", "stsfleet generate")
     b10 = find(bench, "1: N=3000", "boto3, 10 threads")
     if s and s["wall_s"]:
@@ -726,7 +756,8 @@ def main():
     p.add_argument("--quick", action="store_true", help="fewer runs and smaller sweeps (about 10 minutes)")
     p.add_argument("--workdir", required=True, help="scratch directory (run.sh makes and removes it)")
     p.add_argument("--pidfile", help="where to list live process groups (run.sh's trap kills them)")
-    p.add_argument("--only", default="1,2,3,4", help="comma-separated scenarios to run (default: all)")
+    p.add_argument("--only", default="1,2,3,4", help="comma-separated scenarios to run, 1 to 5 (default: 1,2,3,4; "
+                                                   "5, throttling control, takes 15-25 minutes)")
     p.add_argument("--runs", type=int, help="override the number of runs per figure")
     p.add_argument("--startup-runs", type=int, help="override the start-up repetitions (>= 10)")
     p.add_argument("--aws", help="the aws command as the caller's PATH finds it (run.sh passes it)")
@@ -752,6 +783,9 @@ def main():
         log("error: `bin/stsfleet sandbox` is not available; nothing can be measured")
         return 2
     model_n = 10000 if "4" in only else 3000
+    if only - {"1", "2", "3", "4", "5"}:
+        log("error: unknown scenario in --only %s" % args.only)
+        return 2
     model = os.path.join(bench.fixture(model_n), "model.json")
     try:
         if "1" in only:
@@ -771,6 +805,13 @@ def main():
                     bench.scenario4(sb)
             finally:
                 sb.stop()
+        if "5" in only:
+            for latency in (LATENCY_MS, 10):
+                sb = Sandbox(model, latency, THROTTLE_RPS, args.workdir, "throttled-%dms" % latency)
+                try:
+                    bench.scenario5(sb, latency)
+                finally:
+                    sb.stop()
     finally:
         PROCS.kill_all()
     finished = datetime.datetime.now(datetime.timezone.utc)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# stsfleet benchmarks (issue 7): bench/run.sh [--quick] [--only 1,2,3,4] [--runs N]
+# stsfleet benchmarks (issue 7): bench/run.sh [--quick] [--only 1,2,3,4,5] [--runs N]
+# (scenario 5, throttling control, runs only when named in --only: it takes 15-25 minutes)
 #
 # Builds the CLI jar if needed, starts the local STS sandbox (loopback, free port) and runs every
 # scenario, then prints a markdown table and writes bench/results/<UTC date-time>.json and .md.

@@ -86,6 +86,8 @@ public final class StsFleet implements AutoCloseable {
 
     /** The default number of concurrent STS calls of a bulk call. */
     public static final int DEFAULT_CONCURRENCY = 32;
+    /** The default reaction to STS throttling of the fleet's calls (chosen by measurement, see BENCHMARKS.md). */
+    public static final ThrottleControl DEFAULT_THROTTLE_CONTROL = ThrottleControl.AIMD;
     public static final Duration MIN_LIFETIME = Duration.ofMinutes(15);
     public static final Duration MAX_LIFETIME = Duration.ofHours(36);
     public static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
@@ -109,6 +111,7 @@ public final class StsFleet implements AutoCloseable {
     private final Path credentialsFile;
     private final Clock clock;
     private final int concurrency;
+    private final ThrottleControl throttleControl;
     private final OutputFormat format;
     private final ProfileCatalog catalog;
     private final List<String> profilesFileRoles;
@@ -134,6 +137,7 @@ public final class StsFleet implements AutoCloseable {
         Map<String, String> env = b.environment;
         this.clock = b.clock;
         this.concurrency = b.concurrency;
+        this.throttleControl = b.throttleControl;
         this.format = b.format;
         this.listener = b.listener;
         this.sessionEndingNotice = b.sessionEndingNotice;
@@ -187,14 +191,15 @@ public final class StsFleet implements AutoCloseable {
             this.endpoint = null;
             endpointFrom = "the SDK's regional endpoint";
         }
-        LOG.debug("source profile {}; region {} (from {}); endpoint {} (from {}); concurrency {}; format {}",
-                sourceProfile, region, regionFrom, endpoint == null ? "-" : endpoint, endpointFrom,
-                concurrency, format);
+        LOG.debug("source profile {}; region {} (from {}); endpoint {} (from {}); concurrency {}; throttle control {}; "
+                + "format {}", sourceProfile, region, regionFrom, endpoint == null ? "-" : endpoint, endpointFrom,
+                concurrency, throttleControl, format);
 
         this.gateway = StsGateway.builder()
                 .region(region)
                 .endpoint(endpoint)
                 .maxConnections(concurrency)
+                .throttleControl(throttleControl)
                 .clock(clock)
                 .profileFile(profiles)
                 .profileName(sourceProfile)
@@ -654,6 +659,10 @@ public final class StsFleet implements AutoCloseable {
         return concurrency;
     }
 
+    public ThrottleControl throttleControl() {
+        return throttleControl;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -988,6 +997,7 @@ public final class StsFleet implements AutoCloseable {
         private Path profilesFile;
         private Clock clock = Clock.systemUTC();
         private int concurrency = DEFAULT_CONCURRENCY;
+        private ThrottleControl throttleControl = DEFAULT_THROTTLE_CONTROL;
         private OutputFormat format = OutputFormat.VAULT;
         private Map<String, String> environment = System.getenv();
         private FleetListener listener = FleetListener.NONE;
@@ -1063,6 +1073,16 @@ public final class StsFleet implements AutoCloseable {
                 throw new InvalidInputException("concurrency must be 1 to 1024, not " + concurrency);
             }
             this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * How the fleet's STS calls react to throttling beyond retrying it (bulk calls, refresh and the
+         * session token alike); with {@link ThrottleControl#AIMD} the limit's ceiling is the concurrency.
+         * Default: {@link ThrottleControl#AIMD} ({@link #DEFAULT_THROTTLE_CONTROL}).
+         */
+        public Builder throttleControl(ThrottleControl throttleControl) {
+            this.throttleControl = Objects.requireNonNull(throttleControl, "throttleControl");
             return this;
         }
 

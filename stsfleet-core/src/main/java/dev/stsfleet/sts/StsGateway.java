@@ -5,6 +5,7 @@ import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.StsFleetException;
 import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.ThrottleControl;
 import java.io.IOException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -12,7 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -22,15 +23,25 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.AdaptiveRetryStrategy;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RecordSuccessRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
 import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.retries.api.RetryToken;
+import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
+import software.amazon.awssdk.retries.internal.DefaultAdaptiveRetryStrategy;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.auth.scheme.StsAuthSchemeProvider;
@@ -47,7 +58,10 @@ import software.amazon.awssdk.services.sts.model.GetSessionTokenResponse;
  *
  * <p>Throttling, 5xx answers, {@code InternalFailure} and transient IO errors are retried with
  * exponential backoff and full jitter, without the SDK's retry quota (circuit breaker), so a throttled
- * bulk run keeps going; every other error fails at once.
+ * bulk run keeps going; every other error fails at once. {@link ThrottleControl} says what else happens on
+ * throttling: with {@link ThrottleControl#AIMD} every attempt (retries included) first takes a permit of an
+ * {@link AimdLimiter} shared by all calls of the gateway, and the gateway runs the SDK's retry strategy
+ * itself (the SDK client does not retry) so that a backoff never holds a permit.
  *
  * <p>Thread-safe. Closing it closes the client and its connection pool.
  */
@@ -72,11 +86,33 @@ public final class StsGateway implements AutoCloseable {
             .credentialsProvider(AnonymousCredentialsProvider.create())
             .build();
 
+    /** The share of the limit kept after a throttle: TCP's half, which came down from 32 with fewer throttles than 0.75. */
+    static final double AIMD_BACKOFF_RATIO = 0.5;
+    private static final String RETRY_SCOPE = "sts";
+
     private final StsClient client;
     private final Clock clock;
+    private final ThrottleControl throttleControl;
+    /** The AIMD limit and the retries run around it; both {@code null} unless {@link ThrottleControl#AIMD}. */
+    private final AimdLimiter limiter;
+    private final RetryStrategy retries;
 
     private StsGateway(Builder b) {
         this.clock = b.clock;
+        this.throttleControl = b.throttleControl;
+        RetryStrategy sdkRetries = switch (b.throttleControl) {
+            case OFF -> retryStrategy(b.maxAttempts, b.maxBackoff);
+            case SDK_ADAPTIVE -> adaptiveRetryStrategy(b.maxAttempts, b.maxBackoff);
+            // Each SDK call is one attempt: the gateway retries, taking a permit for every attempt.
+            case AIMD -> DefaultRetryStrategy.doNotRetry();
+        };
+        if (b.throttleControl == ThrottleControl.AIMD) {
+            this.limiter = new AimdLimiter(b.maxConnections, b.maxConnections, AIMD_BACKOFF_RATIO);
+            this.retries = retryStrategy(b.maxAttempts, b.maxBackoff);
+        } else {
+            this.limiter = null;
+            this.retries = null;
+        }
         StsClientBuilder cb = StsClient.builder()
                 .region(Region.of(b.region))
                 .credentialsProvider(NO_DEFAULT_CREDENTIALS)
@@ -89,7 +125,7 @@ public final class StsGateway implements AutoCloseable {
                         // The SDK's reaper is a static thread that would outlive close().
                         .useIdleConnectionReaper(false))
                 .overrideConfiguration(c -> {
-                    c.retryStrategy(retryStrategy(b.maxAttempts, b.maxBackoff));
+                    c.retryStrategy(sdkRetries);
                     if (b.profileFile != null) {
                         // The SDK reads settings from profiles too: make it read ours, not ~/.aws.
                         c.defaultProfileFile(b.profileFile);
@@ -109,8 +145,9 @@ public final class StsGateway implements AutoCloseable {
                 .map(option -> option.toBuilder().putSignerProperty(HttpSigner.SIGNING_CLOCK, signingClock).build())
                 .toList());
         this.client = cb.build();
-        LOG.debug("STS client: region {}, endpoint {}, {} connections, {} attempts per call", b.region,
-                b.endpoint == null ? "the SDK's regional endpoint" : b.endpoint, b.maxConnections, b.maxAttempts);
+        LOG.debug("STS client: region {}, endpoint {}, {} connections, {} attempts per call, throttle control {}",
+                b.region, b.endpoint == null ? "the SDK's regional endpoint" : b.endpoint, b.maxConnections,
+                b.maxAttempts, b.throttleControl);
     }
 
     public static Builder builder() {
@@ -127,13 +164,13 @@ public final class StsGateway implements AutoCloseable {
                                         String mfaSerial, String mfaCode) {
         Objects.requireNonNull(caller, "caller");
         try {
-            GetSessionTokenResponse response = client.getSessionToken(r -> {
+            GetSessionTokenResponse response = send(() -> client.getSessionToken(r -> {
                 r.durationSeconds(Math.toIntExact(lifetime.toSeconds()))
                         .overrideConfiguration(signedBy(caller));
                 if (mfaSerial != null) {
                     r.serialNumber(mfaSerial).tokenCode(mfaCode);
                 }
-            });
+            }));
             TemporaryCredentials credentials = convert(response.credentials());
             return new SessionToken(credentials, sourceProfile, mfaSerial);
         } catch (SdkException e) {
@@ -146,12 +183,12 @@ public final class StsGateway implements AutoCloseable {
                                   String externalId) {
         Objects.requireNonNull(caller, "caller");
         try {
-            AssumeRoleResponse response = client.assumeRole(r -> r
+            AssumeRoleResponse response = send(() -> client.assumeRole(r -> r
                     .roleArn(roleArn)
                     .roleSessionName(sessionName)
                     .durationSeconds(durationSeconds)
                     .externalId(externalId)
-                    .overrideConfiguration(signedBy(caller)));
+                    .overrideConfiguration(signedBy(caller))));
             String assumedArn = response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn();
             return new AssumedRole(convert(response.credentials()), assumedArn);
         } catch (SdkException e) {
@@ -170,13 +207,13 @@ public final class StsGateway implements AutoCloseable {
                                           Integer durationSeconds) {
         Objects.requireNonNull(base64Assertion, "base64Assertion");
         try {
-            AssumeRoleWithSamlResponse response = client.assumeRoleWithSAML(r -> r
+            AssumeRoleWithSamlResponse response = send(() -> client.assumeRoleWithSAML(r -> r
                     .roleArn(roleArn)
                     .principalArn(principalArn)
                     .samlAssertion(base64Assertion)
                     .durationSeconds(durationSeconds)
                     // Anonymous: never signed, and the client's guard against unsigned calls is not consulted.
-                    .overrideConfiguration(UNSIGNED));
+                    .overrideConfiguration(UNSIGNED)));
             String assumedArn = response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn();
             return new AssumedRole(convert(response.credentials()), assumedArn);
         } catch (SdkException e) {
@@ -188,16 +225,93 @@ public final class StsGateway implements AutoCloseable {
     public CallerIdentity getCallerIdentity(AwsCredentials caller) {
         Objects.requireNonNull(caller, "caller");
         try {
-            GetCallerIdentityResponse r = client.getCallerIdentity(b -> b.overrideConfiguration(signedBy(caller)));
+            GetCallerIdentityResponse r = send(() -> client.getCallerIdentity(b -> b.overrideConfiguration(signedBy(caller))));
             return new CallerIdentity(r.account(), r.arn(), r.userId());
         } catch (SdkException e) {
             throw translate(e, caller, null);
         }
     }
 
+    /** How this gateway reacts to throttling. */
+    public ThrottleControl throttleControl() {
+        return throttleControl;
+    }
+
+    /** The AIMD limiter, or {@code null} without {@link ThrottleControl#AIMD}; for tests. */
+    AimdLimiter limiter() {
+        return limiter;
+    }
+
     @Override
     public void close() {
         client.close();
+    }
+
+    /**
+     * One call. Without AIMD the SDK runs it with its retries. With AIMD every attempt holds a permit from
+     * the limiter, returned when the attempt ends whatever the exit (try-with-resources), and the SDK's
+     * retry strategy (the same as without AIMD) decides here whether and when to try again, so the backoff
+     * is slept without a permit.
+     */
+    private <T> T send(Supplier<T> attempt) {
+        if (limiter == null) {
+            return attempt.get();
+        }
+        RetryToken token = retries.acquireInitialToken(AcquireInitialTokenRequest.create(RETRY_SCOPE)).token();
+        while (true) {
+            SdkException failure;
+            try (AimdLimiter.Permit permit = permit()) {
+                try {
+                    T result = attempt.get();
+                    permit.release(AimdLimiter.Outcome.SUCCESS);
+                    retries.recordSuccess(RecordSuccessRequest.create(token));
+                    return result;
+                } catch (SdkException e) {
+                    if (permit.release(outcomeOf(e))) {
+                        LOG.debug("Throttling answer: at most {} STS calls in flight now", limiter.limit());
+                    }
+                    failure = e;
+                }
+            }
+            if (failure instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+                throw failure;
+            }
+            RefreshRetryTokenResponse next;
+            try {
+                next = retries.refreshRetryToken(RefreshRetryTokenRequest.builder().token(token).failure(failure)
+                        .build());
+            } catch (TokenAcquisitionFailedException e) {
+                // Not retryable, or out of attempts: the call fails with what the last attempt got.
+                throw failure;
+            }
+            token = next.token();
+            try {
+                Thread.sleep(next.delay().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw AbortedException.create("interrupted while backing off before a retry", e);
+            }
+        }
+    }
+
+    private AimdLimiter.Permit permit() {
+        try {
+            return limiter.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw AbortedException.create("interrupted while waiting for a place among the STS calls in flight", e);
+        }
+    }
+
+    /** An AWS answer other than a throttle or a 5xx shows the server coped: the limit may grow. */
+    private static AimdLimiter.Outcome outcomeOf(SdkException e) {
+        if (throttling(e)) {
+            return AimdLimiter.Outcome.THROTTLED;
+        }
+        if (e instanceof AwsServiceException service && service.statusCode() < 500) {
+            return AimdLimiter.Outcome.SUCCESS;
+        }
+        return AimdLimiter.Outcome.IGNORED;
     }
 
     private static AwsRequestOverrideConfiguration signedBy(AwsCredentials caller) {
@@ -258,6 +372,26 @@ public final class StsGateway implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * The SDK's adaptive strategy with our predicates and backoff, and its retry quota (circuit breaker) off
+     * like ours: the public builder has no switch for it, so the internal builder is used. For measurement
+     * ({@link ThrottleControl#SDK_ADAPTIVE}); if a later SDK moves the class, the quota stays on (logged).
+     */
+    static RetryStrategy adaptiveRetryStrategy(int maxAttempts, Duration maxBackoff) {
+        AdaptiveRetryStrategy.Builder b = AdaptiveRetryStrategy.builder()
+                .maxAttempts(maxAttempts)
+                .retryOnException(StsGateway::retryable)
+                .treatAsThrottling(StsGateway::throttling)
+                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), maxBackoff))
+                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(500), maxBackoff));
+        if (b instanceof DefaultAdaptiveRetryStrategy.Builder internal) {
+            internal.circuitBreakerEnabled(false);
+        } else {
+            LOG.warn("the SDK's adaptive retry strategy keeps its retry quota: its builder is not the known one");
+        }
+        return b.build();
+    }
+
     static boolean throttling(Throwable t) {
         return t instanceof AwsServiceException e
                 && (e.statusCode() == 429 || THROTTLING_CODES.contains(errorCode(e)));
@@ -309,8 +443,18 @@ public final class StsGateway implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ProfileFile profileFile;
         private String profileName;
+        private ThrottleControl throttleControl = ThrottleControl.AIMD;
 
         private Builder() {
+        }
+
+        /**
+         * How to react to throttling beyond retrying; with {@link ThrottleControl#AIMD} the limit's ceiling
+         * is {@link #maxConnections}. Default: {@link ThrottleControl#AIMD}.
+         */
+        public Builder throttleControl(ThrottleControl throttleControl) {
+            this.throttleControl = Objects.requireNonNull(throttleControl, "throttleControl");
+            return this;
         }
 
         /** The signing region. Default: {@code us-east-1}. */

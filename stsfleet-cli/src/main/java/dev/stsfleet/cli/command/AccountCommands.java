@@ -11,7 +11,7 @@ import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
-import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.format.BotoJsonRenderer;
 import dev.stsfleet.format.FleetJsonRenderer;
 import dev.stsfleet.format.TableRenderer;
@@ -123,20 +123,15 @@ final class AccountCommands {
      * The STS gateway for the global options: region and endpoint resolved exactly as {@code generate} resolves
      * them (a fleet is built for that and closed at once; it reads the config files but makes no call).
      */
-    static StsGateway gateway(RootCommand root, int concurrency) {
-        try (StsFleet fleet = FleetFactory.builder(root).concurrency(concurrency).build()) {
+    static StsGateway gateway(RootCommand root, ConcurrencyOptions limits) {
+        try (StsFleet fleet = FleetFactory.builder(root).concurrency(limits.concurrency()).build()) {
             return StsGateway.builder()
                     .region(fleet.region())
                     .endpoint(fleet.endpoint().orElse(null))
-                    .maxConnections(concurrency)
+                    .maxConnections(limits.concurrency())
+                    .throttleControl(limits.throttleControl())
                     .clock(root.context().clock())
                     .build();
-        }
-    }
-
-    static void checkConcurrency(int concurrency) {
-        if (concurrency < 1 || concurrency > 1024) {
-            throw new UsageException("--concurrency must be between 1 and 1024, not " + concurrency);
         }
     }
 

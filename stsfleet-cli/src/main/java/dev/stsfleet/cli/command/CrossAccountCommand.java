@@ -11,6 +11,7 @@ import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.provider.AccountRole;
@@ -76,8 +77,8 @@ public final class CrossAccountCommand implements Callable<Integer> {
                     + "(no secrets). Default: table on a terminal, else json.")
     private GenerateCommand.Format format;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "At most N STS calls at once (default: ${DEFAULT-VALUE}).")
-    private int concurrency = StsFleet.DEFAULT_CONCURRENCY;
+    @Mixin
+    private ConcurrencyOptions limits = new ConcurrencyOptions();
 
     @Mixin
     private MfaOptions mfa = new MfaOptions();
@@ -87,7 +88,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
         if (accounts.isEmpty() == (accountsFile == null)) {
             throw new UsageException("give the accounts with either --accounts IDS or --accounts-file FILE");
         }
-        AccountCommands.checkConcurrency(concurrency);
+        limits.concurrency();
         // Every bad id, the role name and the options are checked before any file of profiles is read or call made.
         List<AccountRole> targets = AccountRole.of(AccountCommands.accounts(accounts, accountsFile), role);
         CrossAccountSessionProvider.Builder provider = CrossAccountSessionProvider.builder().roleName(role)
@@ -120,9 +121,9 @@ public final class CrossAccountCommand implements Callable<Integer> {
 
     private int run(CrossAccountSessionProvider.Builder provider, List<AccountRole> targets,
                     GenerateCommand.Format chosen, Output output) {
-        try (StsGateway gateway = AccountCommands.gateway(root, concurrency);
+        try (StsGateway gateway = AccountCommands.gateway(root, limits);
              CrossAccountSessionProvider crossAccount = provider.gateway(gateway).build()) {
-            AccountRunner runner = AccountRunner.builder().concurrency(concurrency)
+            AccountRunner runner = AccountRunner.builder().concurrency(limits.concurrency())
                     .format(chosen == GenerateCommand.Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT).build();
             FleetResult result = runner.run(crossAccount, targets,
                     (r, done, total) -> output.progress(AccountCommands.progressLine("cross-account", r, done, total)));

@@ -12,6 +12,7 @@ import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.BotoJsonRenderer;
@@ -86,9 +87,8 @@ public final class GenerateCommand implements Callable<Integer> {
                     + "password is prompted for with no echo.")
     private boolean passwordStdin;
 
-    @Option(names = "--concurrency", paramLabel = "N",
-            description = "At most N STS calls at once (default: ${DEFAULT-VALUE}).")
-    private int concurrency = StsFleet.DEFAULT_CONCURRENCY;
+    @Mixin
+    private ConcurrencyOptions limits = new ConcurrencyOptions();
 
     @Override
     public Integer call() {
@@ -99,13 +99,12 @@ public final class GenerateCommand implements Callable<Integer> {
         if (selectors > 1) {
             throw new UsageException("PROFILE..., --all and --file FILE cannot be combined");
         }
-        if (concurrency < 1 || concurrency > 1024) {
-            throw new UsageException("--concurrency must be between 1 and 1024, not " + concurrency);
-        }
+        int concurrency = limits.concurrency();
         Format chosen = format != null ? format : root.context().stdoutTerminal() ? Format.table : Format.json;
         Output output = Output.of(spec.commandLine(), root);
 
         StsFleet.Builder builder = FleetFactory.builder(root).concurrency(concurrency)
+                .throttleControl(limits.throttleControl())
                 .format(chosen == Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT);
         if (file != null) {
             builder.profilesFile(file);
@@ -133,7 +132,7 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             // The IdP passwords before the MFA session: a missing terminal is exit 2 with no call made.
             try (SamlLogins logins = samlProfiles.isEmpty() ? null
-                    : SamlLogins.open(samlProfiles, passwordStdin, root.context(), output, fleet, concurrency)) {
+                    : SamlLogins.open(samlProfiles, passwordStdin, root.context(), output, fleet)) {
                 Optional<String> device = Commands.mfaDevice(fleet, roles);
                 if (device.isPresent()) {
                     fleet.checkSessionRequest(lifetime, null);

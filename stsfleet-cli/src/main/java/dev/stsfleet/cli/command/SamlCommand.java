@@ -3,10 +3,10 @@ package dev.stsfleet.cli.command;
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.OutputFormat;
-import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.provider.AccountRole;
 import dev.stsfleet.provider.AccountRunner;
@@ -39,6 +39,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -107,8 +108,8 @@ public final class SamlCommand implements Callable<Integer> {
             description = "boto, json or table (no secrets). Default: table on a terminal, else json.")
     private GenerateCommand.Format format;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "At most N STS calls at once (default: ${DEFAULT-VALUE}).")
-    private int concurrency = StsFleet.DEFAULT_CONCURRENCY;
+    @Mixin
+    private ConcurrencyOptions limits = new ConcurrencyOptions();
 
     @Override
     public Integer call() {
@@ -125,7 +126,7 @@ public final class SamlCommand implements Callable<Integer> {
         if (insecure && caFile != null) {
             throw new UsageException("--insecure-skip-tls-verify and --idp-ca-file cannot be combined");
         }
-        AccountCommands.checkConcurrency(concurrency);
+        int concurrency = limits.concurrency();
         List<AccountRole> targets = allRoles ? null : AccountRole.of(AccountCommands.accounts(accounts, accountsFile), role);
         URI url = idpUrl();
         SamlSessionProvider.Builder saml = SamlSessionProvider.builder().clock(root.context().clock());
@@ -161,7 +162,7 @@ public final class SamlCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(password, '\0');
         }
-        try (StsGateway gateway = AccountCommands.gateway(root, concurrency);
+        try (StsGateway gateway = AccountCommands.gateway(root, limits);
              SamlSessionProvider provider = saml.idp(client).gateway(gateway).build()) {
             // The one IdP login, up front: a refused login is one error line, not one failure per account.
             SamlAssertion assertion = provider.assertion();

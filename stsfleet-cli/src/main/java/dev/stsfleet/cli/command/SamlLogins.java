@@ -46,7 +46,8 @@ final class SamlLogins implements AutoCloseable {
      * @throws UsageException {@code --password-stdin} with more than one login, or no terminal to prompt on
      */
     static SamlLogins open(List<SamlProfile> profiles, boolean passwordStdin, CliContext context, Output output,
-                           StsFleet fleet, int concurrency) {
+                           StsFleet fleet) {
+        int concurrency = fleet.concurrency();
         Set<SamlProfile.Idp> idps = new LinkedHashSet<>();
         profiles.forEach(p -> idps.add(p.idp()));
         if (passwordStdin && idps.size() > 1) {
@@ -76,7 +77,7 @@ final class SamlLogins implements AutoCloseable {
         Map<SamlProfile.Idp, SamlSessionProvider> providers = new LinkedHashMap<>();
         // Building the gateway makes no call; AssumeRoleWithSAML is unsigned, so it needs no credentials.
         StsGateway gateway = StsGateway.builder().region(fleet.region()).endpoint(fleet.endpoint().orElse(null))
-                .maxConnections(concurrency).clock(context.clock()).build();
+                .maxConnections(concurrency).throttleControl(fleet.throttleControl()).clock(context.clock()).build();
         try {
             for (Map.Entry<SamlProfile.Idp, IdpClient.Builder> e : builders.entrySet()) {
                 char[] password = SamlCommand.password(context, passwordStdin,

@@ -74,6 +74,12 @@ class BadInputTest {
                 c("two selections", d -> { }, "generate ops0 --all", "cannot be combined"),
                 c("unknown format", d -> { }, "generate --all --format yaml", "yaml"),
                 c("concurrency zero", d -> { }, "generate --all --concurrency 0", "--concurrency"),
+                c("unknown throttle control", d -> { }, "generate --all --throttle-control cubic", "--throttle-control"),
+                c("cross-account concurrency too high", d -> { },
+                        "cross-account --base-profile alice --role R --accounts 123456789012 --concurrency 2000",
+                        "--concurrency"),
+                c("saml unknown throttle control", d -> { }, "saml --idp-url https://idp.example/x --user u --role R "
+                        + "--accounts 123456789012 --throttle-control fast", "--throttle-control"),
                 c("bad endpoint URL", d -> { }, "generate --all --endpoint-url notaurl", "notaurl"),
                 c("unknown option", d -> { }, "generate --all --bogus", "--bogus"),
                 c("unknown source profile", d -> { }, "session-token --profile ghost --mfa-code 123456", "ghost"),

@@ -17,6 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -69,6 +71,22 @@ class GenerateCommandTest {
             assertThat(arn).matches("arn:aws:sts::\\d{12}:assumed-role/Ops" + profile.substring(3) + "/alice-[0-9a-f]{8}");
         }
         assertThat(r.err()).contains("24 of 24 profiles succeeded");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aimd", "adaptive", "off"})
+    void generate_withEachThrottleControl_aboveTheRateLimit_getsEveryRole(String control) throws Exception {
+        Fleets fleet = Fleets.create(dir, 12, 0, 3, false);
+        sandbox = StsSandbox.builder().model(fleet.model()).port(0).throttleRps(5).start();
+
+        Cli.Result r = Cli.run(fleet.env(sandbox.endpoint().toString()),
+                "generate", "--all", "--format", "json", "--concurrency", "8", "--throttle-control", control);
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(JSON.readTree(r.out()).get("credentials").size()).isEqualTo(12);
+        assertThat(sandbox.stats().ok("AssumeRole")).isEqualTo(12);
+        // 8 workers start together against a bucket of 5: the limit certainly bit.
+        assertThat(sandbox.stats().errors("AssumeRole")).containsKey("Throttling");
     }
 
     @Test
