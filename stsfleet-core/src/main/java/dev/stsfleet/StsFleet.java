@@ -85,7 +85,7 @@ public final class StsFleet implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StsFleet.class);
 
     /** The default number of concurrent STS calls of a bulk call. */
-    public static final int DEFAULT_CONCURRENCY = 32;
+    public static final int DEFAULT_CONCURRENCY = 64;
     /** The default reaction to STS throttling of the fleet's calls (chosen by measurement, see BENCHMARKS.md). */
     public static final ThrottleControl DEFAULT_THROTTLE_CONTROL = ThrottleControl.AIMD;
     public static final Duration MIN_LIFETIME = Duration.ofMinutes(15);
@@ -1067,7 +1067,7 @@ public final class StsFleet implements AutoCloseable {
             return this;
         }
 
-        /** The number of concurrent STS calls (and HTTP connections), 1 to 1024. Default: 32. */
+        /** The number of concurrent STS calls (and HTTP connections), 1 to 1024; with {@link ThrottleControl#AIMD} the ceiling of its limit. Default: 64 ({@link #DEFAULT_CONCURRENCY}). */
         public Builder concurrency(int concurrency) {
             if (concurrency < 1 || concurrency > 1024) {
                 throw new InvalidInputException("concurrency must be 1 to 1024, not " + concurrency);

@@ -4,6 +4,7 @@ import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.ProgressListener;
+import dev.stsfleet.StsFleet;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ public final class AccountRunner {
 
     /** Configures an {@link AccountRunner}. Not thread-safe. */
     public static final class Builder {
-        private int concurrency = 32;
+        private int concurrency = StsFleet.DEFAULT_CONCURRENCY;
         private OutputFormat format = OutputFormat.VAULT;
 
         private Builder() {

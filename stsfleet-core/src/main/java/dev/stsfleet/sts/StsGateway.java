@@ -437,7 +437,7 @@ public final class StsGateway implements AutoCloseable {
     public static final class Builder {
         private String region = "us-east-1";
         private URI endpoint;
-        private int maxConnections = 32;
+        private int maxConnections = 64;
         private int maxAttempts = 10;
         private Duration maxBackoff = Duration.ofSeconds(20);
         private Clock clock = Clock.systemUTC();
@@ -469,7 +469,7 @@ public final class StsGateway implements AutoCloseable {
             return this;
         }
 
-        /** The HTTP connection pool's size; match the caller's concurrency. Default: 32. */
+        /** The HTTP connection pool's size (and the AIMD ceiling); match the caller's concurrency. Default: 64. */
         public Builder maxConnections(int maxConnections) {
             if (maxConnections < 1) {
                 throw new IllegalArgumentException("maxConnections must be at least 1");

@@ -4,6 +4,7 @@ import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.ProgressListener;
+import dev.stsfleet.StsFleet;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.profile.SamlProfile;
 import dev.stsfleet.provider.BulkRun;
@@ -85,7 +86,7 @@ public final class SamlProfileRunner {
 
     /** Configures a {@link SamlProfileRunner}. Not thread-safe. */
     public static final class Builder {
-        private int concurrency = 32;
+        private int concurrency = StsFleet.DEFAULT_CONCURRENCY;
         private OutputFormat format = OutputFormat.VAULT;
 
         private Builder() {
