@@ -60,7 +60,8 @@ public final class FastPath {
             if (!eligible(args)) {
                 return false;
             }
-            Path memo = memoFile(args, env, cwd);
+            String key = key(args, env, cwd);
+            Path memo = memoFile(args, env, cwd, key);
             String text;
             try {
                 if (!privateRegularFile(memo)) {
@@ -70,7 +71,7 @@ public final class FastPath {
             } catch (NoSuchFileException e) {
                 return false;
             }
-            String head = MAGIC.concat(key(args, env, cwd));
+            String head = MAGIC.concat(key);
             if (!text.startsWith(head)) {
                 return false;
             }
@@ -126,14 +127,15 @@ public final class FastPath {
             return;
         }
         try {
-            StringBuilder memo = new StringBuilder(MAGIC).append(key(args, env, cwd));
+            String key = key(args, env, cwd);
+            StringBuilder memo = new StringBuilder(MAGIC).append(key);
             for (Path file : filesRead) {
                 memo.append("file\t").append(escape(file.toAbsolutePath().toString())).append('\t')
                         .append(fingerprint(file)).append('\n');
             }
             memo.append("expires\t").append(expiration.getEpochSecond()).append('\n');
             memo.append("output\n").append(output);
-            store.write(memoFile(args, env, cwd), memo.toString().getBytes(StandardCharsets.UTF_8));
+            store.write(memoFile(args, env, cwd, key), memo.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             // Nothing lost: the memo only saves time.
         }
@@ -147,7 +149,7 @@ public final class FastPath {
 
     /** The state directory's memo folder, found by the full command's rule ({@code --cache-dir}, else
      *  {@code STSFLEET_HOME}, else {@code $HOME/.stsfleet}). */
-    static Path memoFile(List<String> args, Map<String, String> env, Path cwd) {
+    private static Path memoFile(List<String> args, Map<String, String> env, Path cwd, String key) {
         String dir = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -167,7 +169,7 @@ public final class FastPath {
             root = Path.of(home, ".stsfleet");
         }
         CRC32C crc = new CRC32C();
-        crc.update(key(args, env, cwd).getBytes(StandardCharsets.UTF_8));
+        crc.update(key.getBytes(StandardCharsets.UTF_8));
         String name = Long.toHexString(crc.getValue());
         return root.toAbsolutePath().normalize().resolve(SUBDIRECTORY)
                 .resolve(new StringBuilder("00000000".substring(name.length())).append(name).append(".memo").toString());
