@@ -53,6 +53,13 @@ public interface FleetListener {
     default void onSessionEnding(Instant end, Duration left) {
     }
 
+    /**
+     * A newer session of one of the fleet's roots, stored in the session cache by another command (e.g.
+     * {@code stsfleet session-token} in another terminal), was adopted: refresh goes on with it until it ends.
+     */
+    default void onSessionAdopted(SessionToken session) {
+    }
+
     /** The session token has ended: background refresh has stopped and its threads end. */
     default void onLifetimeEnded(Instant end) {
     }

@@ -73,12 +73,12 @@ public final class FleetResult {
         return Collections.unmodifiableMap(out);
     }
 
-    /** The failed entries, keyed by profile name. */
+    /** The failed entries, keyed like {@link #results()} ({@code sts-<profile>}), in request order. */
     public Map<String, ProfileResult.Failed> failures() {
         Map<String, ProfileResult.Failed> out = new LinkedHashMap<>();
-        results.values().forEach(r -> {
+        results.forEach((key, r) -> {
             if (r instanceof ProfileResult.Failed f) {
-                out.put(f.profile(), f);
+                out.put(key, f);
             }
         });
         return Collections.unmodifiableMap(out);

@@ -1,82 +1,78 @@
 package dev.stsfleet;
 
+import dev.stsfleet.bulk.BulkRunner;
+import dev.stsfleet.profile.CredentialPlan;
+import dev.stsfleet.profile.CredentialPlanner;
 import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.profile.ProfileFiles;
 import dev.stsfleet.profile.ProfileLocations;
 import dev.stsfleet.profile.RoleProfile;
 import dev.stsfleet.profile.SamlProfile;
 import dev.stsfleet.refresh.Expiring;
-import dev.stsfleet.refresh.RefreshListener;
 import dev.stsfleet.refresh.RefreshPolicy;
 import dev.stsfleet.refresh.Refresher;
-import dev.stsfleet.refresh.Snapshot;
+import dev.stsfleet.store.SessionTokenCache;
 import dev.stsfleet.sts.AssumedRole;
 import dev.stsfleet.sts.StsGateway;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.profiles.ProfileFile;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
- * Temporary credentials in bulk: one session token (one MFA code) for the source IAM user, then
- * AssumeRole for every selected role profile, concurrently, each profile ending as credentials or a
- * typed failure.
+ * Temporary credentials in bulk: every selected role profile resolves its own {@code source_profile} chain to a
+ * root with long-term keys; every root whose roles need MFA gets ONE MFA session (from the session cache, or
+ * one GetSessionToken with one code per device), and every role is then assumed concurrently, each ending as
+ * credentials or a typed failure. {@link #plan} shows all of it before any call.
+ *
+ * <p>A facade over small parts: the {@link CredentialPlanner} decides sources, devices and sessions;
+ * {@code RootSessions} holds, caches and adopts sessions; {@code RoleChain} assumes chains; the
+ * {@link BulkRunner} runs every bulk call; {@code FleetRefresh} keeps sets fresh.
  *
  * <p>Thread-safe. The fleet owns one STS client (with its HTTP connection pool) and one worker pool;
- * {@link #close()} shuts both down and waits for the workers. It keeps the current session token and
- * the newest credentials of every profile in memory only.
+ * {@link #close()} shuts both down and waits for the workers. It keeps sessions and the newest credentials of
+ * every profile in memory; MFA sessions also go to the builder's {@link Builder#sessionCache}, if any.
  *
- * <p><b>Extended use.</b> When {@link #generateCredentials} succeeds for roles whose credentials end
- * before the fleet's session token does (e.g. {@code sessionToken(Duration.ofHours(5), code)}: AWS caps
- * role sessions made with it at one hour), the fleet starts refreshing those roles in the background by
- * itself, until the session token ends, with no new MFA code. One refresher per fleet, with one
- * scheduler thread and a bounded worker pool named {@code stsfleet-refresh-N}; {@link #close()} stops
- * and joins them. Each set is renewed at a jittered advisory instant well before it expires (for an
- * hour-long set 10 to 15 minutes before; proportionally less for short sets), at most
- * {@link Builder#refreshRate} calls per second, with the same STS retries as bulk calls; failures are
- * retried with capped, jittered backoff while the old set lasts, except {@code AccessDenied} and an
- * expired session ({@code ExpiredToken}), which stop that profile at once. {@link #currentCredentials()}
- * and {@link #credentialsProvider} always return the newest set without waiting for a refresh; the
- * builder's {@link Builder#listener} hears refreshes, failures, expiries, cycles, the session's coming
- * end and the end of the lifetime. {@link #renewSession(String)} extends everything with a new session
- * token. Progress is logged at info ("refresh cycle 2 of 5: ...").
+ * <p><b>Extended use.</b> When {@link #generateCredentials} succeeds for roles whose credentials end before
+ * the session they were assumed with (e.g. {@code sessionToken(Duration.ofHours(5), code)}: AWS caps role
+ * sessions made with it at one hour), the fleet refreshes those roles in the background by itself until that
+ * session ends, with no new MFA code; {@link #keepFresh} does the same for a lifetime of its own. One refresher
+ * per fleet, with one scheduler thread and a bounded worker pool named {@code stsfleet-refresh-N};
+ * {@link #close()} stops and joins them. Each set is renewed at a jittered advisory instant well before it
+ * expires; failures are retried with capped, jittered backoff while the old set lasts, except
+ * {@code AccessDenied} and an expired session, which stop that profile at once. A newer MFA session that
+ * another command stores in the session cache is adopted at the next refresh ({@link FleetListener#onSessionAdopted}).
+ * {@link #currentCredentials()} and {@link #credentialsProvider} always return the newest set.
  *
  * <pre>{@code
- * try (StsFleet fleet = StsFleet.builder().sourceProfile("alice").build()) {
- *     fleet.sessionToken(Duration.ofHours(8), "123456");
+ * try (StsFleet fleet = StsFleet.builder().mfaCode("123456").build()) {
  *     FleetResult result = fleet.generateCredentials(fleet.roleProfiles().keySet());
  * }
  * }</pre>
@@ -91,18 +87,11 @@ public final class StsFleet implements AutoCloseable {
     public static final Duration MIN_LIFETIME = Duration.ofMinutes(15);
     public static final Duration MAX_LIFETIME = Duration.ofHours(36);
     public static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
-    /** AWS caps a role session assumed with temporary credentials (role chaining) at one hour. */
-    static final int CHAINED_MAX_SECONDS = 3600;
-    static final int DEFAULT_ROLE_SECONDS = 3600;
     /** The default limit of background refresh calls per second, well under STS's per-account quota. */
     public static final double DEFAULT_REFRESH_RATE = 50;
     public static final Duration DEFAULT_SESSION_ENDING_NOTICE = Duration.ofMinutes(15);
-    /** Refresh failures not worth a retry: the role refuses us, or the session is over. */
-    private static final Set<String> FINAL_REFRESH_CODES = Set.of("AccessDenied", "ExpiredToken", "MfaRequired");
 
     private static final Pattern MFA_CODE = Pattern.compile("\\d{6}");
-    private static final Pattern SESSION_NAME_CHAR = Pattern.compile("[^\\w+=,.@-]");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String sourceProfile;
     private final String region;
@@ -118,20 +107,22 @@ public final class StsFleet implements AutoCloseable {
     private final List<String> profilesFileSamlProfiles;
     private final StsGateway gateway;
     private final ThreadPoolExecutor pool;
-    private final AtomicReference<SessionToken> session = new AtomicReference<>();
+    private final RootSessions sessions;
     private final CredentialStore store = new CredentialStore();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Every worker thread ever started, so close() can join them: no thread of ours outlives it. */
     private final Queue<Thread> workers = new ConcurrentLinkedQueue<>();
     private final FleetListener listener;
-    private final Duration sessionEndingNotice;
-    private final double refreshRate;
-    private final RefreshPolicy refreshPolicy;
+    private final FleetRefresh refresh;
+    private final Duration sessionLifetime;
+    private final MfaPrompt mfaPrompt;
+    private final String mfaHint;
+    /** The codes given and not used yet: a code is single-use. */
+    private final AtomicReference<CredentialPlanner.Codes> codes;
+    /** The end of {@link #keepFresh}'s lifetime: refresh is never extended past it. */
+    private volatile Instant keepFreshUntil;
     /** The lifetime asked of the last session token, reused by {@link #renewSession}. */
-    private volatile Duration sessionLifetime = DEFAULT_LIFETIME;
-    /** The fleet's one refresher while one runs; replaced only once the previous one has stopped. */
-    private final Object refreshLock = new Object();
-    private volatile Refresher<String, RoleCredentials> refresher;
+    private volatile Duration lastLifetime = DEFAULT_LIFETIME;
 
     private StsFleet(Builder b) {
         Map<String, String> env = b.environment;
@@ -140,10 +131,12 @@ public final class StsFleet implements AutoCloseable {
         this.throttleControl = b.throttleControl;
         this.format = b.format;
         this.listener = b.listener;
-        this.sessionEndingNotice = b.sessionEndingNotice;
-        this.refreshRate = b.refreshRate;
-        this.refreshPolicy = b.refreshPolicy;
-        this.sourceProfile = firstNonBlank(b.sourceProfile, env.get("AWS_PROFILE"), "default");
+        this.sessionLifetime = b.sessionLifetime;
+        this.mfaPrompt = b.mfaPrompt;
+        this.mfaHint = b.mfaHint;
+        this.codes = new AtomicReference<>(new CredentialPlanner.Codes(b.mfaCodes, b.mfaCode, b.mfaPrompt != null,
+                b.mfaHint));
+        String explicitSource = firstNonBlank(b.sourceProfile, env.get("AWS_PROFILE"));
 
         ProfileLocations files = ProfileLocations.resolve(b.configFile, b.credentialsFile, env);
         this.configFile = files.configFile();
@@ -160,7 +153,9 @@ public final class StsFleet implements AutoCloseable {
             this.profilesFileRoles = List.of();
             this.profilesFileSamlProfiles = List.of();
         }
-        this.catalog = ProfileCatalog.of(profiles);
+        // --profile / AWS_PROFILE serves only roles that name no source of their own.
+        this.catalog = ProfileCatalog.of(profiles, explicitSource);
+        this.sourceProfile = explicitSource != null ? explicitSource : implicitSource(catalog);
         LOG.debug("profiles: {} from {} and {}", catalog, configFile, credentialsFile);
 
         String regionFrom;
@@ -170,6 +165,9 @@ public final class StsFleet implements AutoCloseable {
         } else if (blankToNull(env.get("AWS_REGION")) != null) {
             this.region = env.get("AWS_REGION").trim();
             regionFrom = "AWS_REGION";
+        } else if (blankToNull(env.get("AWS_DEFAULT_REGION")) != null) {
+            this.region = env.get("AWS_DEFAULT_REGION").trim();
+            regionFrom = "AWS_DEFAULT_REGION";
         } else if (catalog.property(sourceProfile, "region").filter(s -> !s.isEmpty()).isPresent()) {
             this.region = catalog.property(sourceProfile, "region").orElseThrow();
             regionFrom = "profile " + sourceProfile;
@@ -191,9 +189,9 @@ public final class StsFleet implements AutoCloseable {
             this.endpoint = null;
             endpointFrom = "the SDK's regional endpoint";
         }
-        LOG.debug("source profile {}; region {} (from {}); endpoint {} (from {}); concurrency {}; throttle control {}; "
-                + "format {}", sourceProfile, region, regionFrom, endpoint == null ? "-" : endpoint, endpointFrom,
-                concurrency, throttleControl, format);
+        LOG.debug("default source profile {}; region {} (from {}); endpoint {} (from {}); concurrency {}; "
+                + "throttle control {}; format {}", explicitSource == null ? "-" : explicitSource, region, regionFrom,
+                endpoint == null ? "-" : endpoint, endpointFrom, concurrency, throttleControl, format);
 
         this.gateway = StsGateway.builder()
                 .region(region)
@@ -204,6 +202,8 @@ public final class StsFleet implements AutoCloseable {
                 .profileFile(profiles)
                 .profileName(sourceProfile)
                 .build();
+        this.sessions = new RootSessions(catalog, gateway, clock, b.sessionCache,
+                endpoint == null ? "aws" : endpoint.toString());
         AtomicInteger threads = new AtomicInteger();
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, "stsfleet-" + threads.incrementAndGet());
@@ -216,10 +216,30 @@ public final class StsFleet implements AutoCloseable {
         this.pool = new ThreadPoolExecutor(concurrency, concurrency, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), factory);
         this.pool.allowCoreThreadTimeOut(true);
+        this.refresh = new FleetRefresh(clock, b.refreshPolicy, b.sessionEndingNotice, concurrency, b.refreshRate,
+                listener, store, this::refreshRole);
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The source of {@link #sessionToken} when none is named: {@code default} if it exists, else the one profile
+     * with long-term keys when there is exactly one (a config without {@code [default]} and one IAM user).
+     */
+    private static String implicitSource(ProfileCatalog catalog) {
+        if (catalog.contains("default")) {
+            return "default";
+        }
+        List<String> withKeys = catalog.profileNames().stream()
+                .filter(p -> !catalog.isRoleProfile(p) && catalog.keys(p).isPresent()).toList();
+        if (withKeys.size() == 1) {
+            LOG.debug("source profile {}: the one profile with long-term keys (no --profile, AWS_PROFILE or default)",
+                    withKeys.get(0));
+            return withKeys.get(0);
+        }
+        return "default";
     }
 
     /**
@@ -244,11 +264,16 @@ public final class StsFleet implements AutoCloseable {
 
     /**
      * Every SAML-backed profile ({@code x_stsfleet_saml_url}, see docs/PROFILES.md) of the fleet's files,
-     * keyed and sorted by name. They are not role profiles: {@link #generateCredentials} does not assume them
-     * (the IdP login needs a password the fleet does not hold); {@link #selection} validates them.
+     * keyed and sorted by name. {@link #generateCredentials(Collection, ProgressListener, Function)} assumes
+     * them through the IdP logins it is given.
      */
     public Map<String, SamlProfile> samlProfiles() {
         return catalog.samlProfiles();
+    }
+
+    /** The fleet's profiles, as resolved (chains, the default source). */
+    public ProfileCatalog catalog() {
+        return catalog;
     }
 
     /**
@@ -266,6 +291,11 @@ public final class StsFleet implements AutoCloseable {
         return profilesFileSamlProfiles;
     }
 
+    /** The role profiles defined in the builder's {@code profilesFile}, by name; empty without one. */
+    public List<String> profilesFileRoles() {
+        return profilesFileRoles;
+    }
+
     /**
      * Validates a selection and returns its role profiles in request order.
      *
@@ -275,10 +305,115 @@ public final class StsFleet implements AutoCloseable {
         return catalog.select(names);
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // The plan.
+
     /**
-     * GetSessionToken for the source profile's IAM user, which becomes the fleet's current session.
-     * With an MFA code, the device is the source profile's {@code mfa_serial}, else the {@code mfa_serial}
-     * of the first role profile (by name) whose chain ends at the source profile.
+     * The plan of a bulk call for these role profiles, as {@link #generateCredentials} would run it now: each
+     * role's source and chain, each root's MFA device and session (cached, new with a given code, new with a
+     * prompt), the number of calls. Makes no call and prompts for nothing.
+     *
+     * @throws InvalidInputException listing every problem of the selection and the MFA codes, including every
+     *                               MFA device whose code is missing and cannot be asked for
+     */
+    public CredentialPlan plan(Collection<String> names) {
+        return planFor(names, false, wantedEnd(null)).plan;
+    }
+
+    /** The plan of {@link #keepFresh}: sessions must last the whole lifetime. */
+    public CredentialPlan plan(Collection<String> names, Duration lifetime) {
+        checkLifetime(lifetime);
+        return planFor(names, false, clock.instant().plus(lifetime)).plan;
+    }
+
+    private record Planned(CredentialPlan plan, List<RoleProfile> roles, List<SamlProfile> saml, List<String> order) {
+    }
+
+    private Planned planFor(Collection<String> names, boolean withSaml, Instant wantedEnd) {
+        ensureOpen();
+        CredentialPlanner.Codes given = codes.get();
+        ProfileCatalog.Selection selection;
+        try {
+            selection = withSaml ? catalog.selection(names) : new ProfileCatalog.Selection(catalog.select(names), List.of());
+        } catch (InvalidInputException e) {
+            List<String> problems = new ArrayList<>(e.problems());
+            try {
+                CredentialPlanner.planSelected(catalog, List.of(), CredentialPlanner.Sessions.NONE, given);
+            } catch (InvalidInputException codeProblems) {
+                problems.addAll(codeProblems.problems());
+            }
+            throw new InvalidInputException(problems);
+        }
+        CredentialPlan plan = CredentialPlanner.planSelected(catalog, selection.roles(),
+                (profile, device) -> sessions.usable(profile, device, wantedEnd).map(SessionToken::end), given);
+        LOG.debug("plan: {} roles, {} sources, {} GetSessionToken, {} AssumeRole", plan.roles().size(),
+                plan.sources().size(), plan.sessionTokenCalls(), plan.assumeRoleCalls());
+        return new Planned(plan, selection.roles(), selection.saml(), List.copyOf(new java.util.LinkedHashSet<>(names)));
+    }
+
+    /** The end a reused session must reach: the builder's session lifetime when one was set, else none. */
+    private Instant wantedEnd(Duration lifetime) {
+        Duration d = lifetime != null ? lifetime : sessionLifetime;
+        return d == null ? null : clock.instant().plus(d);
+    }
+
+    /**
+     * Makes the plan's new MFA sessions: every code first (given, or asked for once per device), then one
+     * GetSessionToken per root. A root whose session could not be made is returned with its failure, so its
+     * roles fail with it and the others go on.
+     */
+    private Map<String, StsCallException> openSessions(CredentialPlan plan, Duration lifetime) {
+        List<CredentialPlan.Source> fresh = plan.sources().stream().filter(CredentialPlan.Source::newSession).toList();
+        if (fresh.isEmpty()) {
+            return Map.of();
+        }
+        CredentialPlanner.Codes given = codes.get();
+        Map<String, String> codeOf = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (CredentialPlan.Source s : fresh) {
+            String code = s.session() == CredentialPlan.Session.NEW_WITH_CODE
+                    ? given.byDevice().getOrDefault(s.mfaSerial(), given.anyDevice())
+                    : mfaPrompt.code(s.mfaSerial(), s.profile());
+            if (code == null || !MFA_CODE.matcher(code.trim()).matches()) {
+                problems.add("the MFA code for " + s.mfaSerial() + " must be exactly 6 digits");
+            }
+            codeOf.put(s.mfaSerial(), code == null ? null : code.trim());
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        // Single-use: the codes spent here are not offered again.
+        codes.updateAndGet(c -> {
+            Map<String, String> left = new HashMap<>(c.byDevice());
+            codeOf.keySet().forEach(left::remove);
+            return new CredentialPlanner.Codes(left, null, c.canPrompt(), c.hint());
+        });
+        Map<String, StsCallException> failed = new HashMap<>();
+        for (CredentialPlan.Source s : fresh) {
+            try {
+                SessionToken token = sessions.create(s.profile(), s.mfaSerial(), codeOf.get(s.mfaSerial()), lifetime);
+                lastLifetime = lifetime;
+                LOG.debug("profile {}: new MFA session until {}", s.profile(), TemporaryCredentials.isoUtc(token.end()));
+            } catch (StsCallException e) {
+                LOG.debug("profile {}: GetSessionToken with MFA failed: {}", s.profile(), e.code());
+                failed.put(rootKey(s.profile(), s.mfaSerial()), e);
+            }
+        }
+        return failed;
+    }
+
+    private static String rootKey(String profile, String device) {
+        return profile + "\n" + device;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Sessions.
+
+    /**
+     * GetSessionToken for the source profile's IAM user ({@link Builder#sourceProfile}, else {@code AWS_PROFILE},
+     * else {@code default}), which becomes the session of that root. With an MFA code, the device is the source
+     * profile's {@code mfa_serial}, else the {@code mfa_serial} of the first role profile (by name) whose chain
+     * ends at the source profile. An MFA session is also stored in the builder's session cache.
      *
      * @param lifetime 15 minutes to 36 hours; {@code null} for one hour
      * @param mfaCode  six digits, or {@code null} for a session without MFA
@@ -295,7 +430,6 @@ public final class StsFleet implements AutoCloseable {
                         + " nor a role profile sourced from it has an mfa_serial");
                 throw new InvalidInputException(problems);
             }
-            LOG.debug("session token: MFA device from the profiles (mfa_serial)");
         }
         return sessionToken(lifetime, serial, mfaCode);
     }
@@ -319,17 +453,13 @@ public final class StsFleet implements AutoCloseable {
             problems.add("an MFA code was given without an MFA device");
         }
         problems.addAll(sourceProblems());
-        Optional<AwsCredentials> keys = catalog.keys(sourceProfile);
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
         Duration life = lifetime == null ? DEFAULT_LIFETIME : lifetime;
-        LOG.debug("profile {}: GetSessionToken for {} {}", sourceProfile, life,
-                mfaSerial == null ? "without MFA" : "with MFA device " + mfaSerial);
-        SessionToken token = gateway.getSessionToken(keys.orElseThrow(), sourceProfile, life, mfaSerial, mfaCode);
-        session.set(token);
-        sessionLifetime = life;
-        LOG.debug("profile {}: session token {} is now the fleet's session", sourceProfile, token);
+        SessionToken token = sessions.create(sourceProfile, mfaSerial, mfaCode, life);
+        lastLifetime = life;
+        LOG.debug("profile {}: session token {} is now the session of its roles", sourceProfile, token);
         return token;
     }
 
@@ -338,43 +468,53 @@ public final class StsFleet implements AutoCloseable {
      * {@code mfa_serial} of the first role profile (by name) whose chain ends at the source profile.
      */
     public Optional<String> sourceMfaSerial() {
-        return catalog.property(sourceProfile, "mfa_serial").filter(s -> !s.isEmpty())
+        return mfaSerialOf(sourceProfile);
+    }
+
+    /**
+     * The MFA device of a profile with long-term keys: its own {@code mfa_serial}, else the {@code mfa_serial}
+     * of the first role profile (by name) whose chain ends at it.
+     */
+    public Optional<String> mfaSerialOf(String profile) {
+        return catalog.property(profile, "mfa_serial").filter(s -> !s.isEmpty())
                 .or(() -> catalog.roleProfiles().values().stream()
-                        .filter(r -> sourceProfile.equals(r.credentialSource()) && r.mfaSerial() != null)
+                        .filter(r -> profile.equals(r.credentialSource()) && r.mfaSerial() != null)
                         .map(RoleProfile::mfaSerial)
                         .findFirst());
     }
 
-    /** The role profiles defined in the builder's {@code profilesFile}, by name; empty without one. */
-    public List<String> profilesFileRoles() {
-        return profilesFileRoles;
-    }
-
     /**
-     * Adopts a session token made earlier (by another process, read from a cache) as the fleet's current
-     * session, so roles are assumed with it and no new MFA code is needed while it lasts.
+     * Adopts a session token made earlier (by another process, read from a cache) as the session of its root,
+     * so roles of that root are assumed with it and no new MFA code is needed while it lasts.
      *
-     * @throws InvalidInputException when the token belongs to another source profile or has expired
+     * @throws InvalidInputException when the token has expired
      */
     public void useSession(SessionToken token) {
         ensureOpen();
         Objects.requireNonNull(token, "token");
-        if (!token.sourceProfile().equals(sourceProfile)) {
-            throw new InvalidInputException("the session token belongs to profile " + token.sourceProfile()
-                    + ", not to the fleet's source profile " + sourceProfile);
-        }
         if (token.credentials().isExpiredAt(clock.instant())) {
-            throw new InvalidInputException("the session token of profile " + sourceProfile + " expired at "
+            throw new InvalidInputException("the session token of profile " + token.sourceProfile() + " expired at "
                     + TemporaryCredentials.isoUtc(token.end()));
         }
-        session.set(token);
-        LOG.debug("profile {}: adopted session token {}", sourceProfile, token);
+        sessions.adopt(token);
+        LOG.debug("profile {}: adopted session token {}", token.sourceProfile(), token);
     }
 
-    /** The session token made last by {@link #sessionToken}, if any (it may have expired since). */
+    /** The session made or adopted last, if any (it may have expired since). */
     public Optional<SessionToken> currentSession() {
-        return Optional.ofNullable(session.get());
+        return sessions.last();
     }
+
+    /**
+     * A session of a root good for {@code lifetime} from now, as the fleet would use it: made or adopted by this
+     * fleet, or found in the session cache.
+     */
+    public Optional<SessionToken> usableSession(String profile, String mfaSerial, Duration lifetime) {
+        return sessions.usable(profile, mfaSerial, lifetime == null ? null : clock.instant().plus(lifetime));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Bulk.
 
     /** Like {@link #generateCredentials(Collection, ProgressListener)} without a listener. */
     public FleetResult generateCredentials(Collection<String> profiles) {
@@ -383,48 +523,212 @@ public final class StsFleet implements AutoCloseable {
 
     /**
      * Assumes the role of every named profile, concurrently, and returns one entry per profile keyed
-     * {@code sts-<profile>} in request order. The selection is validated first; then every profile ends
-     * as credentials or a failure, and one failure never loses the others.
+     * {@code sts-<profile>} in request order. The selection is planned first ({@link #plan}): every problem is
+     * an {@link InvalidInputException} before any call. Then each root that needs an MFA session gets one (cached,
+     * or GetSessionToken with its code), and every profile ends as credentials or a failure; one failure never
+     * loses the others. Roles assumed with a session are capped at one hour by AWS and refreshed in the
+     * background until that session ends.
      *
-     * <p>A role whose chain ends at the current session's source profile is assumed with the session
-     * (one MFA code serves every role; AWS then caps the role session at one hour, so longer durations
-     * are clamped). Otherwise the chain source's long-term keys sign the call, and a role that needs MFA
-     * fails with code {@code MfaRequired}: an MFA code is single-use, so make a session token first.
-     * A role sourced from another role assumes that role first (once per call, shared).
-     *
-     * @throws InvalidInputException before any STS call, listing every problem of the selection
+     * @throws InvalidInputException before any STS call, listing every problem
      */
     public FleetResult generateCredentials(Collection<String> profiles, ProgressListener listener) {
-        ensureOpen();
+        return generateCredentials(profiles, listener, null);
+    }
+
+    /**
+     * {@link #generateCredentials(Collection, ProgressListener)} for role profiles and SAML-backed profiles
+     * together, in one bulk run: each SAML-backed profile is assumed by {@code saml} (e.g. an IdP login shared by
+     * every profile of that login).
+     *
+     * @param saml assumes one SAML-backed profile; {@code null} when none is selected
+     */
+    public FleetResult generateCredentials(Collection<String> profiles, ProgressListener listener,
+                                           Function<SamlProfile, RoleCredentials> saml) {
         Objects.requireNonNull(listener, "listener");
-        List<RoleProfile> roles = catalog.select(profiles);
-        long t0 = System.nanoTime();
-        Run run = new Run(usableSession(), listener, roles.size());
-        List<Future<ProfileResult>> futures = new ArrayList<>(roles.size());
-        for (RoleProfile role : roles) {
-            futures.add(pool.submit(() -> run.finish(role)));
+        Duration lifetime = sessionLifetime != null ? sessionLifetime : DEFAULT_LIFETIME;
+        Planned planned = planFor(profiles, saml != null, wantedEnd(null));
+        FleetResult result = run(planned, saml, lifetime, listener);
+        // Sets that end before their session are kept fresh until it ends.
+        Instant end = planned.plan.sources().stream().filter(CredentialPlan.Source::withSession)
+                .map(s -> sessions.usable(s.profile(), s.mfaSerial(), null).map(SessionToken::end).orElse(null))
+                .filter(Objects::nonNull).max(Instant::compareTo).orElse(null);
+        if (end != null) {
+            refresh.keepFresh(result.credentials().values(), end, false);
         }
-        Map<String, ProfileResult> results = new LinkedHashMap<>();
-        for (int i = 0; i < roles.size(); i++) {
-            RoleProfile role = roles.get(i);
-            ProfileResult result;
-            try {
-                result = futures.get(i).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                futures.forEach(f -> f.cancel(true));
-                throw new StsFleetException("interrupted while generating credentials");
-            } catch (ExecutionException e) {
-                // run.finish catches everything; this is a bug, but still an entry, not a lost profile.
-                result = new ProfileResult.Failed(role.name(), role.roleArn(), "ClientError",
-                        String.valueOf(e.getCause()));
-            }
-            results.put(FleetResult.keyOf(role.name()), result);
-        }
-        FleetResult result = new FleetResult(results, Duration.ofNanos(System.nanoTime() - t0), format);
-        LOG.debug("generated {}", result);
-        keepFresh(result.credentials().values(), run.session);
         return result;
+    }
+
+    /**
+     * Generates credentials for the named role profiles and keeps them fresh in the background for
+     * {@code lifetime}: roots that need MFA get a session for the whole lifetime (a cached one that lasts it,
+     * else a new one), roots with long-term keys refresh with them. A root whose cached session ends earlier
+     * (no code given and none can be asked for) runs on it until it ends, or until a newer session is stored in
+     * the session cache, which is adopted. Returns the first sets; refresh goes on until {@code lifetime} ends or
+     * {@link #close()}.
+     *
+     * @throws InvalidInputException before any call, listing every problem
+     */
+    public FleetResult keepFresh(Collection<String> profiles, Duration lifetime, ProgressListener listener) {
+        checkLifetime(lifetime);
+        Instant end = clock.instant().plus(lifetime);
+        Planned planned;
+        try {
+            planned = planFor(profiles, false, end);
+        } catch (InvalidInputException e) {
+            // No code and no prompt: a cached session that ends before the lifetime still serves until it ends.
+            planned = planFor(profiles, false, null);
+        }
+        FleetResult result = run(planned, null, lifetime, listener);
+        // Roots with long-term keys refresh for the whole lifetime; roots on a session until it ends (or a newer
+        // one adopted from the cache ends), at most the lifetime.
+        keepFreshUntil = end;
+        Instant until = planned.plan.sources().stream().anyMatch(s -> !s.withSession()) ? end
+                : planned.plan.sources().stream()
+                        .map(s -> sessions.usable(s.profile(), s.mfaSerial(), null).map(SessionToken::end).orElse(null))
+                        .filter(Objects::nonNull).max(Instant::compareTo).filter(e -> e.isBefore(end)).orElse(end);
+        // Every set is registered, even one that outlives the sessions' end: an adopted session extends the end.
+        refresh.keepFresh(result.credentials().values(), until, true);
+        return result;
+    }
+
+    private static void checkLifetime(Duration lifetime) {
+        List<String> problems = sessionProblems(Objects.requireNonNull(lifetime, "lifetime"), null);
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+    }
+
+    private FleetResult run(Planned planned, Function<SamlProfile, RoleCredentials> saml, Duration lifetime,
+                            ProgressListener listener) {
+        Map<String, StsCallException> failedRoots = openSessions(planned.plan, lifetime);
+        RoleChain chain = new RoleChain(catalog, gateway, (profile, device) -> {
+            StsCallException failed = failedRoots.get(rootKey(profile, device));
+            if (failed != null) {
+                throw new StsCallException(failed.code(), "the MFA session of profile " + profile + " could not be "
+                        + "made: " + RoleChain.messageOf(failed));
+            }
+            return first(profile, device, null);
+        });
+        Map<String, RoleProfile> roles = new HashMap<>();
+        planned.roles.forEach(r -> roles.put(r.name(), r));
+        Map<String, SamlProfile> samlProfiles = new HashMap<>();
+        planned.saml.forEach(p -> samlProfiles.put(p.name(), p));
+        List<BulkRunner.Task> tasks = new ArrayList<>();
+        for (String name : planned.order) {
+            RoleProfile role = roles.get(name);
+            if (role != null) {
+                tasks.add(new BulkRunner.Task(FleetResult.keyOf(name), name, role.roleArn(), () -> {
+                    AssumedRole a = chain.assume(role);
+                    RoleCredentials c = new RoleCredentials(name, role.roleArn(), a.assumedRoleArn(), a.credentials());
+                    store.offer(c);
+                    return c;
+                }));
+            } else {
+                SamlProfile p = samlProfiles.get(name);
+                tasks.add(new BulkRunner.Task(FleetResult.keyOf(name), name, p.roleArn(), () -> {
+                    RoleCredentials c = saml.apply(p);
+                    store.offer(c);
+                    return c;
+                }));
+            }
+        }
+        FleetResult result = BulkRunner.run(tasks, pool, format, listener);
+        LOG.debug("generated {}", result);
+        return result;
+    }
+
+    /**
+     * What signs the first hop of a root's roles now: its session (the newest this fleet holds that has not
+     * expired, or with {@code onAdopted} a newer one another command stored in the session cache, adopted), else
+     * its long-term keys when it needs no MFA.
+     *
+     * @param onAdopted told of a newer session found in the cache (refresh), or {@code null} (a bulk call)
+     */
+    private RoleChain.First first(String profile, String device, Consumer<SessionToken> onAdopted) {
+        Optional<SessionToken> session = sessions.signing(profile, device, onAdopted);
+        if (session.isPresent()) {
+            SessionToken s = session.get();
+            return new RoleChain.First(s.credentials().toSdkCredentials(), true, s.mfaSerial(),
+                    "the " + (s.withMfa() ? "MFA" : "non-MFA") + " session of profile " + profile);
+        }
+        if (device != null && onAdopted != null) {
+            // Retried while the old set lasts: a session stored meanwhile (stsfleet session-token) is adopted.
+            throw new StsCallException("SessionEnded", "the MFA session of profile " + profile + " (device " + device
+                    + ") has ended; run 'stsfleet session-token --profile " + profile + "' to go on with a new one");
+        }
+        if (device != null) {
+            throw new StsCallException("MfaRequired", "profile " + profile + " has no MFA session for device " + device
+                    + "; an MFA code is single-use and cannot serve several AssumeRole calls, so make an MFA session "
+                    + "first (stsfleet session-token, or a code for this run)");
+        }
+        return new RoleChain.First(sessions.keys(profile), false, null, "the long-term keys of profile " + profile);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Refresh and readers.
+
+    /** One refresh: assume the role again with its root's session as it is now (renewed or adopted since). */
+    private Expiring<RoleCredentials> refreshRole(String profile) {
+        RoleProfile role = catalog.roleProfile(profile).orElseThrow(() -> new StsCallException("ClientError",
+                "profile " + profile + " is not a role profile"));
+        RoleChain chain = new RoleChain(catalog, gateway, (p, device) -> first(p, device, this::adopted));
+        AssumedRole a = chain.assume(role);
+        RoleCredentials c = new RoleCredentials(role.name(), role.roleArn(), a.assumedRoleArn(), a.credentials());
+        LOG.debug("profile {}: refreshed to {}", profile, c);
+        return new Expiring<>(c, c.credentials().start(), c.credentials().expiration());
+    }
+
+    /**
+     * Looks in the session cache for newer MFA sessions of the roots this fleet holds sessions of (stored by
+     * {@code stsfleet session-token} in another terminal, say) and adopts them: refresh then goes on until they
+     * end (at most the {@link #keepFresh} lifetime), and the listener hears {@link FleetListener#onSessionAdopted}.
+     * Cheap (a small file per root): {@code keep-fresh} and {@code serve} call it every second. Refresh also
+     * adopts by itself whenever it signs.
+     *
+     * @return the sessions adopted now
+     */
+    public List<SessionToken> adoptNewerSessions() {
+        ensureOpen();
+        List<SessionToken> adopted = sessions.adoptNewer();
+        adopted.forEach(this::adopted);
+        return adopted;
+    }
+
+    /** A newer session from the cache was adopted: refresh may go on until it ends. */
+    private void adopted(SessionToken token) {
+        Instant cap = keepFreshUntil;
+        refresh.extendTo(cap != null && cap.isBefore(token.end()) ? cap : token.end());
+        try {
+            listener.onSessionAdopted(token);
+        } catch (RuntimeException e) {
+            LOG.warn("a fleet listener threw {}; ignored", e.getClass().getName());
+        }
+    }
+
+    /**
+     * Renews the session made last by {@link #sessionToken} with a new MFA code (same root and device, same
+     * lifetime) and extends background refresh to the new session's end, keeping every role set.
+     *
+     * @param mfaCode six digits, or {@code null} when the session was made without MFA
+     * @throws IllegalStateException when the fleet has no session token to renew
+     * @throws InvalidInputException before any call, for a bad code
+     * @throws StsCallException      when STS refuses
+     */
+    public SessionToken renewSession(String mfaCode) {
+        ensureOpen();
+        SessionToken old = sessions.last().orElseThrow(() ->
+                new IllegalStateException("there is no session token to renew: make one with sessionToken first"));
+        List<String> problems = sessionProblems(lastLifetime, mfaCode);
+        if (old.mfaSerial() != null && mfaCode == null) {
+            problems = new ArrayList<>(problems);
+            problems.add("the session was made with MFA: renewing it needs a new MFA code");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        SessionToken fresh = sessions.create(old.sourceProfile(), old.mfaSerial(), mfaCode, lastLifetime);
+        refresh.extendTo(fresh.end());
+        return fresh;
     }
 
     /**
@@ -434,7 +738,6 @@ public final class StsFleet implements AutoCloseable {
      * @throws InvalidInputException when {@code profile} is not a role profile of the fleet
      */
     public AwsCredentialsProvider credentialsProvider(String profile) {
-        // Follows refreshes: every resolve reads the newest set (see FleetCredentialsProvider).
         if (!catalog.isRoleProfile(profile)) {
             catalog.select(List.of(profile)); // throws with the reason and a suggestion
             throw new InvalidInputException("profile " + profile + " is not a role profile");
@@ -461,187 +764,50 @@ public final class StsFleet implements AutoCloseable {
         return gateway.getCallerIdentity(credentials.toSdkCredentials());
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Background refresh (extended use).
-
-    /**
-     * Renews the fleet's session token with a new MFA code (same device, same lifetime as the last
-     * {@link #sessionToken} call) and extends background refresh to the new session's end, keeping
-     * every role set: refreshes from now on are signed with the new session, and profiles stopped by an
-     * expired session get a new attempt at once. Once refresh has stopped at the end of the old
-     * lifetime, call {@link #generateCredentials} again instead.
-     *
-     * @param mfaCode six digits, or {@code null} when the session was made without MFA
-     * @throws IllegalStateException when the fleet has no session token to renew
-     * @throws InvalidInputException before any call, for a bad code
-     * @throws StsCallException      when STS refuses
-     */
-    public SessionToken renewSession(String mfaCode) {
-        ensureOpen();
-        SessionToken old = session.get();
-        if (old == null) {
-            throw new IllegalStateException("there is no session token to renew: make one with sessionToken first");
-        }
-        SessionToken fresh = sessionToken(sessionLifetime, old.mfaSerial(), mfaCode);
-        synchronized (refreshLock) {
-            Refresher<String, RoleCredentials> r = refresher;
-            if (r != null && !r.isStopped() && r.end().map(end -> fresh.end().isAfter(end)).orElse(false)) {
-                r.extend(fresh.end());
-                LOG.info("session renewed: refreshing {} role sets until {}", r.currentAll().size(),
-                        TemporaryCredentials.isoUtc(fresh.end()));
-            }
-        }
-        return fresh;
-    }
-
-    /** Starts (or widens) background refresh for sets that end before the session does. */
-    private void keepFresh(Collection<RoleCredentials> generated, SessionToken usedSession) {
-        if (usedSession == null || generated.isEmpty()) {
-            return;
-        }
-        List<RoleCredentials> shortLived = generated.stream()
-                .filter(c -> c.credentials().expiration().isBefore(usedSession.end()))
-                .toList();
-        if (shortLived.isEmpty()) {
-            LOG.debug("no background refresh: every role set lasts as long as the session token");
-            return;
-        }
-        synchronized (refreshLock) {
-            if (closed.get()) {
-                return;
-            }
-            Refresher<String, RoleCredentials> r = refresher;
-            if (r == null || r.isStopped()) {
-                r = newRefresher(usedSession.end(), shortLived.get(0).credentials());
-                refresher = r;
-            } else if (r.end().map(end -> usedSession.end().isAfter(end)).orElse(false)) {
-                r.extend(usedSession.end());
-            }
-            for (RoleCredentials c : shortLived) {
-                r.register(c.profile(), new Expiring<>(c, c.credentials().start(), c.credentials().expiration()),
-                        this::refreshRole);
-            }
-            LOG.info("refresh: keeping {} role sets fresh until the session ends at {} ({} left)",
-                    r.currentAll().size(), TemporaryCredentials.isoUtc(usedSession.end()),
-                    human(Duration.between(clock.instant(), usedSession.end())));
-        }
-    }
-
-    private Refresher<String, RoleCredentials> newRefresher(Instant end, TemporaryCredentials sample) {
-        // Backoff in proportion to the sets' lifetime: 1 s to 30 s for an hour-long set, less for the
-        // sandbox's scaled seconds-long sets, so that retries still fit before they expire.
-        long lifeMillis = Math.max(1000, Duration.between(sample.start(), sample.expiration()).toMillis());
-        Duration base = Duration.ofMillis(Math.max(10, Math.min(1000, lifeMillis / 100)));
-        Duration cap = Duration.ofMillis(Math.max(base.toMillis(), Math.min(30_000, lifeMillis / 20)));
-        return Refresher.<String, RoleCredentials>builder()
-                .clock(clock)
-                .policy(refreshPolicy)
-                .end(end)
-                .sessionEndingNotice(sessionEndingNotice)
-                .workers(concurrency)
-                .rateLimit(refreshRate)
-                .backoff(BackoffStrategy.exponentialDelayHalfJitter(base, cap))
-                .nonRecoverable(StsFleet::finalRefreshFailure)
-                // A refresh blocked in a socket read ignores interrupts; close() then aborts it by
-                // closing the STS client, so there is no point in waiting long here.
-                .closeTimeout(Duration.ofSeconds(2))
-                .listener(new FleetRefreshListener())
-                .build();
-    }
-
-    private static boolean finalRefreshFailure(Throwable failure) {
-        return failure instanceof StsCallException e && FINAL_REFRESH_CODES.contains(e.code());
-    }
-
-    /** One refresh: AssumeRole again with the fleet's session as it is now (it may have been renewed). */
-    private Expiring<RoleCredentials> refreshRole(String profile) {
-        RoleProfile role = catalog.roleProfile(profile).orElseThrow(() -> new StsCallException("ClientError",
-                "profile " + profile + " is not a role profile"));
-        SessionToken s = session.get();
-        if (s != null && s.credentials().isExpiredAt(clock.instant())) {
-            // No call: STS would answer ExpiredToken, and only a new MFA code helps.
-            throw new StsCallException("ExpiredToken", "the session token of profile " + s.sourceProfile()
-                    + " expired at " + TemporaryCredentials.isoUtc(s.end()) + "; renew it with a new MFA code");
-        }
-        AssumedRole a = new Run(s, ProgressListener.NONE, 1).assume(role);
-        RoleCredentials c = new RoleCredentials(role.name(), role.roleArn(), a.assumedRoleArn(), a.credentials());
-        LOG.debug("profile {}: refreshed to {}", profile, c);
-        return new Expiring<>(c, c.credentials().start(), c.credentials().expiration());
-    }
-
-    /** The fleet's own bookkeeping first (the store), then the user's listener. */
-    private final class FleetRefreshListener implements RefreshListener<String, RoleCredentials> {
-        @Override
-        public void onRefreshed(String profile, Snapshot<RoleCredentials> snapshot) {
-            store.offer(snapshot.value());
-            listener.onRefreshed(snapshot.value());
-        }
-
-        @Override
-        public void onRefreshFailed(String profile, Throwable cause, int attempt, Optional<Instant> nextAttempt) {
-            StsCallException failure = cause instanceof StsCallException e ? e
-                    : new StsCallException("ClientError", cause.getClass().getSimpleName() + ": " + cause.getMessage());
-            listener.onRefreshFailed(profile, failure, attempt, nextAttempt);
-        }
-
-        @Override
-        public void onExpired(String profile, Snapshot<RoleCredentials> last) {
-            listener.onExpired(profile, last.value());
-        }
-
-        @Override
-        public void onCycle(int cycle, int expected, int refreshed, Duration left) {
-            listener.onCycle(cycle, expected, refreshed, left);
-        }
-
-        @Override
-        public void onSessionEnding(Instant end, Duration left) {
-            listener.onSessionEnding(end, left);
-        }
-
-        @Override
-        public void onLifetimeEnded(Instant end) {
-            listener.onLifetimeEnded(end);
-        }
-    }
-
-    /**
-     * The set to hand out for a profile: the newest one, unless it is inside its mandatory margin, when
-     * a refresh is forced and awaited (bounded) first; the old set is still returned if that fails and it
-     * has not expired.
-     */
-    private Optional<RoleCredentials> freshest(String profile) {
-        Refresher<String, RoleCredentials> r = refresher;
-        if (r != null && !r.isStopped()) {
-            Optional<Snapshot<RoleCredentials>> snap = r.current(profile);
-            if (snap.isPresent() && !snap.get().expired() && !snap.get().usable(clock.instant())) {
-                try {
-                    r.refreshNow(profile).get(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                    LOG.debug("profile {}: refresh at the mandatory instant failed: {}", profile,
-                            e.getClass().getSimpleName());
-                }
-            }
-        }
-        return store.get(profile);
+    /** When background refresh ends (it may be extended by an adopted session), if it runs. */
+    public Optional<Instant> refreshEnd() {
+        Refresher<String, RoleCredentials> r = refresh.refresher();
+        return r == null || r.isStopped() ? Optional.empty() : r.end();
     }
 
     /** The running refresher, if any: for tests that drive it on a moved clock. */
     Refresher<String, RoleCredentials> refresher() {
-        return refresher;
+        return refresh.refresher();
     }
 
-    private static String human(Duration d) {
-        long s = Math.max(0, d.getSeconds());
-        return s >= 3600 ? (s / 3600) + "h " + (s % 3600 / 60) + "m" : s >= 60 ? (s / 60) + "m " + (s % 60) + "s" : s + "s";
+    /** Reads the fleet's store on every call, so SDK clients always sign with the newest set. */
+    private final class FleetCredentialsProvider implements AwsCredentialsProvider {
+        private final String profile;
+
+        FleetCredentialsProvider(String profile) {
+            this.profile = profile;
+        }
+
+        @Override
+        public AwsCredentials resolveCredentials() {
+            RoleCredentials c = refresh.freshest(profile).orElseThrow(() -> new StsFleetException(
+                    "no credentials for profile " + profile + " yet: generate them first (generateCredentials)"));
+            if (c.credentials().isExpiredAt(clock.instant())) {
+                throw new StsFleetException("the credentials of profile " + profile + " expired at "
+                        + TemporaryCredentials.isoUtc(c.credentials().expiration()) + "; generate them again");
+            }
+            return c.credentials().toSdkCredentials();
+        }
+
+        @Override
+        public String toString() {
+            return "StsFleetCredentialsProvider[profile=" + profile + "]";
+        }
     }
 
     public OutputFormat format() {
         return format;
     }
 
+    /**
+     * The profile of {@link #sessionToken}: the builder's, else {@code AWS_PROFILE}, else {@code default}, else the
+     * one profile with long-term keys.
+     */
     public String sourceProfile() {
         return sourceProfile;
     }
@@ -677,13 +843,7 @@ public final class StsFleet implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Refresher<String, RoleCredentials> r;
-        synchronized (refreshLock) {
-            r = refresher;
-        }
-        if (r != null) {
-            r.close();
-        }
+        refresh.close();
         pool.shutdown();
         try {
             if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
@@ -700,38 +860,20 @@ public final class StsFleet implements AutoCloseable {
         workers.clear();
         // Closing the client aborts a refresh blocked in a socket read that ignored the interrupt.
         gateway.close();
-        if (r != null) {
-            try {
-                if (!r.awaitTermination(Duration.ofSeconds(10))) {
-                    LOG.warn("a refresh thread is still alive after close");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        refresh.awaitTermination();
         LOG.debug("fleet closed");
     }
 
     @Override
     public String toString() {
         return "StsFleet[sourceProfile=" + sourceProfile + ", region=" + region + ", concurrency=" + concurrency
-                + ", format=" + format + ", session=" + session.get() + "]";
+                + ", format=" + format + ", session=" + sessions.last().orElse(null) + "]";
     }
 
     private void ensureOpen() {
         if (closed.get()) {
             throw new IllegalStateException("this StsFleet is closed");
         }
-    }
-
-    private SessionToken usableSession() {
-        SessionToken s = session.get();
-        if (s != null && s.credentials().isExpiredAt(clock.instant())) {
-            LOG.debug("the session token of profile {} expired at {}: roles use long-term keys", s.sourceProfile(),
-                    TemporaryCredentials.isoUtc(s.end()));
-            return null;
-        }
-        return s;
     }
 
     /**
@@ -753,8 +895,11 @@ public final class StsFleet implements AutoCloseable {
 
     private List<String> sourceProblems() {
         if (!catalog.contains(sourceProfile)) {
+            List<String> withKeys = catalog.profileNames().stream()
+                    .filter(p -> !catalog.isRoleProfile(p) && catalog.keys(p).isPresent()).toList();
             return List.of("source profile " + sourceProfile + " does not exist in " + configFile + " or "
-                    + credentialsFile);
+                    + credentialsFile + "; name the IAM user's profile with --profile or AWS_PROFILE"
+                    + (withKeys.isEmpty() ? "" : " (profiles with long-term keys: " + String.join(", ", withKeys) + ")"));
         } else if (catalog.isRoleProfile(sourceProfile)) {
             return List.of("source profile " + sourceProfile
                     + " is a role profile; GetSessionToken needs an IAM user's long-term keys");
@@ -768,197 +913,14 @@ public final class StsFleet implements AutoCloseable {
     private static List<String> sessionProblems(Duration lifetime, String mfaCode) {
         List<String> problems = new ArrayList<>();
         if (lifetime != null && (lifetime.compareTo(MIN_LIFETIME) < 0 || lifetime.compareTo(MAX_LIFETIME) > 0)) {
-            problems.add("session lifetime " + lifetime.toMinutes() + " minutes is outside 15 minutes to 36 hours");
+            problems.add("session lifetime " + dev.stsfleet.format.Durations.human(lifetime)
+                    + " is outside 15m to 36h");
         }
         if (mfaCode != null && !MFA_CODE.matcher(mfaCode).matches()) {
             // Never echo the code: it is a secret while it is valid.
             problems.add("the MFA code must be exactly 6 digits");
         }
         return problems;
-    }
-
-    /** A valid session name: the user (or profile), sanitised, plus a short random suffix. */
-    static String sessionName(String user) {
-        String base = user == null ? "" : SESSION_NAME_CHAR.matcher(user).replaceAll("-");
-        if (base.isEmpty()) {
-            base = "stsfleet";
-        }
-        byte[] suffix = new byte[4];
-        RANDOM.nextBytes(suffix);
-        String tail = "-" + HexFormat.of().formatHex(suffix);
-        return (base.length() > 64 - tail.length() ? base.substring(0, 64 - tail.length()) : base) + tail;
-    }
-
-    /** The user name in an IAM ARN ({@code arn:aws:iam::1:mfa/alice} or {@code ...:user/alice}), if any. */
-    static String userOf(String arn) {
-        if (arn == null || !arn.startsWith("arn:")) {
-            return null;
-        }
-        int slash = arn.lastIndexOf('/');
-        return slash < 0 || slash == arn.length() - 1 ? null : arn.substring(slash + 1);
-    }
-
-    /** One bulk call: its session, its shared intermediate roles, its progress. */
-    private final class Run {
-        private final SessionToken session;
-        private final ProgressListener listener;
-        private final int total;
-        private final Map<String, FutureTask<AssumedRole>> assumed = new ConcurrentHashMap<>();
-        private final Object progressLock = new Object();
-        private int done;
-
-        Run(SessionToken session, ProgressListener listener, int total) {
-            this.session = session;
-            this.listener = listener;
-            this.total = total;
-        }
-
-        ProfileResult finish(RoleProfile role) {
-            ProfileResult result;
-            try {
-                AssumedRole a = assume(role);
-                RoleCredentials credentials = new RoleCredentials(role.name(), role.roleArn(), a.assumedRoleArn(),
-                        a.credentials());
-                store.offer(credentials);
-                result = new ProfileResult.Succeeded(credentials);
-                LOG.debug("profile {}: got {}", role.name(), credentials);
-            } catch (StsCallException e) {
-                result = new ProfileResult.Failed(role.name(), role.roleArn(), e.code(), messageOf(e));
-                LOG.debug("profile {}: failed with {}", role.name(), e.code());
-            } catch (RuntimeException e) {
-                result = new ProfileResult.Failed(role.name(), role.roleArn(), "ClientError",
-                        e.getClass().getSimpleName() + ": " + e.getMessage());
-                LOG.debug("profile {}: failed with {}", role.name(), e.getClass().getSimpleName());
-            }
-            synchronized (progressLock) {
-                done++;
-                try {
-                    listener.finished(result, done, total);
-                } catch (RuntimeException e) {
-                    LOG.warn("a progress listener threw {}; ignored", e.getClass().getName());
-                }
-            }
-            return result;
-        }
-
-        /**
-         * The role's credentials, assumed at most once per run: the first caller assumes it in its own
-         * thread, later callers wait for that result. No worker waits for a task queued behind it, so a
-         * bounded pool cannot deadlock on shared intermediate roles.
-         */
-        private AssumedRole assume(RoleProfile role) {
-            FutureTask<AssumedRole> task = new FutureTask<>(() -> assumeNow(role));
-            FutureTask<AssumedRole> existing = assumed.putIfAbsent(role.name(), task);
-            if (existing == null) {
-                task.run();
-                existing = task;
-            }
-            try {
-                return existing.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StsFleetException("interrupted");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new StsFleetException(String.valueOf(e.getCause()));
-            }
-        }
-
-        /** The user name a session name starts with: from an MFA device ARN if known, else the source profile. */
-        private String userFor(RoleProfile role) {
-            String user = null;
-            if (session != null && session.sourceProfile().equals(role.credentialSource())) {
-                user = userOf(session.mfaSerial());
-            }
-            if (user == null) {
-                user = userOf(role.mfaSerial());
-            }
-            return user != null ? user : role.credentialSource();
-        }
-
-        private AssumedRole assumeNow(RoleProfile role) {
-            String name = role.name();
-            AwsCredentials caller;
-            boolean chained;
-            RoleProfile parent = role.sourceProfile() == null || role.sourceProfile().equals(name)
-                    ? null : catalog.roleProfile(role.sourceProfile()).orElse(null);
-            if (parent != null) {
-                AssumedRole p;
-                try {
-                    LOG.debug("profile {}: its source is role profile {}, assumed first", name, parent.name());
-                    p = assume(parent);
-                } catch (StsCallException e) {
-                    throw new StsCallException(e.code(), "source role profile " + parent.name() + ": "
-                            + messageOf(e));
-                }
-                caller = p.credentials().toSdkCredentials();
-                chained = true;
-                LOG.debug("profile {}: AssumeRole with the credentials of role profile {}", name, parent.name());
-            } else if (session != null && session.sourceProfile().equals(role.credentialSource())) {
-                caller = session.credentials().toSdkCredentials();
-                chained = true;
-                LOG.debug("profile {}: AssumeRole with the {} session of profile {}", name,
-                        session.withMfa() ? "MFA" : "non-MFA", session.sourceProfile());
-            } else {
-                if (role.requiresMfa()) {
-                    LOG.debug("profile {}: needs MFA and there is no session token for profile {}", name,
-                            role.credentialSource());
-                    throw new StsCallException("MfaRequired", "profile " + name + " needs MFA (mfa_serial "
-                            + role.mfaSerial() + ") but there is no session token for its source profile "
-                            + role.credentialSource() + "; an MFA code is single-use and cannot serve several "
-                            + "AssumeRole calls, so make a session token with the code first");
-                }
-                caller = catalog.keys(role.credentialSource()).orElseThrow(() -> new StsCallException(
-                        "ClientError", "source profile " + role.credentialSource() + " has no long-term keys"));
-                chained = false;
-                LOG.debug("profile {}: AssumeRole with the long-term keys of profile {}", name,
-                        role.credentialSource());
-            }
-            int duration = role.durationSeconds() == null ? DEFAULT_ROLE_SECONDS : role.durationSeconds();
-            if (chained && duration > CHAINED_MAX_SECONDS) {
-                LOG.debug("profile {}: duration_seconds {} clamped to {} (AWS caps role chaining at one hour)",
-                        name, duration, CHAINED_MAX_SECONDS);
-                duration = CHAINED_MAX_SECONDS;
-            }
-            String sessionName = role.roleSessionName() != null ? role.roleSessionName() : sessionName(userFor(role));
-            LOG.debug("profile {}: AssumeRole {} as session {} for {} s{}", name, role.roleArn(), sessionName,
-                    duration, role.externalId() == null ? "" : " with an external id");
-            return gateway.assumeRole(caller, role.roleArn(), sessionName, duration, role.externalId());
-        }
-    }
-
-    /** The message part of an StsCallException, without the code prefix the exception adds. */
-    private static String messageOf(StsCallException e) {
-        String m = e.getMessage();
-        String prefix = e.code() + ": ";
-        return m != null && m.startsWith(prefix) ? m.substring(prefix.length()) : String.valueOf(m);
-    }
-
-    /** Reads the fleet's store on every call, so SDK clients always sign with the newest set. */
-    private final class FleetCredentialsProvider implements AwsCredentialsProvider {
-        private final String profile;
-
-        FleetCredentialsProvider(String profile) {
-            this.profile = profile;
-        }
-
-        @Override
-        public AwsCredentials resolveCredentials() {
-            RoleCredentials c = freshest(profile).orElseThrow(() -> new StsFleetException(
-                    "no credentials for profile " + profile + " yet: generate them first (generateCredentials)"));
-            if (c.credentials().isExpiredAt(clock.instant())) {
-                throw new StsFleetException("the credentials of profile " + profile + " expired at "
-                        + TemporaryCredentials.isoUtc(c.credentials().expiration()) + "; generate them again");
-            }
-            return c.credentials().toSdkCredentials();
-        }
-
-        @Override
-        public String toString() {
-            return "StsFleetCredentialsProvider[profile=" + profile + "]";
-        }
     }
 
     private static String firstNonBlank(String... values) {
@@ -973,7 +935,6 @@ public final class StsFleet implements AutoCloseable {
     private static String blankToNull(String v) {
         return v == null || v.isBlank() ? null : v;
     }
-
 
     private static URI parseEndpoint(String variable, String value) {
         try {
@@ -1004,11 +965,21 @@ public final class StsFleet implements AutoCloseable {
         private Duration sessionEndingNotice = DEFAULT_SESSION_ENDING_NOTICE;
         private double refreshRate = DEFAULT_REFRESH_RATE;
         private RefreshPolicy refreshPolicy = RefreshPolicy.standard();
+        private SessionTokenCache sessionCache;
+        private Map<String, String> mfaCodes = Map.of();
+        private String mfaCode;
+        private MfaPrompt mfaPrompt;
+        private String mfaHint;
+        private Duration sessionLifetime;
 
         private Builder() {
         }
 
-        /** The profile with the IAM user's long-term keys. Default: {@code AWS_PROFILE}, else {@code default}. */
+        /**
+         * The profile with the IAM user's long-term keys for {@link #sessionToken}, and the source of role profiles
+         * that name none of their own (it never overrides a role's {@code source_profile}). Default:
+         * {@code AWS_PROFILE}, else {@code default} for {@link #sessionToken} and none for roles.
+         */
         public Builder sourceProfile(String sourceProfile) {
             this.sourceProfile = sourceProfile;
             return this;
@@ -1133,6 +1104,59 @@ public final class StsFleet implements AutoCloseable {
                 throw new InvalidInputException("the refresh rate must be a positive number of calls per second");
             }
             this.refreshRate = callsPerSecond;
+            return this;
+        }
+
+        /**
+         * The on-disk cache of MFA sessions shared with other processes: a bulk call uses a cached session of a
+         * root instead of asking for a code, and every MFA session the fleet makes is stored in it. Default: none
+         * (sessions live in this fleet only).
+         */
+        public Builder sessionCache(SessionTokenCache sessionCache) {
+            this.sessionCache = sessionCache;
+            return this;
+        }
+
+        /**
+         * An MFA code for the one MFA device a bulk call needs a new session for (with several, name each with
+         * {@link #mfaCodes}). Single-use: spent by the first call that makes a session with it. Default: none.
+         */
+        public Builder mfaCode(String mfaCode) {
+            this.mfaCode = mfaCode;
+            return this;
+        }
+
+        /** MFA codes by device (ARN or serial), each spent by the first session made with it. Default: none. */
+        public Builder mfaCodes(Map<String, String> codesByDevice) {
+            this.mfaCodes = Map.copyOf(Objects.requireNonNull(codesByDevice, "codesByDevice"));
+            return this;
+        }
+
+        /**
+         * Asks a person for the code of a device that has no code and no cached session: once per device, before
+         * any call of the bulk call that needs it. Default: none, and a missing code is an
+         * {@link InvalidInputException} naming every such device, before any call.
+         */
+        public Builder mfaPrompt(MfaPrompt mfaPrompt) {
+            this.mfaPrompt = mfaPrompt;
+            return this;
+        }
+
+        /** What a missing-code problem adds, e.g. how to pass codes. Default: nothing. */
+        public Builder mfaHint(String mfaHint) {
+            this.mfaHint = mfaHint;
+            return this;
+        }
+
+        /**
+         * The lifetime of the MFA sessions a bulk call makes, 15 minutes to 36 hours; when set, a cached session is
+         * reused only if it lasts that long. Default: one hour, and any cached session with time left is reused.
+         */
+        public Builder sessionLifetime(Duration sessionLifetime) {
+            if (sessionLifetime != null) {
+                checkLifetime(sessionLifetime);
+            }
+            this.sessionLifetime = sessionLifetime;
             return this;
         }
 

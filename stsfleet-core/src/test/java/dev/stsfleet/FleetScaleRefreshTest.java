@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A thousand roles kept fresh for a scaled three hours in real time, against a sandbox that throttles at
  * 100 requests a second. Scale 0.02: a role session lasts 72 s and the session 216 s, so the test runs
  * about four minutes (at 0.01 a 2-core machine shared with other builds could not keep up: the refresh
- * rate needed, 1000 roles per 28 s, was more than the CPU left for sandbox and client).
+ * rate needed, 1000 roles per 28 s, was more than the CPU left for sandbox and client). Tagged "scale": it runs
+ * with {@code bin/test -Pscale}, not in every build (the whole suite must stay within minutes).
  */
+@Tag("scale")
 class FleetScaleRefreshTest {
     private static final String USER_ARN = "arn:aws:iam::111111111111:user/alice";
     private static final String ACCESS_KEY = "AKIASCALEREFRESH0001";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stsfleet.testing.MotoServer;
 import java.io.IOException;
+import dev.stsfleet.profile.CredentialPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -97,18 +98,24 @@ class MotoFleetTest {
     }
 
     @Test
-    void generate_withoutSession_failsMfaRolesWithMfaRequired_andAssumesTheOthersWithLongTermKeys() throws IOException {
+    void generate_oneSource_mfaRolesGetTheMfaSession_theOthersItsLongTermKeys() throws IOException {
         Path config = config(1, 1);
         Files.writeString(config, Files.readString(config).replace("mfa_serial = arn:aws:iam::123456789012:mfa/alice\n", "")
                 + "[profile guarded]\nrole_arn = arn:aws:iam::200000000000:role/guarded\nsource_profile = alice\n"
                 + "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n");
-        try (StsFleet fleet = fleet(config).build()) {
+        try (StsFleet fleet = fleet(config).mfaCode("123456").build()) {
+            CredentialPlan plan = fleet.plan(List.of("guarded", "role-0-0"));
+            assertThat(plan.sources()).extracting(CredentialPlan.Source::mfaSerial, CredentialPlan.Source::session)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("arn:aws:iam::123456789012:mfa/alice",
+                                    CredentialPlan.Session.NEW_WITH_CODE),
+                            org.assertj.core.groups.Tuple.tuple(null, CredentialPlan.Session.KEYS));
             FleetResult result = fleet.generateCredentials(List.of("guarded", "role-0-0"));
 
             assertThat(result.results().keySet()).containsExactly("sts-guarded", "sts-role-0-0");
-            ProfileResult.Failed failed = result.failures().get("guarded");
-            assertThat(failed.code()).isEqualTo("MfaRequired");
-            assertThat(failed.message()).contains("session token").contains("single-use");
+            assertThat(result.allSucceeded()).isTrue();
+            RoleCredentials guarded = result.credentials().get("sts-guarded");
+            assertThat(Duration.between(guarded.credentials().start(), guarded.credentials().expiration()))
+                    .as("assumed with the MFA session: role chaining, one hour").isLessThanOrEqualTo(Duration.ofHours(1));
             RoleCredentials ok = result.credentials().get("sts-role-0-0");
             assertThat(fleet.callerIdentity(ok.credentials()).roleName()).isEqualTo("deploy-0");
             // Long-term keys: no role chaining, so the profile's 7200 s stands.

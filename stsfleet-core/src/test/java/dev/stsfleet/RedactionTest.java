@@ -66,9 +66,9 @@ class RedactionTest {
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try (StsFleet fleet = StsFleet.builder().configFile(config).credentialsFile(dir.resolve("credentials"))
                 .sourceProfile("alice").endpoint(MOTO.endpoint()).environment(Map.of()).build()) {
-            // Failures first (no session yet): MfaRequired entries, and bad input.
-            FleetResult before = fleet.generateCredentials(List.of("r1"));
-            before.failures().values().forEach(f -> messages.add(f.message()));
+            // Failures first (no session yet, no code): the missing code, and bad input.
+            assertThatThrownBy(() -> fleet.generateCredentials(List.of("r1")))
+                    .satisfies(e -> messages.add(e.getMessage()));
             assertThatThrownBy(() -> fleet.sessionToken(null, "94726"))
                     .satisfies(e -> messages.add(e.getMessage()));
 

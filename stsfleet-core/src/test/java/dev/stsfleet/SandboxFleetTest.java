@@ -114,14 +114,17 @@ class SandboxFleetTest {
     }
 
     @Test
-    void useSession_refusesATokenOfAnotherSourceProfile() throws IOException {
-        start(1, 0, true, b -> { });
+    void useSession_ofAnotherSourceProfile_neverSignsThisUsersRoles() throws IOException {
+        List<String> names = start(1, 0, true, b -> { });
         SessionToken foreign = new SessionToken(TemporaryCredentials.of("ASIAFOREIGN000000001", "s", "t",
-                java.time.Instant.now(), java.time.Instant.now().plusSeconds(3600)), "bob", null);
+                java.time.Instant.now(), java.time.Instant.now().plusSeconds(3600)), "bob", MFA);
         try (StsFleet fleet = fleet().build()) {
-            assertThatThrownBy(() -> fleet.useSession(foreign)).isInstanceOf(InvalidInputException.class)
-                    .hasMessageContaining("belongs to profile bob");
+            fleet.useSession(foreign);
+            // alice's role needs alice's MFA session: bob's is no use for it, so a code is needed.
+            assertThatThrownBy(() -> fleet.plan(names)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("an MFA code is needed for " + MFA + " (source profile alice");
         }
+        assertThat(calls()).isZero();
     }
 
     @Test
@@ -132,7 +135,7 @@ class SandboxFleetTest {
             FleetResult result = fleet.generateCredentials(names);
 
             assertThat(result.succeeded()).isEqualTo(20);
-            assertThat(result.failures()).containsOnlyKeys("locked20", "locked21", "locked22", "locked23");
+            assertThat(result.failures()).containsOnlyKeys("sts-locked20", "sts-locked21", "sts-locked22", "sts-locked23");
             assertThat(result.failures().values()).allSatisfy(f -> assertThat(f.code()).isEqualTo("AccessDenied"));
             assertThat(sandbox.stats().errors("AssumeRole")).containsEntry("AccessDenied", 4L);
         }
@@ -169,11 +172,11 @@ class SandboxFleetTest {
     }
 
     @Test
-    void generate_withoutSession_mfaRolesFailWithMfaRequired_andMakeNoCall() throws IOException {
+    void generate_withoutSessionOrCode_isInvalidInputNamingTheDevice_andMakesNoCall() throws IOException {
         List<String> names = start(3, 0, true, b -> { });
         try (StsFleet fleet = fleet().build()) {
-            FleetResult result = fleet.generateCredentials(names);
-            assertThat(result.failures().values()).allSatisfy(f -> assertThat(f.code()).isEqualTo("MfaRequired"));
+            assertThatThrownBy(() -> fleet.generateCredentials(names)).isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("an MFA code is needed for " + MFA + " (source profile alice, 3 roles)");
         }
         assertThat(calls()).isZero();
     }

@@ -86,7 +86,7 @@ class StsFleetTest {
 
     private StsFleet.Builder fleet() {
         return StsFleet.builder().configFile(config).credentialsFile(dir.resolve("credentials"))
-                .endpoint(server.endpoint()).environment(Map.of("AWS_PROFILE", "alice"));
+                .endpoint(server.endpoint()).environment(Map.of());
     }
 
     @ParameterizedTest
@@ -104,7 +104,7 @@ class StsFleetTest {
     void sessionToken_lifetimeOutOfRange_isInvalidInput_andMakesNoCall() {
         try (StsFleet fleet = fleet().build()) {
             assertThatThrownBy(() -> fleet.sessionToken(Duration.ofMinutes(14), null))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("outside 15 minutes to 36 hours");
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("session lifetime 14m is outside 15m to 36h");
             assertThatThrownBy(() -> fleet.sessionToken(Duration.ofHours(36).plusSeconds(1), null))
                     .isInstanceOf(InvalidInputException.class);
         }
@@ -146,10 +146,12 @@ class StsFleetTest {
     }
 
     @Test
-    void generate_mfaRoleWithoutSession_failsWithMfaRequired_withoutACall() {
+    void generate_mfaRoleWithoutSessionOrCode_isInvalidInputNamingTheDevice_withoutACall() {
         try (StsFleet fleet = fleet().build()) {
-            FleetResult result = fleet.generateCredentials(List.of("guarded"));
-            assertThat(result.failures().get("guarded").code()).isEqualTo("MfaRequired");
+            assertThatThrownBy(() -> fleet.generateCredentials(List.of("guarded")))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("an MFA code is needed for arn:aws:iam::123456789012:mfa/mfa.user "
+                            + "(source profile mfa-user, 1 role)");
         }
         assertThat(server.total()).isZero();
     }
@@ -170,7 +172,7 @@ class StsFleetTest {
             assertThat(result.results().keySet()).containsExactly("sts-c", "sts-a", "sts-b");
             assertThat(result.succeeded()).isEqualTo(2);
             assertThat(result.allSucceeded()).isFalse();
-            ProfileResult.Failed failed = result.failures().get("a");
+            ProfileResult.Failed failed = result.failures().get("sts-a");
             assertThat(failed.code()).isEqualTo("AccessDenied");
             assertThat(failed.message()).isEqualTo("not trusted");
             assertThat(failed.roleArn()).isEqualTo("arn:aws:iam::111111111111:role/a");
@@ -199,9 +201,9 @@ class StsFleetTest {
         server.then(Answer.error(403, "AccessDenied", "c does not trust alice"));
         try (StsFleet fleet = fleet().build()) {
             FleetResult result = fleet.generateCredentials(List.of("hop1", "hop2"));
-            assertThat(result.failures()).containsOnlyKeys("hop1", "hop2");
-            assertThat(result.failures().get("hop2").code()).isEqualTo("AccessDenied");
-            assertThat(result.failures().get("hop2").message())
+            assertThat(result.failures()).containsOnlyKeys("sts-hop1", "sts-hop2");
+            assertThat(result.failures().get("sts-hop2").code()).isEqualTo("AccessDenied");
+            assertThat(result.failures().get("sts-hop2").message())
                     .isEqualTo("source role profile c: c does not trust alice");
         }
         assertThat(server.count("AssumeRole")).isEqualTo(1);
@@ -209,7 +211,7 @@ class StsFleetTest {
 
     @Test
     void sourceProfile_defaultsToAwsProfile_elseDefault() {
-        try (StsFleet fleet = fleet().build()) {
+        try (StsFleet fleet = fleet().environment(Map.of("AWS_PROFILE", "alice")).build()) {
             assertThat(fleet.sourceProfile()).isEqualTo("alice");
         }
         try (StsFleet fleet = fleet().environment(Map.of()).build()) {
@@ -229,7 +231,7 @@ class StsFleetTest {
         try (StsFleet fleet = fleet().environment(Map.of("AWS_PROFILE", "alice", "AWS_REGION", "eu-north-1")).build()) {
             assertThat(fleet.region()).isEqualTo("eu-north-1");
         }
-        try (StsFleet fleet = fleet().build()) {
+        try (StsFleet fleet = fleet().sourceProfile("alice").build()) {
             assertThat(fleet.region()).isEqualTo("ap-southeast-2");
         }
         try (StsFleet fleet = fleet().sourceProfile("mfa-user").build()) {
@@ -301,18 +303,18 @@ class StsFleetTest {
     void sessionName_isAlwaysValidForAws_andUnique() {
         Set<String> names = new HashSet<>();
         for (String user : new String[] {"alice", "älice with spaces/and:colons", "x".repeat(200), "", null, "a"}) {
-            String name = StsFleet.sessionName(user);
+            String name = RoleChain.sessionName(user);
             assertThat(name).matches(AWS_SESSION_NAME);
             names.add(name);
         }
         assertThat(names).hasSize(6);
-        assertThat(StsFleet.sessionName("bob.smith@corp")).startsWith("bob.smith@corp-");
+        assertThat(RoleChain.sessionName("bob.smith@corp")).startsWith("bob.smith@corp-");
     }
 
     @Test
     void userOf_takesTheLastPathElementOfAnArn() {
-        assertThat(StsFleet.userOf("arn:aws:iam::123456789012:mfa/team/alice")).isEqualTo("alice");
-        assertThat(StsFleet.userOf("GAHT12345678")).isNull();
-        assertThat(StsFleet.userOf(null)).isNull();
+        assertThat(RoleChain.userOf("arn:aws:iam::123456789012:mfa/team/alice")).isEqualTo("alice");
+        assertThat(RoleChain.userOf("GAHT12345678")).isNull();
+        assertThat(RoleChain.userOf(null)).isNull();
     }
 }

@@ -1,47 +1,36 @@
 package dev.stsfleet.cli;
 
 import dev.stsfleet.FleetResult;
-import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
-import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.profile.CredentialPlan;
 import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.profile.ProfileLocations;
-import dev.stsfleet.profile.RoleProfile;
 import dev.stsfleet.store.SessionTokenCache;
 import dev.stsfleet.store.StateDirectory;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
 
 /**
- * The one way {@code env}, {@code exec}, {@code write}, {@code credential-process} and {@code login} get
- * role credentials: read the profiles, and when a role needs MFA reuse the cached MFA session token of its
- * source profile (made by {@code session-token}, {@code generate} or an earlier prompt), else ask for a
- * code and cache the new session; then assume the roles. Also where MFA session tokens are saved.
+ * The one way {@code env}, {@code exec}, {@code write}, {@code credential-process} and {@code login} get role
+ * credentials: the command's fleet plans the selection (every problem before any call), then generates it; which
+ * source, MFA device and session serve each role is the plan's decision, with the MFA session cache every command
+ * shares. Also where the AWS files and the state directory are, for every command.
  *
- * <p>The state directory comes from the command's context ({@code STSFLEET_HOME}, else
- * {@code $HOME/.stsfleet}), never from the real process environment, so tests stay isolated.
+ * <p>The state directory comes from the command's context ({@code STSFLEET_HOME}, else {@code $HOME/.stsfleet}),
+ * never from the real process environment, so tests stay isolated.
  */
 public final class Credentials {
-    private static final Logger LOG = LoggerFactory.getLogger(Credentials.class);
-
     private Credentials() {
     }
 
-    /** What {@link #fetch} got: the result per profile, and the MFA session used, if any. */
-    public record Fetched(FleetResult result, List<RoleProfile> roles, ProfileCatalog catalog,
-                          SessionToken session, String region) {
-        /**
-         * Whether {@code role}'s credentials came from role chaining: assumed with temporary credentials
-         * (the MFA session, or another role's credentials).
-         */
-        public boolean roleChained(RoleProfile role) {
-            return Credentials.roleChained(catalog, role, session == null ? null : session.sourceProfile());
+    /** What {@link #fetch} got: the result per profile, the plan it ran, and the region of the fleet. */
+    public record Fetched(FleetResult result, CredentialPlan plan, ProfileCatalog catalog, String region) {
+        /** Whether {@code profile}'s credentials came from role chaining (a session, or another role's credentials). */
+        public boolean roleChained(String profile) {
+            return plan.role(profile).map(CredentialPlan.Role::chained).orElse(false);
         }
     }
 
@@ -65,11 +54,12 @@ public final class Credentials {
     }
 
     /**
-     * The profiles of the config and credentials files, as {@link StsFleet} reads them, without creating
-     * any STS client (the fast path of {@code credential-process} needs only this).
+     * The profiles of the config and credentials files, as the command's fleet reads them (roles naming no source
+     * served by {@code --profile} or {@code AWS_PROFILE}), without creating any STS client.
      */
     public static ProfileCatalog catalog(RootCommand root) {
-        return ProfileCatalog.of(locations(root).read());
+        String source = root.global().profile() != null ? root.global().profile() : root.context().env("AWS_PROFILE");
+        return ProfileCatalog.of(locations(root).read(), source);
     }
 
     /** The STS endpoint in words, for cache keys: the option, the variables, else AWS's. */
@@ -97,99 +87,28 @@ public final class Credentials {
         return StateDirectory.open(Path.of(home != null ? home : System.getProperty("user.home"), ".stsfleet"));
     }
 
+    /** The MFA session cache every command shares. */
     public static SessionTokenCache sessionTokens(CliContext context) {
         return SessionTokenCache.builder().stateDirectory(stateDirectory(context, null)).clock(context.clock()).build();
     }
 
-    /**
-     * Saves an MFA session token so later commands ({@code credential-process}, {@code env}, ...) need no
-     * new code while it lasts. Best effort: a state directory that cannot be used is a warning.
-     */
-    public static void remember(RootCommand root, SessionToken token, Output output) {
-        if (!token.withMfa()) {
-            return;
-        }
-        try {
-            sessionTokens(root.context()).put(token);
-            LOG.debug("saved the MFA session of profile {} for later commands", token.sourceProfile());
-        } catch (RuntimeException e) {
-            output.warn("the MFA session was not saved for later commands: " + e.getMessage());
-        }
+    /** Credentials for the named role profiles; see {@link #fetch(RootCommand, Collection, MfaOptions, Consumer)}. */
+    public static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa) {
+        return fetch(root, names, mfa, plan -> { });
     }
 
     /**
-     * Credentials for the named role profiles (validated first: any problem is an
-     * {@link dev.stsfleet.InvalidInputException} before any call).
-     *
-     * @param commandHint what to tell a user without a terminal when a code is needed, or {@code null}
+     * Credentials for the named role profiles: planned first (any problem is an
+     * {@link dev.stsfleet.InvalidInputException} before any call), then {@code check} sees the plan (and may
+     * refuse it, still before any call), then the fleet generates them.
      */
-    public static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa, String commandHint) {
-        ProfileCatalog catalog = catalog(root);
-        List<RoleProfile> roles = catalog.select(names);
-        Optional<RoleProfile> needsMfa = roles.stream().filter(RoleProfile::requiresMfa).findFirst();
-        StsFleet.Builder builder = FleetFactory.builder(root);
-        String source = sessionSource(root, roles);
-        if (source != null) {
-            builder.sourceProfile(source);
-        }
-        try (StsFleet fleet = builder.build()) {
-            SessionToken session = null;
-            if (needsMfa.isPresent()) {
-                String device = needsMfa.get().mfaSerial();
-                fleet.checkSessionRequest(null, null);
-                CliContext context = root.context();
-                SessionTokenCache cache = sessionTokens(context);
-                String hint = commandHint != null ? commandHint
-                        : "or run 'stsfleet session-token --profile " + fleet.sourceProfile()
-                        + "' first: its MFA session serves later commands until it ends";
-                session = cache.getOrLoad(fleet.sourceProfile(), device, () -> {
-                    String code = mfa.code(context, device, hint);
-                    return fleet.sessionToken(null, device, code);
-                });
-                fleet.useSession(session);
-                LOG.debug("profile {}: roles are assumed with its MFA session (until {})", session.sourceProfile(),
-                        TemporaryCredentials.isoUtc(session.end()));
-            }
+    public static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa,
+                                Consumer<CredentialPlan> check) {
+        try (StsFleet fleet = FleetFactory.builder(root, mfa).build()) {
+            CredentialPlan plan = fleet.plan(List.copyOf(names));
+            check.accept(plan);
             FleetResult result = fleet.generateCredentials(List.copyOf(names));
-            return new Fetched(result, roles, catalog, session, fleet.region());
+            return new Fetched(result, plan, fleet.catalog(), fleet.region());
         }
-    }
-
-    /**
-     * The profile whose session serves the roles: {@code --profile}, else the source of the first role
-     * that needs MFA (so {@code AWS_PROFILE}, often unset when the AWS CLI runs us, does not matter), else
-     * {@code null} for the fleet's default.
-     */
-    static String sessionSource(RootCommand root, List<RoleProfile> roles) {
-        if (root.global().profile() != null) {
-            return root.global().profile();
-        }
-        return roles.stream().filter(RoleProfile::requiresMfa).map(RoleProfile::credentialSource)
-                .filter(Objects::nonNull).findFirst()
-                .orElse(null);
-    }
-
-    /**
-     * Whether a role is assumed with temporary credentials: its source is another role, or an MFA session
-     * of its source profile is in use.
-     */
-    public static boolean roleChained(ProfileCatalog catalog, RoleProfile role, String sessionSource) {
-        boolean sourcedByRole = role.sourceProfile() != null && !role.sourceProfile().equals(role.name())
-                && catalog.isRoleProfile(role.sourceProfile());
-        return sourcedByRole || (sessionSource != null && sessionSource.equals(role.credentialSource()));
-    }
-
-    /**
-     * Whether {@link #fetch} would assume {@code role} with temporary credentials, known before any call:
-     * when any selected role needs MFA, the session of its source serves every role of that source.
-     */
-    public static boolean roleChainedBeforeFetch(RootCommand root, ProfileCatalog catalog, List<RoleProfile> roles,
-                                                 RoleProfile role) {
-        boolean session = roles.stream().anyMatch(RoleProfile::requiresMfa);
-        String source = session ? sessionSource(root, roles) : null;
-        if (session && source == null) {
-            source = root.context().env("AWS_PROFILE") != null ? root.context().env("AWS_PROFILE") : "default";
-        }
-        return roleChained(catalog, role, source);
     }
 }

@@ -38,7 +38,7 @@ import java.util.zip.CRC32C;
  */
 public final class FastPath {
     /** Served only while more than this remains: the same margin as the credential cache's. */
-    public static final Duration MARGIN = Duration.ofMinutes(15);
+    public static final Duration MARGIN = Duration.ofSeconds(dev.stsfleet.refresh.Freshness.CACHE_MARGIN_SECONDS);
     /** Where memos live in the state directory. */
     public static final String SUBDIRECTORY = "cache/answers";
     private static final String MAGIC = "stsfleet-memo 1\n";

@@ -3,6 +3,8 @@ package dev.stsfleet.cli;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.option.GlobalOptions;
+import dev.stsfleet.cli.option.MfaOptions;
+import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -11,6 +13,10 @@ public final class FleetFactory {
     private FleetFactory() {
     }
 
+    /**
+     * The fleet of a command: the global options, the context's environment and clock, and the one MFA session
+     * cache every command shares (so a session made by any command serves the others while it lasts).
+     */
     public static StsFleet.Builder builder(RootCommand root) {
         GlobalOptions g = root.global();
         CliContext context = root.context();
@@ -18,6 +24,12 @@ public final class FleetFactory {
                 .environment(context.environment())
                 .clock(context.clock())
                 .format(OutputFormat.VAULT);
+        try {
+            b.sessionCache(Credentials.sessionTokens(context));
+        } catch (RuntimeException e) {
+            // A state directory that cannot be used costs the cache, not the command.
+            LoggerFactory.getLogger(FleetFactory.class).warn("the MFA session cache cannot be used: {}", e.getMessage());
+        }
         if (g.profile() != null) {
             b.sourceProfile(g.profile());
         }
@@ -34,6 +46,11 @@ public final class FleetFactory {
             b.credentialsFile(g.credentialsFile());
         }
         return b;
+    }
+
+    /** {@link #builder(RootCommand)} with the command's MFA codes and, on a terminal, a prompt for missing ones. */
+    public static StsFleet.Builder builder(RootCommand root, MfaOptions mfa) {
+        return mfa.applyTo(builder(root), root.context());
     }
 
     static URI endpoint(String value) {

@@ -46,9 +46,11 @@ public final class ProfileCatalog {
     private final Map<String, Profile> profiles;
     private final Map<String, Resolved> roles;
     private final Map<String, ResolvedSaml> saml;
+    private final String defaultSource;
 
-    private ProfileCatalog(ProfileFile file) {
+    private ProfileCatalog(ProfileFile file, String defaultSource) {
         this.profiles = Collections.unmodifiableMap(new TreeMap<>(file.profiles()));
+        this.defaultSource = defaultSource == null || defaultSource.isBlank() ? null : defaultSource.trim();
         Map<String, Resolved> resolved = new TreeMap<>();
         Map<String, ResolvedSaml> samlResolved = new TreeMap<>();
         for (Profile p : profiles.values()) {
@@ -65,7 +67,24 @@ public final class ProfileCatalog {
 
     /** A catalog of the profiles of an SDK profile file (for example an aggregate of config and credentials). */
     public static ProfileCatalog of(ProfileFile file) {
-        return new ProfileCatalog(Objects.requireNonNull(file, "file"));
+        return new ProfileCatalog(Objects.requireNonNull(file, "file"), null);
+    }
+
+    /**
+     * A catalog whose role profiles that name no source ({@code role_arn} without {@code source_profile} or
+     * {@code credential_source}) are sourced from {@code defaultSource} (the {@code --profile} or
+     * {@code AWS_PROFILE} of a command), when that profile holds long-term keys. A role's own
+     * {@code source_profile} always wins.
+     *
+     * @param defaultSource a profile name, or {@code null} for none
+     */
+    public static ProfileCatalog of(ProfileFile file, String defaultSource) {
+        return new ProfileCatalog(Objects.requireNonNull(file, "file"), defaultSource);
+    }
+
+    /** The profile that serves roles naming no source, if one was given. */
+    public Optional<String> defaultSource() {
+        return Optional.ofNullable(defaultSource);
     }
 
     /** Every profile name, sorted. */
@@ -101,6 +120,18 @@ public final class ProfileCatalog {
     /** The role profile of that name, if the name is a role profile. */
     public Optional<RoleProfile> roleProfile(String name) {
         return Optional.ofNullable(roles.get(name)).map(r -> r.profile);
+    }
+
+    /**
+     * The role profile assumed before {@code role}: its {@code source_profile} (or, naming none, the default
+     * source) when that is a role profile; empty when {@code role} is assumed from long-term keys.
+     */
+    public Optional<RoleProfile> parentRole(RoleProfile role) {
+        String parent = role.sourceProfile() != null ? role.sourceProfile() : defaultSource;
+        if (parent == null || parent.equals(role.name())) {
+            return Optional.empty();
+        }
+        return roleProfile(parent);
     }
 
     /** A property of a profile as written, e.g. {@code region}. */
@@ -288,16 +319,20 @@ public final class ProfileCatalog {
         Profile cur = role;
         while (true) {
             Optional<String> src = prop(cur, "source_profile");
-            if (src.isEmpty()) {
-                String where = cur == role ? "profile " + name : "profile " + name + ": source profile " + cur.name();
-                if (prop(cur, "credential_source").isPresent()) {
-                    problems.add(where + " uses credential_source, which stsfleet does not support (use source_profile)");
-                } else {
-                    problems.add(where + " has role_arn but no source_profile");
-                }
+            String where = cur == role ? "profile " + name : "profile " + name + ": source profile " + cur.name();
+            if (src.isEmpty() && prop(cur, "credential_source").isPresent()) {
+                problems.add(where + " uses credential_source, which stsfleet does not support (use source_profile)");
                 break;
             }
-            String srcName = src.get();
+            if (src.isEmpty() && (defaultSource == null || path.contains(defaultSource))) {
+                problems.add(where + " has role_arn but no source_profile"
+                        + (defaultSource == null ? " (set one, or name the source profile with --profile or AWS_PROFILE)"
+                        : " and the default source " + defaultSource + " is part of its own chain"));
+                break;
+            }
+            // No source of its own: the default source (--profile, AWS_PROFILE) serves it, as the AWS CLI's
+            // default profile would.
+            String srcName = src.orElse(defaultSource);
             Profile next = profiles.get(srcName);
             if (srcName.equals(cur.name()) && hasKeys(cur)) {
                 // "source_profile = self": the profile's own keys assume its role (as the AWS CLI allows).
@@ -305,8 +340,11 @@ public final class ProfileCatalog {
                 break;
             }
             if (next == null) {
-                problems.add("profile " + name + ": source_profile " + srcName
-                        + (cur == role ? "" : " (of profile " + cur.name() + ")") + " does not exist");
+                problems.add(src.isEmpty()
+                        ? where + " names no source_profile, and the default source profile " + srcName
+                                + " (from --profile or AWS_PROFILE) does not exist"
+                        : "profile " + name + ": source_profile " + srcName
+                                + (cur == role ? "" : " (of profile " + cur.name() + ")") + " does not exist");
                 break;
             }
             if (path.contains(srcName)) {

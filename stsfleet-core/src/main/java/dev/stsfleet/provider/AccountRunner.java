@@ -1,5 +1,6 @@
 package dev.stsfleet.provider;
 
+import dev.stsfleet.bulk.BulkRunner;
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.OutputFormat;
@@ -53,11 +54,11 @@ public final class AccountRunner {
         if (targets.stream().distinct().count() != targets.size()) {
             throw new InvalidInputException("a target (account and role) is named more than once");
         }
-        List<BulkRun.Task> tasks = targets.stream()
-                .map(t -> new BulkRun.Task(t.key(), t.name(), t.roleArn(),
+        List<BulkRunner.Task> tasks = targets.stream()
+                .map(t -> new BulkRunner.Task(t.key(), t.name(), t.roleArn(),
                         () -> provider.roleCredentials(t.accountId(), t.roleName())))
                 .toList();
-        FleetResult result = BulkRun.run(tasks, concurrency, "stsfleet-accounts", format, listener);
+        FleetResult result = BulkRunner.run(tasks, concurrency, "stsfleet-accounts", format, listener);
         LOG.debug("accounts run: {}", result);
         return result;
     }

@@ -1,5 +1,7 @@
 package dev.stsfleet.provider;
 
+import dev.stsfleet.refresh.Freshness;
+import dev.stsfleet.refresh.RefreshPolicy;
 import dev.stsfleet.RoleCredentials;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +19,8 @@ import java.util.function.Supplier;
  * @param <K> the key, e.g. (account, role)
  */
 public final class HalfLifeCache<K> {
+    /** The one freshness rule, set to renew after half the lifetime (the awsrun session providers' habit). */
+    private static final RefreshPolicy HALF_LIFE = Freshness.halfLife();
     private final Clock clock;
     private final ConcurrentMap<K, Slot> slots = new ConcurrentHashMap<>();
 
@@ -46,8 +50,7 @@ public final class HalfLifeCache<K> {
             }
             RoleCredentials loaded = load.get();
             Instant issued = clock.instant();
-            Instant expiry = loaded.credentials().expiration();
-            Instant renewAt = expiry.isAfter(issued) ? issued.plus(Duration.between(issued, expiry).dividedBy(2)) : issued;
+            Instant renewAt = HALF_LIFE.times(issued, loaded.credentials().expiration()).mandatory();
             slot.entry = new Entry(loaded, renewAt);
             return loaded;
         }

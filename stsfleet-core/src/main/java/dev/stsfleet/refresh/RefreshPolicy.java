@@ -37,12 +37,12 @@ public interface RefreshPolicy {
      * margins shrink in proportion: advisory at 70-85 % of the lifetime, mandatory at 95 %.
      */
     static RefreshPolicy standard() {
-        return new StandardRefreshPolicy(new Random());
+        return Freshness.standard();
     }
 
     /** {@link #standard()} with the given jitter source (seed it for reproducible tests). */
     static RefreshPolicy standard(Random jitter) {
-        return new StandardRefreshPolicy(jitter);
+        return Freshness.standard(jitter);
     }
 
     /** A snapshot of {@code value} with this policy's instants, validated to lie within its lifetime. */

@@ -1,5 +1,6 @@
 package dev.stsfleet.store;
 
+import dev.stsfleet.refresh.Freshness;
 import dev.stsfleet.TemporaryCredentials;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +29,7 @@ public final class CredentialCache {
         this.files = new JsonFileCache<>(b.stateDirectory != null ? b.stateDirectory : StateDirectory.open(),
                 SUBDIRECTORY, "credential",
                 JsonFileCache.codec(JsonFileCache::encodeCredentials, JsonFileCache::decodeCredentials,
-                        TemporaryCredentials::expiration),
+                        java.util.function.Function.identity()),
                 b.clock, b.margin, b.lockTimeout);
     }
 
@@ -98,7 +99,7 @@ public final class CredentialCache {
     public static final class Builder {
         private StateDirectory stateDirectory;
         private Clock clock = Clock.systemUTC();
-        private Duration margin = Duration.ofMinutes(15);
+        private Duration margin = Freshness.CACHE_MARGIN;
         private Duration lockTimeout = Duration.ofSeconds(60);
 
         private Builder() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stsfleet.InvalidInputException;
+import dev.stsfleet.refresh.Freshness;
 import dev.stsfleet.TemporaryCredentials;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ final class JsonFileCache<V> {
 
         V decode(JsonNode node);
 
-        Instant expiration(V value);
+        /** The credentials inside the value: their start and expiration decide its freshness. */
+        TemporaryCredentials lifetime(V value);
     }
 
     private final StateDirectory state;
@@ -100,9 +102,9 @@ final class JsonFileCache<V> {
                     e.getClass().getSimpleName());
             return Optional.empty();
         }
-        Instant expiration = codec.expiration(value);
-        Duration left = Duration.between(clock.instant(), expiration);
-        if (left.compareTo(margin) <= 0) {
+        TemporaryCredentials life = codec.lifetime(value);
+        Instant expiration = life.expiration();
+        if (!Freshness.usable(Freshness.remaining(margin), life.start(), expiration, clock.instant())) {
             LOG.debug("{} cache: entry {} expires {} (less than {} left); not used", what, key,
                     TemporaryCredentials.isoUtc(expiration), margin);
             return Optional.empty();
@@ -123,7 +125,7 @@ final class JsonFileCache<V> {
         }
         state.write(fileOf(key), bytes);
         LOG.debug("{} cache: stored entry {} (expires {})", what, key,
-                TemporaryCredentials.isoUtc(codec.expiration(value)));
+                TemporaryCredentials.isoUtc(codec.lifetime(value).expiration()));
     }
 
     void invalidate(String key) {
@@ -180,7 +182,7 @@ final class JsonFileCache<V> {
 
     /** A value-shaped codec for types that are credentials plus some text fields. */
     static <V> Codec<V> codec(java.util.function.BiConsumer<V, ObjectNode> encode, Function<JsonNode, V> decode,
-                              Function<V, Instant> expiration) {
+                              Function<V, TemporaryCredentials> lifetime) {
         return new Codec<>() {
             @Override
             public void encode(V value, ObjectNode into) {
@@ -193,8 +195,8 @@ final class JsonFileCache<V> {
             }
 
             @Override
-            public Instant expiration(V value) {
-                return expiration.apply(value);
+            public TemporaryCredentials lifetime(V value) {
+                return lifetime.apply(value);
             }
         };
     }

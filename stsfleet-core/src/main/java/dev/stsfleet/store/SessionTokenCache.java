@@ -1,5 +1,6 @@
 package dev.stsfleet.store;
 
+import dev.stsfleet.refresh.Freshness;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stsfleet.SessionToken;
@@ -25,11 +26,13 @@ public final class SessionTokenCache {
     static final String SUBDIRECTORY = "cache/session-tokens";
 
     private final JsonFileCache<SessionToken> files;
+    private final Duration margin;
 
     private SessionTokenCache(Builder b) {
+        this.margin = b.margin;
         this.files = new JsonFileCache<>(b.stateDirectory != null ? b.stateDirectory : StateDirectory.open(),
                 SUBDIRECTORY, "session token",
-                JsonFileCache.codec(SessionTokenCache::encode, SessionTokenCache::decode, SessionToken::end),
+                JsonFileCache.codec(SessionTokenCache::encode, SessionTokenCache::decode, SessionToken::credentials),
                 b.clock, b.margin, b.lockTimeout);
     }
 
@@ -37,18 +40,27 @@ public final class SessionTokenCache {
         return new Builder();
     }
 
-    /** The cached token of {@code sourceProfile} made with {@code mfaSerial} ({@code null}: without MFA). */
-    public Optional<SessionToken> get(String sourceProfile, String mfaSerial) {
-        return files.get(key(sourceProfile, mfaSerial));
+    /**
+     * The cached token of {@code sourceProfile} made with {@code mfaSerial} ({@code null}: without MFA) in
+     * {@code scope} (what else tells sessions apart: the STS endpoint and the source's access key id, so a
+     * session of another endpoint or of rotated keys is never served).
+     */
+    public Optional<SessionToken> get(String sourceProfile, String mfaSerial, String scope) {
+        return files.get(key(sourceProfile, mfaSerial, scope));
     }
 
-    /** Stores {@code token} under its source profile and MFA serial, replacing any entry. */
-    public void put(SessionToken token) {
-        files.put(key(token.sourceProfile(), token.mfaSerial()), token);
+    /** Stores {@code token} under its source profile, MFA serial and {@code scope}, replacing any entry. */
+    public void put(SessionToken token, String scope) {
+        files.put(key(token.sourceProfile(), token.mfaSerial(), scope), token);
     }
 
-    public void invalidate(String sourceProfile, String mfaSerial) {
-        files.invalidate(key(sourceProfile, mfaSerial));
+    public void invalidate(String sourceProfile, String mfaSerial, String scope) {
+        files.invalidate(key(sourceProfile, mfaSerial, scope));
+    }
+
+    /** The margin: an entry is served only while more than this remains. */
+    public Duration margin() {
+        return margin;
     }
 
     /**
@@ -57,8 +69,8 @@ public final class SessionTokenCache {
      *
      * @throws LockTimeoutException if another caller holds the entry longer than the lock timeout
      */
-    public SessionToken getOrLoad(String sourceProfile, String mfaSerial, Supplier<SessionToken> loader) {
-        return files.getOrLoad(key(sourceProfile, mfaSerial), () -> {
+    public SessionToken getOrLoad(String sourceProfile, String mfaSerial, String scope, Supplier<SessionToken> loader) {
+        return files.getOrLoad(key(sourceProfile, mfaSerial, scope), () -> {
             SessionToken token = loader.get();
             if (!token.sourceProfile().equals(sourceProfile) || !Objects.equals(token.mfaSerial(), mfaSerial)) {
                 throw new IllegalArgumentException("the loader returned a session token of another profile or MFA device");
@@ -68,13 +80,13 @@ public final class SessionTokenCache {
     }
 
     /** The file that holds an entry. */
-    public Path fileOf(String sourceProfile, String mfaSerial) {
-        return files.fileOf(key(sourceProfile, mfaSerial));
+    public Path fileOf(String sourceProfile, String mfaSerial, String scope) {
+        return files.fileOf(key(sourceProfile, mfaSerial, scope));
     }
 
-    private static String key(String sourceProfile, String mfaSerial) {
+    private static String key(String sourceProfile, String mfaSerial, String scope) {
         Objects.requireNonNull(sourceProfile, "sourceProfile");
-        return CacheKeys.of(sourceProfile, mfaSerial);
+        return CacheKeys.of(sourceProfile, mfaSerial, scope);
     }
 
     private static void encode(SessionToken token, ObjectNode into) {
@@ -100,7 +112,7 @@ public final class SessionTokenCache {
     public static final class Builder {
         private StateDirectory stateDirectory;
         private Clock clock = Clock.systemUTC();
-        private Duration margin = Duration.ofMinutes(15);
+        private Duration margin = Freshness.CACHE_MARGIN;
         private Duration lockTimeout = Duration.ofMinutes(5);
 
         private Builder() {

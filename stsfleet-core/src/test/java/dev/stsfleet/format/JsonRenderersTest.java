@@ -61,7 +61,7 @@ class JsonRenderersTest {
         assertThat(fieldNames(doc)).containsExactly("credentials", "failures", "summary");
         assertThat(fieldNames(doc.get("credentials"))).containsExactly("sts-prod", "sts-dev");
         assertThat(doc.get("credentials").get("sts-dev").get("AccessKeyId").asText()).isEqualTo("ASIADEVKEY00000002");
-        JsonNode failure = doc.get("failures").get("broken");
+        JsonNode failure = doc.get("failures").get("sts-broken");
         assertThat(fieldNames(failure)).containsExactly("code", "message");
         assertThat(failure.get("code").asText()).isEqualTo("AccessDenied");
         assertThat(failure.get("message").asText()).isEqualTo("User is not authorized to perform: sts:AssumeRole");

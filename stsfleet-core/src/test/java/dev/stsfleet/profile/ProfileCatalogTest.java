@@ -189,7 +189,8 @@ class ProfileCatalogTest {
     @Test
     void select_brokenChains_areNamed() {
         assertThat(problemsOf("dangling")).containsExactly("profile dangling: source_profile nobody does not exist");
-        assertThat(problemsOf("orphan")).containsExactly("profile orphan has role_arn but no source_profile");
+        assertThat(problemsOf("orphan")).singleElement().asString()
+                .startsWith("profile orphan has role_arn but no source_profile");
         assertThat(problemsOf("ec2")).singleElement().asString().contains("credential_source");
         assertThat(problemsOf("via-keyless")).singleElement().asString()
                 .contains("source profile keyless has no long-term keys");

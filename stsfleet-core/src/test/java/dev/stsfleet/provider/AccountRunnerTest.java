@@ -144,13 +144,13 @@ class AccountRunnerTest {
 
         assertThat(result.requested()).isEqualTo(11);
         assertThat(result.succeeded()).isEqualTo(9);
-        assertThat(result.failures()).containsOnlyKeys(ProviderFixtures.UNTRUSTING_ACCOUNT + "-" + ROLE,
-                account(5) + "-" + ROLE);
-        ProfileResult.Failed denied = result.failures().get(ProviderFixtures.UNTRUSTING_ACCOUNT + "-" + ROLE);
+        assertThat(result.failures()).containsOnlyKeys("sts-" + ProviderFixtures.UNTRUSTING_ACCOUNT + "-" + ROLE,
+                "sts-" + account(5) + "-" + ROLE);
+        ProfileResult.Failed denied = result.failures().get("sts-" + ProviderFixtures.UNTRUSTING_ACCOUNT + "-" + ROLE);
         assertThat(denied.code()).isEqualTo("AccessDenied");
         assertThat(denied.message()).contains("arn:aws:iam::" + ProviderFixtures.UNTRUSTING_ACCOUNT + ":role/" + ROLE)
                 .doesNotContain(ProviderFixtures.SECRET);
-        ProfileResult.Failed crashed = result.failures().get(account(5) + "-" + ROLE);
+        ProfileResult.Failed crashed = result.failures().get("sts-" + account(5) + "-" + ROLE);
         assertThat(crashed.code()).isEqualTo("ClientError");
         assertThat(crashed.message()).isEqualTo("IllegalStateException: boom");
         assertThat(dones).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);

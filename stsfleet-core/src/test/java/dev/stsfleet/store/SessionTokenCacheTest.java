@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SessionTokenCacheTest {
+    private static final String SCOPE = "http://127.0.0.1:1|AKIAEXAMPLE";
+
     static {
         LogCapture.enableDebug();
     }
@@ -40,14 +42,14 @@ class SessionTokenCacheTest {
     void put_thenGet_perSourceProfileAndMfaSerial() {
         SessionToken withMfa = new SessionToken(Fixtures.credentials(), "default", SERIAL);
         SessionToken withoutMfa = new SessionToken(Fixtures.credentials("2", END), "default", null);
-        cache.put(withMfa);
-        cache.put(withoutMfa);
+        cache.put(withMfa, SCOPE);
+        cache.put(withoutMfa, SCOPE);
 
-        assertThat(cache.get("default", SERIAL)).contains(withMfa);
-        assertThat(cache.get("default", null)).contains(withoutMfa);
-        assertThat(cache.get("default", "arn:aws:iam::111111111111:mfa/bob")).isEmpty();
-        assertThat(cache.get("other", SERIAL)).isEmpty();
-        Path file = cache.fileOf("default", SERIAL);
+        assertThat(cache.get("default", SERIAL, SCOPE)).contains(withMfa);
+        assertThat(cache.get("default", null, SCOPE)).contains(withoutMfa);
+        assertThat(cache.get("default", "arn:aws:iam::111111111111:mfa/bob", SCOPE)).isEmpty();
+        assertThat(cache.get("other", SERIAL, SCOPE)).isEmpty();
+        Path file = cache.fileOf("default", SERIAL, SCOPE);
         assertThat(file.getParent()).isEqualTo(state.root().resolve("cache/session-tokens"));
         assertThat(Modes.of(file)).isEqualTo("0600");
         assertThat(Modes.of(file.getParent())).isEqualTo("0700");
@@ -55,12 +57,12 @@ class SessionTokenCacheTest {
 
     @Test
     void get_servesOnlyWhileMoreThanTheMarginRemains() {
-        cache.put(new SessionToken(Fixtures.credentials(), "default", SERIAL));
+        cache.put(new SessionToken(Fixtures.credentials(), "default", SERIAL), SCOPE);
 
         clock.set(END.minus(Duration.ofMinutes(16)));
-        assertThat(cache.get("default", SERIAL)).isPresent();
+        assertThat(cache.get("default", SERIAL, SCOPE)).isPresent();
         clock.set(END.minus(Duration.ofMinutes(15)));
-        assertThat(cache.get("default", SERIAL)).isEmpty();
+        assertThat(cache.get("default", SERIAL, SCOPE)).isEmpty();
     }
 
     @Test
@@ -68,39 +70,48 @@ class SessionTokenCacheTest {
         SessionToken token = new SessionToken(Fixtures.credentials(), "default", SERIAL);
         int[] loads = {0};
         for (int i = 0; i < 2; i++) {
-            assertThat(cache.getOrLoad("default", SERIAL, () -> {
+            assertThat(cache.getOrLoad("default", SERIAL, SCOPE, () -> {
                 loads[0]++;
                 return token;
             })).isEqualTo(token);
         }
         assertThat(loads[0]).isEqualTo(1);
 
-        assertThatThrownBy(() -> cache.getOrLoad("other", SERIAL, () -> token))
+        assertThatThrownBy(() -> cache.getOrLoad("other", SERIAL, SCOPE, () -> token))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(cache.fileOf("other", SERIAL)).doesNotExist();
+        assertThat(cache.fileOf("other", SERIAL, SCOPE)).doesNotExist();
     }
 
     @Test
     void corruptEntry_isIgnored_withoutLoggingItsContent() {
-        Path file = cache.fileOf("default", SERIAL);
+        Path file = cache.fileOf("default", SERIAL, SCOPE);
         state.write(file, "{\"version\": 1, \"sourceProfile\": \"default\", \"sessionToken\": \"SECRETTOKEN"
                 .getBytes(StandardCharsets.UTF_8));
 
-        String log = LogCapture.during(() -> assertThat(cache.get("default", SERIAL)).isEmpty());
+        String log = LogCapture.during(() -> assertThat(cache.get("default", SERIAL, SCOPE)).isEmpty());
 
         assertThat(log).contains(file.toString()).doesNotContain("SECRETTOKEN");
     }
 
     @Test
     void invalidate_forgetsTheEntry() {
-        cache.put(new SessionToken(Fixtures.credentials(), "default", SERIAL));
-        cache.invalidate("default", SERIAL);
+        cache.put(new SessionToken(Fixtures.credentials(), "default", SERIAL), SCOPE);
+        cache.invalidate("default", SERIAL, SCOPE);
 
-        assertThat(cache.get("default", SERIAL)).isEmpty();
+        assertThat(cache.get("default", SERIAL, SCOPE)).isEmpty();
     }
 
     @Test
     void toString_holdsNoSecret() {
         assertThat(cache.toString()).doesNotContain(Fixtures.SECRET, Fixtures.TOKEN);
+    }
+
+    @Test
+    void aSessionOfAnotherEndpointOrOtherKeysIsNeverServed() {
+        SessionToken token = new SessionToken(Fixtures.credentials(), "default", SERIAL);
+        cache.put(token, SCOPE);
+        assertThat(cache.get("default", SERIAL, SCOPE)).contains(token);
+        assertThat(cache.get("default", SERIAL, "https://sts.amazonaws.com|AKIAEXAMPLE")).isEmpty();
+        assertThat(cache.get("default", SERIAL, "http://127.0.0.1:1|AKIAROTATED")).isEmpty();
     }
 }

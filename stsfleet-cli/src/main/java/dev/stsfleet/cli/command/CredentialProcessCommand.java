@@ -65,12 +65,9 @@ public final class CredentialProcessCommand implements Callable<Integer> {
         // Only the profile files are read first: a cache hit builds no STS client.
         ProfileCatalog catalog = Credentials.catalog(root);
         RoleProfile role = catalog.select(List.of(profile)).get(0);
-        String hint = "or run 'stsfleet session-token --profile " + (root.global().profile() != null
-                ? root.global().profile() : role.credentialSource()) + "' first: its MFA session then serves "
-                + "credential-process until it ends";
         TemporaryCredentials credentials;
         if (noCache) {
-            credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa, hint), profile).credentials();
+            credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa), profile).credentials();
             print(output, credentials);
         } else {
             StateDirectory state = Credentials.stateDirectory(root.context(), cacheDir);
@@ -83,7 +80,7 @@ public final class CredentialProcessCommand implements Callable<Integer> {
             CredentialCache.Key key = new CredentialCache.Key(profile, role.roleArn(), source(role), role.externalId());
             Optional<TemporaryCredentials> cached = cache.get(key);
             credentials = cached.orElseGet(() -> cache.getOrLoad(key, () ->
-                    Commands.single(Credentials.fetch(root, List.of(profile), mfa, hint), profile).credentials()));
+                    Commands.single(Credentials.fetch(root, List.of(profile), mfa), profile).credentials()));
             String printed = print(output, credentials);
             // The next identical call is then answered before the command line is even built.
             ProfileLocations files = Credentials.locations(root);

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,16 +149,14 @@ public final class CrossAccountCommand implements Callable<Integer> {
             if (device == null) {
                 // --mfa-code without an mfa_serial on the base: the device a role sourced from it names, as
                 // session-token finds it.
-                device = Commands.mfaDevice(fleet).orElseThrow(() -> new UsageException("--mfa-code was given but "
+                device = fleet.sourceMfaSerial().orElseThrow(() -> new UsageException("--mfa-code was given but "
                         + "profile " + baseProfile + " has no mfa_serial"));
             }
             fleet.checkSessionRequest(null, null);
-            CliContext context = root.context();
-            String serial = device;
-            String hint = "or run 'stsfleet session-token --profile " + baseProfile
-                    + "' first: its MFA session serves later commands until it ends";
-            SessionToken session = Credentials.sessionTokens(context).getOrLoad(baseProfile, serial,
-                    () -> fleet.sessionToken(null, serial, mfa.code(context, serial, hint)));
+            // The session cache every command shares: a cached MFA session of the base serves; a new one is cached.
+            Optional<SessionToken> cached = mfa.given() ? Optional.empty() : fleet.usableSession(baseProfile, device, null);
+            SessionToken session = cached.isPresent() ? cached.get()
+                    : fleet.sessionToken(null, device, mfa.code(root.context(), device, baseProfile));
             LOG.debug("profile {}: every role is assumed with its MFA session (until {})", baseProfile,
                     TemporaryCredentials.isoUtc(session.end()));
             return session;

@@ -50,7 +50,7 @@ public final class EnvCommand implements Callable<Integer> {
     public Integer call() {
         EnvRenderer renderer = new EnvRenderer(Shell.parse(shell), legacy); // a bad name: exit 2 before any call
         Output output = Output.of(spec.commandLine(), root);
-        RoleCredentials credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa, null), profile);
+        RoleCredentials credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa), profile);
         renderer.render(credentials.credentials(), output.stdout());
         output.flush();
         return ExitCode.OK;

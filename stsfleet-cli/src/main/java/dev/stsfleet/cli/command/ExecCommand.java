@@ -90,7 +90,7 @@ public final class ExecCommand implements Callable<Integer> {
             throw new UsageException("name the command to run after PROFILE");
         }
         Output output = Output.of(spec.commandLine(), root);
-        RoleCredentials credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa, null), profile);
+        RoleCredentials credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa), profile);
         output.flush();
 
         ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();

@@ -13,7 +13,9 @@ import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.MfaOptions;
-import dev.stsfleet.profile.RoleProfile;
+import dev.stsfleet.ProgressListener;
+import dev.stsfleet.format.Durations;
+import dev.stsfleet.profile.CredentialPlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,21 +41,23 @@ import java.util.function.Consumer;
 final class FreshFleet implements FleetListener {
     private static final Set<String> FINAL_CODES = Set.of("AccessDenied", "ExpiredToken", "MfaRequired");
 
+
     private final Output output;
     private final String command;
     private final BlockingQueue<RoleCredentials> refreshed = new LinkedBlockingQueue<>();
     private final Map<String, String> lost = new ConcurrentHashMap<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile boolean stopRequested;
+    private volatile Instant end = Instant.MIN;
 
     FreshFleet(Output output, String command) {
         this.output = output;
         this.command = command;
     }
 
-    /** The fleet for a command: global options, this object as its listener. */
-    StsFleet build(RootCommand root) {
-        return FleetFactory.builder(root).listener(this).build();
+    /** The fleet for a command: global options, the command's MFA codes, this object as its listener. */
+    StsFleet build(RootCommand root, MfaOptions mfa) {
+        return FleetFactory.builder(root, mfa).listener(this).build();
     }
 
     /** The profiles a command names: explicit names, or every role profile with {@code --all}. */
@@ -69,24 +73,40 @@ final class FreshFleet implements FleetListener {
     }
 
     /**
-     * Makes the session token for the lifetime (with MFA when a role needs it) and the first role sets;
-     * background refresh then runs by itself. Profiles that failed here are lost from the start.
+     * The first role sets, kept fresh by the fleet for the lifetime: each source's MFA session is one that lasts
+     * the lifetime (cached, else new with a code), or without a code and a terminal the cached one, which serves
+     * until it ends (said once here) unless a newer one is stored meanwhile. Profiles that failed here are lost
+     * from the start.
      */
-    FleetResult start(RootCommand root, StsFleet fleet, List<String> names, Duration lifetime, MfaOptions mfa) {
-        List<RoleProfile> roles = fleet.select(names);
-        Optional<String> device = Commands.mfaDevice(fleet, roles);
-        fleet.checkSessionRequest(lifetime, null);
-        SessionToken token = device.isPresent()
-                ? fleet.sessionToken(lifetime, device.get(), mfa.code(root.context(), device.get(), null))
-                : fleet.sessionToken(lifetime, null, null);
-        output.info(command + ": session for profile " + token.sourceProfile() + " until "
-                + TemporaryCredentials.isoUtc(token.end()) + (token.withMfa() ? " (MFA)" : ""));
-        FleetResult result = fleet.generateCredentials(names);
+    FleetResult start(StsFleet fleet, List<String> names, Duration lifetime) {
+        end = fleet.clock().instant().plus(lifetime);
+        CredentialPlan plan = fleet.plan(names); // every problem before any call
+        FleetResult result = fleet.keepFresh(names, lifetime, ProgressListener.NONE);
+        for (CredentialPlan.Source s : plan.sources()) {
+            Optional<SessionToken> session = fleet.usableSession(s.profile(), s.mfaSerial(), null);
+            if (s.withMfa() && session.isPresent()) {
+                Instant sessionEnd = session.get().end();
+                output.info(command + ": MFA session of profile " + s.profile() + " until "
+                        + TemporaryCredentials.isoUtc(sessionEnd) + " for " + s.roles().size() + " role"
+                        + (s.roles().size() == 1 ? "" : "s"));
+                if (sessionEnd.isBefore(end)) {
+                    output.warn("the MFA session of profile " + s.profile() + " ends at "
+                            + TemporaryCredentials.isoUtc(sessionEnd) + ", before the lifetime (" + Durations.human(lifetime)
+                            + "): its roles are kept fresh until then, or longer once 'stsfleet session-token --profile "
+                            + s.profile() + "' stores a newer session");
+                }
+            }
+        }
         for (ProfileResult.Failed f : result.failures().values()) {
             lost.put(f.profile(), f.code() + ": " + f.message());
             output.problem("stsfleet: profile " + f.profile() + " failed: " + f.code() + ": " + f.message());
         }
         return result;
+    }
+
+    /** When the refresh ends: the lifetime's end, or the MFA sessions' end if earlier (until a newer one is adopted). */
+    Instant end(StsFleet fleet) {
+        return fleet.refreshEnd().orElse(end);
     }
 
     /** Sets refreshed since the last call, waiting up to {@code wait} for the first one. */
@@ -105,7 +125,6 @@ final class FreshFleet implements FleetListener {
      * (or, without background refresh, the session token has), or SIGINT/SIGTERM asked to stop.
      */
     void await(StsFleet fleet, Consumer<List<RoleCredentials>> onRefreshed) throws InterruptedException {
-        Instant end = fleet.currentSession().map(SessionToken::end).orElse(Instant.MIN);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             // No interrupt: it could break a credentials-file write in progress; the loop looks 4 times a second.
@@ -119,12 +138,19 @@ final class FreshFleet implements FleetListener {
         }, "stsfleet-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            long nextLook = System.nanoTime();
             while (!stopRequested) {
+                if (System.nanoTime() - nextLook >= 0) {
+                    // A session stored meanwhile by session-token (another terminal) is adopted, said by the listener.
+                    fleet.adoptNewerSessions();
+                    nextLook = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                }
                 List<RoleCredentials> batch = refreshed(Duration.ofMillis(250));
                 if (!batch.isEmpty()) {
                     onRefreshed.accept(batch);
                 }
-                boolean over = ended.getCount() == 0 || !fleet.clock().instant().isBefore(end);
+                // The refresh's end moves when a newer MFA session is adopted.
+                boolean over = ended.getCount() == 0 || !fleet.clock().instant().isBefore(fleet.refreshEnd().orElse(end));
                 if (over && refreshed.isEmpty()) {
                     break;
                 }
@@ -181,6 +207,12 @@ final class FreshFleet implements FleetListener {
     }
 
     @Override
+    public void onSessionAdopted(SessionToken session) {
+        output.info(command + ": adopted a newer MFA session of profile " + session.sourceProfile() + " (until "
+                + TemporaryCredentials.isoUtc(session.end()) + ")");
+    }
+
+    @Override
     public void onExpired(String profile, RoleCredentials last) {
         lost.putIfAbsent(profile, "expired at " + TemporaryCredentials.isoUtc(last.credentials().expiration())
                 + " without a successful refresh");
@@ -206,11 +238,6 @@ final class FreshFleet implements FleetListener {
     }
 
     static String human(Duration d) {
-        if (d == null) {
-            return "-";
-        }
-        long s = Math.max(0, d.getSeconds());
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh %dm", s / 3600, s % 3600 / 60)
-                : s >= 60 ? String.format(Locale.ROOT, "%dm %ds", s / 60, s % 60) : s + "s";
+        return Durations.human(d);
     }
 }

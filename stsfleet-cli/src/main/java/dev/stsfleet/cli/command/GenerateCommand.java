@@ -3,10 +3,8 @@ package dev.stsfleet.cli.command;
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.ProfileResult;
-import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
-import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
@@ -19,19 +17,13 @@ import dev.stsfleet.format.BotoJsonRenderer;
 import dev.stsfleet.format.FleetJsonRenderer;
 import dev.stsfleet.format.TableRenderer;
 import dev.stsfleet.ProgressListener;
-import dev.stsfleet.profile.ProfileCatalog;
-import dev.stsfleet.profile.RoleProfile;
+import dev.stsfleet.profile.CredentialPlan;
 import dev.stsfleet.profile.SamlProfile;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,9 +38,10 @@ import picocli.CommandLine.Spec;
             "Credentials for many role profiles at once, with one MFA code.",
             "SAML-backed profiles (x_stsfleet_saml_url, see docs/PROFILES.md) are assumed with AssumeRoleWithSAML",
             "after ONE IdP login per distinct URL and user, at the same time as the others.",
-            "When any selected role needs MFA, one GetSessionToken with MFA is made first and every role is",
-            "assumed with it (AWS then limits each role session to one hour). Progress and the summary go to",
-            "stderr; stdout carries only the output format."})
+            "Each role resolves its own source_profile chain; for each source whose roles need MFA, ONE MFA session",
+            "(cached, or one GetSessionToken with one code per device) serves every role under it (AWS then limits",
+            "each role session to one hour). --dry-run prints that plan. Progress and the summary go to stderr;",
+            "stdout carries only the output format."})
 public final class GenerateCommand implements Callable<Integer> {
     /** Output formats of {@code generate}. */
     enum Format { boto, json, table }
@@ -90,6 +83,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     private ConcurrencyOptions limits = new ConcurrencyOptions();
 
+    @Option(names = "--dry-run",
+            description = "Print the plan (each source, MFA device and session, the role profiles under each, how many "
+                    + "calls) and make no call.")
+    private boolean dryRun;
+
     @Override
     public Integer call() {
         int selectors = (profiles.isEmpty() ? 0 : 1) + (all ? 1 : 0) + (file == null ? 0 : 1);
@@ -103,8 +101,9 @@ public final class GenerateCommand implements Callable<Integer> {
         Format chosen = format != null ? format : root.context().stdoutTerminal() ? Format.table : Format.json;
         Output output = Output.of(spec.commandLine(), root);
 
-        StsFleet.Builder builder = FleetFactory.builder(root).concurrency(concurrency)
+        StsFleet.Builder builder = FleetFactory.builder(root, mfa).concurrency(concurrency)
                 .throttleControl(limits.throttleControl())
+                .sessionLifetime(lifetime)
                 .format(chosen == Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT);
         if (file != null) {
             builder.profilesFile(file);
@@ -119,33 +118,34 @@ public final class GenerateCommand implements Callable<Integer> {
                             + (file != null ? file : "the config and credentials files"));
                 }
             }
-            FleetResult result;
-            // Every problem at once, role profiles and SAML-backed profiles alike, before any call.
-            ProfileCatalog.Selection selection = fleet.selection(names);
-            List<RoleProfile> roles = selection.roles();
-            List<SamlProfile> samlProfiles = selection.saml();
-            if (mfa.given() && roles.stream().noneMatch(RoleProfile::requiresMfa)) {
+            // Every problem at once (role and SAML-backed profiles, MFA codes, devices without a code), before any call.
+            CredentialPlan plan = fleet.plan(names);
+            List<SamlProfile> samlProfiles = fleet.selection(names).saml();
+            if (dryRun) {
+                plan.describe().forEach(output.stdout()::println);
+                if (!samlProfiles.isEmpty()) {
+                    output.stdout().println("SAML-backed: " + samlProfiles.size() + " profile"
+                            + (samlProfiles.size() == 1 ? "" : "s") + " through "
+                            + samlProfiles.stream().map(SamlProfile::idp).distinct().count()
+                            + " IdP login(s), one AssumeRoleWithSAML each");
+                }
+                output.flush();
+                return ExitCode.OK;
+            }
+            boolean mfaNeeded = plan.sources().stream().anyMatch(CredentialPlan.Source::withMfa);
+            if (mfa.given() && !mfaNeeded) {
                 output.warn("--mfa-code ignored: none of the selected roles has an mfa_serial");
+            }
+            if (lifetime != null && !mfaNeeded) {
+                output.warn("--lifetime ignored: no selected role needs MFA, so no session token is made");
             }
             if (passwordStdin && samlProfiles.isEmpty()) {
                 output.warn("--password-stdin ignored: none of the selected profiles is SAML-backed");
             }
-            // The IdP passwords before the MFA session: a missing terminal is exit 2 with no call made.
+            FleetResult result;
+            // The IdP passwords first: a missing terminal is exit 2 with no call made.
             try (SamlLogins logins = samlProfiles.isEmpty() ? null
                     : SamlLogins.open(samlProfiles, passwordStdin, root.context(), output, fleet)) {
-                Optional<String> device = Commands.mfaDevice(fleet, roles);
-                if (device.isPresent()) {
-                    fleet.checkSessionRequest(lifetime, null);
-                    String code = mfa.code(root.context(), device.get(), null);
-                    SessionToken token = fleet.sessionToken(lifetime, device.get(), code);
-                    Credentials.remember(root, token, output); // so credential-process and env need no new code
-                    output.info("stsfleet: MFA session for profile " + token.sourceProfile() + " until "
-                            + TemporaryCredentials.isoUtc(token.end()) + "; assuming " + roles.size() + " role"
-                            + (roles.size() == 1 ? "" : "s") + " with it");
-                } else if (lifetime != null) {
-                    output.warn("--lifetime ignored: no selected role needs MFA, so no session token is made");
-                }
-
                 int total = names.size();
                 int[] done = {0};
                 ProgressListener progress = (r, d, t) -> {
@@ -155,18 +155,15 @@ public final class GenerateCommand implements Callable<Integer> {
                                 r.succeeded() ? "" : " (last failure: " + r.profile() + ")"));
                     }
                 };
-                long t0 = System.nanoTime();
-                // Both kinds at once: the STS role profiles on a thread of their own, the SAML ones here.
-                CompletableFuture<FleetResult> sts = roles.isEmpty() ? null : CompletableFuture.supplyAsync(
-                        () -> fleet.generateCredentials(roles.stream().map(RoleProfile::name).toList(), progress),
-                        runnable -> {
-                            Thread t = new Thread(runnable, "stsfleet-generate-sts");
-                            t.setDaemon(true);
-                            t.start();
-                        });
-                FleetResult saml = logins == null ? null : logins.run(samlProfiles, progress);
-                FleetResult stsResult = sts == null ? null : join(sts);
-                result = merge(names, stsResult, saml, fleet.format(), Duration.ofNanos(System.nanoTime() - t0));
+                result = fleet.generateCredentials(names, progress, logins == null ? null : logins::assume);
+            }
+            for (CredentialPlan.Source s : plan.sources()) {
+                if (s.withMfa()) {
+                    fleet.usableSession(s.profile(), s.mfaSerial(), null).ifPresent(t -> output.info("stsfleet: "
+                            + s.roles().size() + " role" + (s.roles().size() == 1 ? "" : "s") + " assumed with the MFA "
+                            + "session of profile " + s.profile() + (s.newSession() ? " (new" : " (cached")
+                            + ", until " + TemporaryCredentials.isoUtc(t.end()) + ")"));
+                }
             }
 
             switch (chosen) {
@@ -182,31 +179,5 @@ public final class GenerateCommand implements Callable<Integer> {
             output.flush();
             return result.allSucceeded() ? ExitCode.OK : ExitCode.FAILED;
         }
-    }
-
-    private static FleetResult join(CompletableFuture<FleetResult> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
-    }
-
-    /** One result of both runs, in the order the profiles were named. */
-    static FleetResult merge(List<String> names, FleetResult sts, FleetResult saml, OutputFormat format,
-                             Duration elapsed) {
-        Map<String, ProfileResult> all = new LinkedHashMap<>();
-        for (String name : names) {
-            String key = FleetResult.keyOf(name);
-            ProfileResult r = sts != null && sts.results().containsKey(key) ? sts.results().get(key)
-                    : saml != null ? saml.results().get(key) : null;
-            if (r != null) {
-                all.put(key, r);
-            }
-        }
-        return new FleetResult(all, elapsed, format);
     }
 }

@@ -62,19 +62,18 @@ public final class KeepFreshCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Output output = Output.of(spec.commandLine(), root);
         FreshFleet fresh = new FreshFleet(output, "keep-fresh");
-        try (StsFleet fleet = fresh.build(root)) {
+        try (StsFleet fleet = fresh.build(root, mfa)) {
             List<String> names = FreshFleet.selection(fleet, profiles, all);
             for (String name : names) {
                 CredentialsSection.requireValidName(prefix + name); // every bad name before any call
             }
             CredentialsFileEditor editor = CredentialsFileEditor.builder().file(credentialsFile(root)).build();
-            FleetResult result = fresh.start(root, fleet, names, lifetime, mfa);
+            FleetResult result = fresh.start(fleet, names, lifetime == null ? StsFleet.DEFAULT_LIFETIME : lifetime);
             Collection<RoleCredentials> first = result.credentials().values();
             if (!first.isEmpty()) {
                 write(editor, first);
                 output.info("keep-fresh: wrote " + first.size() + " section" + (first.size() == 1 ? "" : "s")
-                        + " to " + editor.file() + "; refreshing until " + fleet.currentSession()
-                        .map(s -> TemporaryCredentials.isoUtc(s.end())).orElse("-"));
+                        + " to " + editor.file() + "; refreshing until " + TemporaryCredentials.isoUtc(fresh.end(fleet)));
                 fresh.await(fleet, batch -> write(editor, batch));
             }
         }

@@ -11,8 +11,7 @@ import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.federation.ConsoleFederation;
-import dev.stsfleet.profile.ProfileCatalog;
-import dev.stsfleet.profile.RoleProfile;
+import dev.stsfleet.profile.CredentialPlan;
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -74,21 +73,18 @@ public final class LoginCommand implements Callable<Integer> {
     public Integer call() {
         Output output = Output.of(spec.commandLine(), root);
         URI endpoint = signinEndpoint == null ? null : endpoint(signinEndpoint);
-        ProfileCatalog catalog = Credentials.catalog(root);
-        List<RoleProfile> roles = catalog.select(profiles);
-        for (RoleProfile role : roles) {
-            // Refused before any call: AWS would refuse the sign-in after the roles were assumed.
-            ConsoleFederation.checkDuration(duration, Credentials.roleChainedBeforeFetch(root, catalog, roles, role));
-        }
         if (destination != null && !destination.matches("https?://\\S+")) {
             throw new UsageException("--destination '" + destination + "' is not an http(s) URL");
         }
-        Credentials.Fetched fetched = Credentials.fetch(root, profiles, mfa, null);
+        // Refused before any call: AWS would refuse the sign-in after the roles were assumed.
+        Credentials.Fetched fetched = Credentials.fetch(root, profiles, mfa, plan -> plan.roles().forEach(role ->
+                ConsoleFederation.checkDuration(duration, role.chained())));
+        List<CredentialPlan.Role> roles = fetched.plan().roles();
         String region = root.global().region() != null ? root.global().region() : fetched.region();
         int failed = 0;
         try (ConsoleFederation federation = ConsoleFederation.builder().endpoint(endpoint).region(region).build()) {
-            for (RoleProfile role : fetched.roles()) {
-                ProfileResult r = fetched.result().results().get(dev.stsfleet.FleetResult.keyOf(role.name()));
+            for (CredentialPlan.Role role : roles) {
+                ProfileResult r = fetched.result().results().get(dev.stsfleet.FleetResult.keyOf(role.profile()));
                 if (r instanceof ProfileResult.Failed f) {
                     output.problem("stsfleet: profile " + f.profile() + " failed: " + f.code() + ": " + f.message());
                     failed++;
@@ -97,20 +93,20 @@ public final class LoginCommand implements Callable<Integer> {
                 ProfileResult.Succeeded ok = (ProfileResult.Succeeded) r;
                 ConsoleFederation.SigninUrl url;
                 try {
-                    url = federation.signIn(ok.credentials().credentials(), duration, fetched.roleChained(role),
+                    url = federation.signIn(ok.credentials().credentials(), duration, role.chained(),
                             issuer, destination);
                 } catch (StsCallException e) {
                     if (roles.size() == 1) {
                         throw e;
                     }
-                    output.problem("stsfleet: profile " + role.name() + " failed: " + e.getMessage());
+                    output.problem("stsfleet: profile " + role.profile() + " failed: " + e.getMessage());
                     failed++;
                     continue;
                 }
                 if (open && roles.size() == 1 && openInBrowser(url.uri(), output)) {
-                    output.info("stsfleet: opened the console for profile " + role.name() + " in the browser");
+                    output.info("stsfleet: opened the console for profile " + role.profile() + " in the browser");
                 } else {
-                    output.stdout().println(roles.size() == 1 ? url.uri().toString() : role.name() + " " + url.uri());
+                    output.stdout().println(roles.size() == 1 ? url.uri().toString() : role.profile() + " " + url.uri());
                 }
             }
         }

@@ -1,7 +1,6 @@
 package dev.stsfleet.cli.command;
 
-import dev.stsfleet.FleetResult;
-import dev.stsfleet.ProgressListener;
+import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.CliContext;
 import dev.stsfleet.cli.Output;
@@ -99,9 +98,13 @@ final class SamlLogins implements AutoCloseable {
         }
     }
 
-    FleetResult run(List<SamlProfile> profiles, ProgressListener listener) {
-        return SamlProfileRunner.builder().concurrency(concurrency).format(fleet.format()).build()
-                .run(profiles, providers, listener);
+    /** The credentials of one SAML-backed profile, through its login's provider (one IdP login per login). */
+    RoleCredentials assume(SamlProfile profile) {
+        SamlSessionProvider provider = providers.get(profile.idp());
+        if (provider == null) {
+            throw new IllegalArgumentException("profile " + profile.name() + ": no IdP login was prepared for it");
+        }
+        return SamlProfileRunner.assume(provider, profile);
     }
 
     @Override

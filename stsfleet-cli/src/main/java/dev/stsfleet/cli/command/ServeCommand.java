@@ -69,10 +69,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Output output = Output.of(spec.commandLine(), root);
         FreshFleet fresh = new FreshFleet(output, "serve");
-        try (StsFleet fleet = fresh.build(root)) {
+        try (StsFleet fleet = fresh.build(root, mfa)) {
             List<String> names = FreshFleet.selection(fleet, profiles, all);
             fleet.select(names);
-            FleetResult result = fresh.start(root, fleet, names, lifetime, mfa);
+            FleetResult result = fresh.start(fleet, names, lifetime == null ? StsFleet.DEFAULT_LIFETIME : lifetime);
             List<String> served = result.credentials().values().stream().map(RoleCredentials::profile).toList();
             if (!served.isEmpty()) {
                 try (ContainerCredentialsServer server = ContainerCredentialsServer.builder()
@@ -83,8 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
                     print(server, output.stdout());
                     output.flush();
                     output.info("serve: " + served.size() + " profile" + (served.size() == 1 ? "" : "s") + " on "
-                            + server.address() + " until " + fleet.currentSession()
-                            .map(s -> TemporaryCredentials.isoUtc(s.end())).orElse("-"));
+                            + server.address() + " until " + TemporaryCredentials.isoUtc(fresh.end(fleet)));
                     fresh.await(fleet, batch -> { });
                 }
             }

@@ -2,7 +2,6 @@ package dev.stsfleet.cli.command;
 
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
-import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
@@ -21,7 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "session-token", mixinStandardHelpOptions = true,
         description = {
-            "GetSessionToken for the source profile's IAM user, with MFA when the profile has an mfa_serial.",
+            "GetSessionToken for the source profile's IAM user (--profile, else AWS_PROFILE, else default), with MFA",
+            "when the profile (or a role sourced from it) has an mfa_serial. The MFA session is cached: every later",
+            "command (generate, env, exec, write, login, credential-process, keep-fresh, serve, cross-account) uses",
+            "it for that user's roles while it lasts, and a running keep-fresh or serve adopts it.",
             "Prints the token as STS names its fields (AccessKeyId, SecretAccessKey, SessionToken, StartTime, Expiration)."})
 public final class SessionTokenCommand implements Callable<Integer> {
     @ParentCommand
@@ -46,7 +48,7 @@ public final class SessionTokenCommand implements Callable<Integer> {
         try (StsFleet fleet = FleetFactory.builder(root).build()) {
             fleet.checkSessionRequest(lifetime, null);
             SessionToken token;
-            String device = noMfa ? null : Commands.mfaDevice(fleet).orElse(null);
+            String device = noMfa ? null : fleet.sourceMfaSerial().orElse(null);
             if (device == null) {
                 if (mfa.given()) {
                     throw new dev.stsfleet.cli.UsageException("--mfa-code was given but profile "
@@ -54,9 +56,8 @@ public final class SessionTokenCommand implements Callable<Integer> {
                 }
                 token = fleet.sessionToken(lifetime, null, null);
             } else {
-                String code = mfa.code(root.context(), device, null);
-                token = fleet.sessionToken(lifetime, device, code);
-                Credentials.remember(root, token, output); // so credential-process and env need no new code
+                // The fleet stores the MFA session in the cache every command reads.
+                token = fleet.sessionToken(lifetime, device, mfa.code(root.context(), device, fleet.sourceProfile()));
             }
             BotoJsonRenderer.render(token, output.stdout());
             output.info("stsfleet: session token for profile " + token.sourceProfile()

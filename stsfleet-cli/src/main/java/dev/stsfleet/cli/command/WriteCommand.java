@@ -83,7 +83,7 @@ public final class WriteCommand implements Callable<Integer> {
         }
         checkWritable(file);
 
-        Credentials.Fetched fetched = Credentials.fetch(root, names, mfa, null);
+        Credentials.Fetched fetched = Credentials.fetch(root, names, mfa);
         List<CredentialsSection> sections = new ArrayList<>();
         for (ProfileResult r : fetched.result().results().values()) {
             if (r instanceof ProfileResult.Succeeded ok) {

@@ -95,7 +95,6 @@ class GenerateSamlProfilesTest {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_CONFIG_FILE", dir.resolve("config").toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString());
-        env.put("AWS_PROFILE", "alice");
         env.put("AWS_ENDPOINT_URL_STS", sandbox.endpoint().toString());
         env.put("HOME", dir.toString());
         return env;

@@ -42,7 +42,7 @@ class MotoGenerateTest {
                 "AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString(), "HOME", dir.toString());
 
         // moto checks no MFA code, but the flow is the real one: one GetSessionToken, then AssumeRole with it.
-        Cli.Result r = Cli.run(env, "generate", "--all", "--profile", "src", "--mfa-code", "123456",
+        Cli.Result r = Cli.run(env, "generate", "--all", "--mfa-code", "123456",
                 "--endpoint-url", MOTO.endpoint().toString(), "--format", "boto");
 
         assertThat(r.exit()).as(r.toString()).isZero();

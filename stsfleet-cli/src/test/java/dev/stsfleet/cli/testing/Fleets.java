@@ -79,12 +79,11 @@ public final class Fleets {
         return dir.resolve("credentials");
     }
 
-    /** The environment a user would have: files, source profile and endpoint. */
+    /** The environment a user would have: the files and the endpoint; no AWS_PROFILE (roles name their source). */
     public Map<String, String> env(String endpoint) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_CONFIG_FILE", config().toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", credentials().toString());
-        env.put("AWS_PROFILE", SOURCE);
         env.put("AWS_ENDPOINT_URL_STS", endpoint);
         env.put("HOME", dir.toString());
         return env;

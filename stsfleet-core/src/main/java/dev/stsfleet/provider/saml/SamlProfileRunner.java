@@ -7,7 +7,7 @@ import dev.stsfleet.ProgressListener;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.profile.SamlProfile;
-import dev.stsfleet.provider.BulkRun;
+import dev.stsfleet.bulk.BulkRunner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,15 +64,16 @@ public final class SamlProfileRunner {
                 throw new InvalidInputException("profile " + p.name() + ": no IdP login was prepared for it");
             }
         }
-        List<BulkRun.Task> tasks = profiles.stream()
-                .map(p -> new BulkRun.Task(FleetResult.keyOf(p.name()), p.name(), p.roleArn(), () -> assume(logins.get(p.idp()), p)))
+        List<BulkRunner.Task> tasks = profiles.stream()
+                .map(p -> new BulkRunner.Task(FleetResult.keyOf(p.name()), p.name(), p.roleArn(), () -> assume(logins.get(p.idp()), p)))
                 .toList();
-        FleetResult result = BulkRun.run(tasks, concurrency, "stsfleet-saml", format, listener);
+        FleetResult result = BulkRunner.run(tasks, concurrency, "stsfleet-saml", format, listener);
         LOG.debug("SAML profiles run: {}", result);
         return result;
     }
 
-    private static RoleCredentials assume(SamlSessionProvider provider, SamlProfile profile) {
+    /** One profile's credentials through its login's provider, named after the profile. */
+    public static RoleCredentials assume(SamlSessionProvider provider, SamlProfile profile) {
         RoleCredentials c = provider.assume(profile.accountId(), profile.roleName(), profile.principalArn(),
                 profile.durationSeconds() == null ? null : Duration.ofSeconds(profile.durationSeconds()));
         // The provider names credentials <account>-<role>; a profile's entry carries the profile's name.

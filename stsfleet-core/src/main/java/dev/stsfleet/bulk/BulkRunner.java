@@ -1,4 +1,4 @@
-package dev.stsfleet.provider;
+package dev.stsfleet.bulk;
 
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
@@ -8,6 +8,7 @@ import dev.stsfleet.ProgressListener;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.StsFleetException;
+import dev.stsfleet.provider.AssumeRoleFailedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,14 +27,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bulk loop the provider runners share ({@link AccountRunner}, the SAML profile runner): every task
- * on a bounded pool owned by the run and joined before it returns, each ending as credentials or a typed
- * failure, results in task order, progress told one at a time. Stateless and thread-safe.
+ * The one bulk loop: role profiles ({@link dev.stsfleet.StsFleet}), account lists (cross-account), SAML
+ * roles and SAML-backed profiles all run through it. Every task ends as credentials or a typed failure, one
+ * failure never loses another, results come in task order keyed as the tasks say, and progress is told one
+ * result at a time. The run uses the caller's pool, or a bounded pool of its own that is joined before it
+ * returns. Stateless and thread-safe.
  */
-public final class BulkRun {
-    private static final Logger LOG = LoggerFactory.getLogger(BulkRun.class);
+public final class BulkRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(BulkRunner.class);
 
-    private BulkRun() {
+    private BulkRunner() {
     }
 
     /**
@@ -59,8 +62,6 @@ public final class BulkRun {
      */
     public static FleetResult run(List<Task> tasks, int concurrency, String threadPrefix, OutputFormat format,
                                   ProgressListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        long t0 = System.nanoTime();
         AtomicInteger threads = new AtomicInteger();
         int size = Math.max(1, Math.min(concurrency, tasks.size()));
         ExecutorService pool = new ThreadPoolExecutor(size, size, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -69,9 +70,30 @@ public final class BulkRun {
                     t.setDaemon(true);
                     return t;
                 });
+        try {
+            return run(tasks, pool, format, listener);
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Runs every task on {@code pool} (the caller's: its size bounds the concurrency; it is not shut down).
+     *
+     * @throws StsFleetException when interrupted (the remaining tasks are cancelled)
+     */
+    public static FleetResult run(List<Task> tasks, ExecutorService pool, OutputFormat format,
+                                  ProgressListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        long t0 = System.nanoTime();
         Object progressLock = new Object();
         int[] done = {0};
-        try {
+        {
             List<Future<ProfileResult>> futures = new ArrayList<>(tasks.size());
             for (Task task : tasks) {
                 futures.add(pool.submit(() -> {
@@ -105,13 +127,6 @@ public final class BulkRun {
                 results.put(task.key(), result);
             }
             return new FleetResult(results, Duration.ofNanos(System.nanoTime() - t0), format);
-        } finally {
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
