@@ -47,7 +47,21 @@ public final class IdpClient implements AutoCloseable {
         /** Whatever the IdP asks for: NTLM, Digest or Basic from its challenge (in that order), else its login form. */
         AUTO,
         /** A plain GET, for an IdP that authenticates otherwise (network, client certificate). */
-        NONE
+        NONE;
+
+        /**
+         * The login named as {@code --idp-auth} and {@code x_stsfleet_saml_login} name it: {@code basic},
+         * {@code digest}, {@code ntlm}, {@code form}, {@code adfs}, {@code auto} (any case).
+         *
+         * @throws IllegalArgumentException for any other name (including {@code none}, which needs no user)
+         */
+        public static Login named(String name) {
+            String upper = name.trim().toUpperCase(Locale.ROOT);
+            if (upper.equals("NONE") || Arrays.stream(values()).noneMatch(l -> l.name().equals(upper))) {
+                throw new IllegalArgumentException("unknown IdP login " + name + " (basic, digest, ntlm, form, adfs or auto)");
+            }
+            return valueOf(upper);
+        }
     }
 
     static final int MAX_REDIRECTS = IdpHttp.MAX_REDIRECTS;
@@ -112,7 +126,7 @@ public final class IdpClient implements AutoCloseable {
                 login.name().toLowerCase(Locale.ROOT));
         IdpHttp.Page page = steps.login(http, url);
         if (page.status() == 401 || page.status() == 403) {
-            throw new IdpAccessDeniedException("the IdP at " + IdpHttp.origin(page.uri()) + " refused the login (HTTP "
+            throw new IdpAccessDeniedException("IdP access denied: the IdP at " + IdpHttp.origin(page.uri()) + " refused the login (HTTP "
                     + page.status() + ")" + offered(page));
         }
         if (page.status() < 200 || page.status() >= 300) {
@@ -124,7 +138,7 @@ public final class IdpClient implements AutoCloseable {
             return response;
         }
         if (login != Login.NONE && Html.hasPasswordInput(page.body())) {
-            throw new IdpAccessDeniedException("the IdP at " + IdpHttp.origin(url)
+            throw new IdpAccessDeniedException("IdP access denied: the IdP at " + IdpHttp.origin(url)
                     + " showed its login form again: user name or password not accepted");
         }
         throw new IdpInvalidResponseException("the IdP's page at " + page.where() + " has no SAMLResponse form input");
