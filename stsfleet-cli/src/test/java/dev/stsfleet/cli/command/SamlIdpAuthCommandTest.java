@@ -8,11 +8,13 @@ import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
 import dev.stsfleet.testing.AuthIdpServer;
 import dev.stsfleet.testing.AuthIdpServer.Scheme;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,6 +94,33 @@ class SamlIdpAuthCommandTest {
             assertThat(r.out() + r.err()).doesNotContain(wrong).doesNotContain(PASSWORD);
             assertThat(idp.logins()).isZero();
             assertThat(sandbox.stats().total("AssumeRoleWithSAML")).isZero();
+        }
+    }
+
+    @Test
+    void profilesWithTheNtlmLoginKey_generate_logsInOnceForFiveProfiles(@TempDir Path home) throws Exception {
+        try (StsSandbox sandbox = sandbox();
+             AuthIdpServer idp = AuthIdpServer.start(Scheme.NTLM, "CORP\\alice", PASSWORD, roleValues())) {
+            StringBuilder config = new StringBuilder();
+            for (String account : ACCOUNTS) {
+                config.append("[profile corp-").append(account).append("]\nrole_arn = arn:aws:iam::").append(account)
+                        .append(":role/Deploy\nx_stsfleet_saml_url = ").append(idp.ssoUrl())
+                        .append("\nx_stsfleet_saml_user = CORP\\alice\nx_stsfleet_saml_login = ntlm\n\n");
+            }
+            Files.writeString(home.resolve("config"), config);
+            Files.writeString(home.resolve("credentials"), "");
+            Map<String, String> env = Map.of("HOME", home.toString(), "AWS_ENDPOINT_URL_STS", sandbox.endpoint().toString(),
+                    "AWS_CONFIG_FILE", home.resolve("config").toString(),
+                    "AWS_SHARED_CREDENTIALS_FILE", home.resolve("credentials").toString());
+
+            Cli.Result r = SamlCommandTest.run(env, PASSWORD + "\n", "generate", "--all", "--password-stdin", "--format", "boto");
+
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(GenerateCommandTest.keys(new ObjectMapper().readTree(r.out())))
+                    .containsExactlyInAnyOrderElementsOf(ACCOUNTS.stream().map(a -> "sts-corp-" + a).toList());
+            assertThat(idp.logins()).isEqualTo(1);
+            assertThat(sandbox.stats().ok("AssumeRoleWithSAML")).isEqualTo(5);
+            assertThat(r.out() + r.err()).doesNotContain(PASSWORD);
         }
     }
 }
