@@ -85,7 +85,7 @@ public final class IdpClient implements AutoCloseable {
         this.username = b.username;
         this.password = b.password == null ? null : b.password.clone();
         this.verifyTls = b.verifyTls;
-        if ("http".equals(url.getScheme()) && login != Login.NONE && !IdpHttp.isLoopback(url)) {
+        if ("http".equals(url.getScheme()) && login != Login.NONE && !LoopbackCookies.isLoopback(url)) {
             LOG.warn("the IdP at {} is reached over plain HTTP: the password travels unencrypted", IdpHttp.origin(url));
         }
         this.http = new IdpHttp(url, b.headers, b.verifyTls, b.sslContext, b.connectTimeout, b.requestTimeout);

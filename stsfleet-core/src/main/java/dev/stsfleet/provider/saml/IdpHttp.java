@@ -2,10 +2,8 @@ package dev.stsfleet.provider.saml;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -41,11 +39,7 @@ import org.apache.http.config.RegistryBuilder;
 import org.apache.http.conn.ssl.DefaultHostnameVerifier;
 import org.apache.http.conn.ssl.NoopHostnameVerifier;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
-import org.apache.http.cookie.Cookie;
-import org.apache.http.cookie.CookieOrigin;
-import org.apache.http.cookie.CookieSpec;
 import org.apache.http.cookie.CookieSpecProvider;
-import org.apache.http.cookie.MalformedCookieException;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.apache.http.impl.auth.BasicScheme;
@@ -57,7 +51,6 @@ import org.apache.http.impl.client.BasicCookieStore;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
 import org.apache.http.impl.client.LaxRedirectStrategy;
-import org.apache.http.impl.cookie.RFC6265CookieSpecProvider;
 import org.apache.http.message.BasicHeader;
 import org.apache.http.protocol.HttpContext;
 import org.apache.http.ssl.SSLContexts;
@@ -128,7 +121,7 @@ final class IdpHttp implements AutoCloseable {
                         .<Header>map(e -> new BasicHeader(e.getKey(), e.getValue())).toList())
                 .setRedirectStrategy(new NoDowngrade())
                 .setDefaultCookieSpecRegistry(RegistryBuilder.<CookieSpecProvider>create()
-                        .register(COOKIES, new LoopbackSecureCookies()).build())
+                        .register(COOKIES, new LoopbackCookies()).build())
                 // UTF-8 for Basic and Digest: the library's defaults (ASCII, ISO-8859-1) garble non-ASCII passwords.
                 .setDefaultAuthSchemeRegistry(RegistryBuilder.<org.apache.http.auth.AuthSchemeProvider>create()
                         .register(AuthSchemes.BASIC, new BasicSchemeFactory(StandardCharsets.UTF_8))
@@ -261,73 +254,6 @@ final class IdpHttp implements AutoCloseable {
                 throw new ProtocolException("a redirect from HTTPS to plain HTTP (" + origin(next) + ") was refused");
             }
             return next;
-        }
-    }
-
-    /**
-     * RFC 6265 cookies, with the browsers' rule that loopback is a secure context: Keycloak marks every login
-     * cookie Secure even over http, so a test IdP on 127.0.0.1 needs it. Only loopback hosts get the rule.
-     */
-    private static final class LoopbackSecureCookies implements CookieSpecProvider {
-        private final CookieSpecProvider standard = new RFC6265CookieSpecProvider();
-
-        @Override
-        public CookieSpec create(HttpContext context) {
-            CookieSpec spec = standard.create(context);
-            return new CookieSpec() {
-                @Override
-                @SuppressWarnings("deprecation")
-                public int getVersion() {
-                    return spec.getVersion();
-                }
-
-                @Override
-                public List<Cookie> parse(Header header, CookieOrigin origin) throws MalformedCookieException {
-                    return spec.parse(header, origin);
-                }
-
-                @Override
-                public void validate(Cookie cookie, CookieOrigin origin) throws MalformedCookieException {
-                    spec.validate(cookie, origin);
-                }
-
-                @Override
-                public boolean match(Cookie cookie, CookieOrigin origin) {
-                    boolean loopback = !origin.isSecure() && isLoopback(URI.create("http://" + origin.getHost() + "/"));
-                    return spec.match(cookie, loopback
-                            ? new CookieOrigin(origin.getHost(), origin.getPort(), origin.getPath(), true) : origin);
-                }
-
-                @Override
-                public List<Header> formatCookies(List<Cookie> cookies) {
-                    return spec.formatCookies(cookies);
-                }
-
-                @Override
-                @SuppressWarnings("deprecation")
-                public Header getVersionHeader() {
-                    return spec.getVersionHeader();
-                }
-            };
-        }
-    }
-
-    static boolean isLoopback(URI uri) {
-        String host = uri.getHost();
-        if (host == null) {
-            return false;
-        }
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        // Only literal addresses: a name is never resolved here.
-        if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
         }
     }
 
