@@ -126,8 +126,8 @@ public final class IdpClient implements AutoCloseable {
                 login.name().toLowerCase(Locale.ROOT));
         IdpHttp.Page page = steps.login(http, url);
         if (page.status() == 401 || page.status() == 403) {
-            throw new IdpAccessDeniedException("IdP access denied: the IdP at " + IdpHttp.origin(page.uri()) + " refused the login (HTTP "
-                    + page.status() + ")" + offered(page));
+            throw new IdpAccessDeniedException("IdP access denied: the IdP at " + IdpHttp.origin(page.uri())
+                    + " refused the login (HTTP " + page.status() + ")" + offered(page));
         }
         if (page.status() < 200 || page.status() >= 300) {
             throw new IdpInvalidResponseException("the IdP at " + page.where() + " answered HTTP " + page.status());

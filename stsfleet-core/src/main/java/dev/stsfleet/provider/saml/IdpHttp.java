@@ -132,9 +132,11 @@ final class IdpHttp implements AutoCloseable {
                 .disableAutomaticRetries()
                 .addInterceptorLast((HttpResponse response, HttpContext context) -> {
                     HttpClientContext c = HttpClientContext.adapt(context);
+                    String target = c.getRequest().getRequestLine().getUri();
+                    int query = target.indexOf('?');
+                    // The path only: a query may carry tokens.
                     LOG.debug("{} {}{} -> HTTP {}", c.getRequest().getRequestLine().getMethod(), c.getTargetHost(),
-                            URI.create(c.getRequest().getRequestLine().getUri()).getRawPath(),
-                            response.getStatusLine().getStatusCode());
+                            query < 0 ? target : target.substring(0, query), response.getStatusLine().getStatusCode());
                 })
                 .build();
     }
