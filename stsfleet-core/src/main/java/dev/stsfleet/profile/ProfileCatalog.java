@@ -379,6 +379,9 @@ public final class ProfileCatalog {
     private record ResolvedSaml(SamlProfile profile, List<String> problems) {
     }
 
+    /** The values of {@code x_stsfleet_saml_login}: the IdP logins of {@code IdpClient.Login} a profile may name. */
+    private static final List<String> SAML_LOGINS = List.of("form", "basic", "digest", "ntlm", "adfs", "auto");
+
     private ResolvedSaml resolveSaml(Profile p) {
         String where = "profile " + p.name();
         List<String> problems = new ArrayList<>();
@@ -389,8 +392,8 @@ public final class ProfileCatalog {
             problems.add(where + ": x_stsfleet_saml_user is missing (the IdP user name)");
         }
         String login = prop(p, "x_stsfleet_saml_login").map(s -> s.toLowerCase(java.util.Locale.ROOT)).orElse("form");
-        if (!login.equals("form") && !login.equals("basic")) {
-            problems.add(where + ": x_stsfleet_saml_login " + login + " must be form or basic");
+        if (!SAML_LOGINS.contains(login)) {
+            problems.add(where + ": x_stsfleet_saml_login " + login + " must be one of " + String.join(", ", SAML_LOGINS));
         }
         // The IdP is the authentication: a source chain or an MFA device would be silently ignored.
         for (String key : List.of("source_profile", "credential_source", "mfa_serial")) {

@@ -47,7 +47,8 @@ public record SamlProfile(String name, String roleArn, String principalArn, Inte
      *
      * @param url       {@code x_stsfleet_saml_url} as written
      * @param user      {@code x_stsfleet_saml_user}
-     * @param login     {@code form} or {@code basic} ({@code x_stsfleet_saml_login}, default {@code form})
+     * @param login     {@code form}, {@code basic}, {@code digest}, {@code ntlm}, {@code adfs} or {@code auto}
+     *                  ({@code x_stsfleet_saml_login}, default {@code form})
      * @param headers   {@code x_stsfleet_saml_header_<name>}, the name with {@code _} as {@code -}, sorted
      * @param caFile    {@code x_stsfleet_saml_ca_file}, or {@code null}
      * @param verifyTls {@code x_stsfleet_saml_verify_tls} (default {@code true})
@@ -61,7 +62,7 @@ public record SamlProfile(String name, String roleArn, String principalArn, Inte
             headers = Map.copyOf(new TreeMap<>(headers));
         }
 
-        /** Whether the login is a GET with a preemptive Basic header rather than a form POST. */
+        /** Whether the login is HTTP Basic (a GET with a preemptive Basic header). */
         public boolean basic() {
             return "basic".equals(login);
         }

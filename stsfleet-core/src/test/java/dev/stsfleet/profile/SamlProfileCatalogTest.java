@@ -80,7 +80,7 @@ class SamlProfileCatalogTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("profile saml-bad: x_stsfleet_saml_url must not hold a user name or password")
                 .hasMessageContaining("profile saml-bad: x_stsfleet_saml_user is missing")
-                .hasMessageContaining("x_stsfleet_saml_login kerberos must be form or basic")
+                .hasMessageContaining("x_stsfleet_saml_login kerberos must be one of form, basic, digest, ntlm, adfs, auto")
                 .hasMessageContaining("must not have mfa_serial")
                 .hasMessageContaining("x_stsfleet_saml_principal_arn arn:aws:iam::333333333333:role/NotAProvider")
                 .hasMessageContaining("unknown key x_stsfleet_saml_colour")

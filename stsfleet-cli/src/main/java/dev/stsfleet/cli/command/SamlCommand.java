@@ -51,8 +51,8 @@ import picocli.CommandLine.Spec;
             "The password is prompted for with no echo on a terminal, or read from stdin with --password-stdin;",
             "it is never taken from an argument. Entries are keyed sts-ACCOUNT-ROLE."})
 public final class SamlCommand implements Callable<Integer> {
-    /** How to log in to the IdP. */
-    enum LoginStyle { form, basic }
+    /** How to log in to the IdP: the values of {@code --idp-auth}. */
+    enum LoginStyle { basic, digest, ntlm, form, adfs, auto }
 
     private static final int MAX_PASSWORD_CHARS = 4096;
 
@@ -72,8 +72,11 @@ public final class SamlCommand implements Callable<Integer> {
     @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.")
     private boolean passwordStdin;
 
-    @Option(names = "--login", paramLabel = "STYLE",
-            description = "form (fill in and POST the login form, the default) or basic (a GET with a preemptive HTTP Basic header).")
+    @Option(names = {"--idp-auth", "--login"}, paramLabel = "SCHEME",
+            description = {"How to log in to the IdP: form (fill in and POST its login form, the default), basic (HTTP Basic,",
+                "sent up front), digest (HTTP Digest, MD5 or SHA-256), ntlm (Windows-integrated ADFS; --user DOMAIN\\user or",
+                "user@domain), adfs (ADFS forms: POST UserName, Password, AuthMethod) or auto (NTLM, Digest or Basic as the",
+                "IdP's challenge asks, else its login form). --login is the older name."})
     private LoginStyle login = LoginStyle.form;
 
     @Option(names = "--role", paramLabel = "NAME", description = "The role name to assume in every account.")
@@ -138,7 +141,7 @@ public final class SamlCommand implements Callable<Integer> {
             }
         }
         IdpClient.Builder idp = IdpClient.builder().url(url)
-                .login(login == LoginStyle.basic ? IdpClient.Login.BASIC : IdpClient.Login.FORM)
+                .login(IdpClient.Login.named(login.name()))
                 .username(user);
         try {
             idp.headers(headers);

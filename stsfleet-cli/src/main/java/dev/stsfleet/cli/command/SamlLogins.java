@@ -56,7 +56,7 @@ final class SamlLogins implements AutoCloseable {
         Map<SamlProfile.Idp, IdpClient.Builder> builders = new LinkedHashMap<>();
         for (SamlProfile.Idp idp : idps) {
             IdpClient.Builder b = IdpClient.builder().url(URI.create(idp.url()))
-                    .login(idp.basic() ? IdpClient.Login.BASIC : IdpClient.Login.FORM)
+                    .login(IdpClient.Login.named(idp.login()))
                     .username(idp.user());
             try {
                 b.headers(idp.headers());

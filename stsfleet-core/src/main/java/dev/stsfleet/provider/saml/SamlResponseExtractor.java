@@ -16,6 +16,11 @@ final class SamlResponseExtractor {
     private SamlResponseExtractor() {
     }
 
+    /** Whether the page has a {@code SAMLResponse} input at all (whether or not its value is usable). */
+    static boolean present(String html) {
+        return Html.tags(html, "input").stream().anyMatch(t -> t.is("name", "SAMLResponse"));
+    }
+
     /**
      * @return the base64 {@code SAMLResponse}, entities decoded and whitespace (line wrapping) removed
      * @throws IdpInvalidResponseException if the page has no such input, two different ones, an empty value,

@@ -1,9 +1,11 @@
 /**
  * Credentials through SAML federation (awsrun's {@code CredsViaSAML}).
  *
- * <p>{@link dev.stsfleet.provider.saml.IdpClient} logs in to an identity provider (GET with a preemptive
- * Basic header, or its login form POSTed) and returns the {@link dev.stsfleet.provider.saml.SamlAssertion}
- * read from the page's {@code SAMLResponse} input with a hardened XML parser;
+ * <p>{@link dev.stsfleet.provider.saml.IdpClient} logs in to an identity provider (HTTP Basic, Digest or NTLM
+ * answering its challenge, its login form POSTed, or ADFS forms authentication) and returns the
+ * {@link dev.stsfleet.provider.saml.SamlAssertion} read from the page's {@code SAMLResponse} input with a
+ * hardened XML parser. The HTTP exchange runs on Apache HttpClient ({@code IdpHttp}); each way of logging in is
+ * a small {@code IdpLogin} ({@code FormLogin}, {@code AdfsLogin}, {@code ChallengeLogin});
  * {@link dev.stsfleet.provider.saml.SamlSessionProvider} caches that assertion (five minutes, never past its
  * {@code NotOnOrAfter}), picks the {@link dev.stsfleet.provider.saml.SamlRole} for an (account, role) and calls
  * AssumeRoleWithSAML through a {@link dev.stsfleet.provider.saml.SamlAssumer}, the one seam to STS, which the

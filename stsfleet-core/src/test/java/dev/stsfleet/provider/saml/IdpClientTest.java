@@ -4,11 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -18,9 +26,13 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class IdpClientTest {
@@ -286,6 +298,66 @@ class IdpClientTest {
     void toString_showsNoPassword() {
         try (IdpClient idp = client("/sso?token=abc", IdpClient.Login.FORM).build()) {
             assertThat(idp.toString()).contains("alice", "FORM").doesNotContain(PASSWORD).doesNotContain("token=abc");
+        }
+    }
+
+    @Test
+    void challengeFromAnotherOrigin_afterARedirect_getsNoCredentials() {
+        try (LoopbackServer other = new LoopbackServer()) {
+            other.on("/landing", (exchange, request) -> {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"elsewhere\"");
+                exchange.getResponseHeaders().add("WWW-Authenticate", "NTLM");
+                LoopbackServer.send(exchange, 401, "who are you?");
+            });
+            String elsewhere = other.uri("/landing").toString().replace("127.0.0.1", "localhost");
+            server.on("/sso", (exchange, request) -> LoopbackServer.redirect(exchange, 302, elsewhere));
+            for (IdpClient.Login login : List.of(IdpClient.Login.AUTO, IdpClient.Login.NTLM, IdpClient.Login.BASIC)) {
+                try (IdpClient idp = client("/sso", login).build()) {
+                    assertThatThrownBy(idp::login).isInstanceOf(IdpAccessDeniedException.class).hasMessageContaining("HTTP 401");
+                }
+            }
+            assertThat(other.requests()).hasSize(3).allSatisfy(r -> assertThat(r.headers().containsKey("Authorization")).isFalse());
+        }
+    }
+
+    @Test
+    void redirectFromHttpsToPlainHttp_isRefused_beforeAnyRequestOverHttp(@TempDir Path dir)
+            throws Exception {
+        server.on("/landing", (exchange, request) -> LoopbackServer.send(exchange, 200, Saml.postPage(RESPONSE)));
+        char[] storePass = "changeit".toCharArray();
+        Path store = dir.resolve("idp.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "idp", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-ext", "san=ip:127.0.0.1", "-validity", "1", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", "changeit").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(30, TimeUnit.SECONDS) && keytool.exitValue() == 0).isTrue();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, storePass);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+        kmf.init(keys, storePass);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(keys);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        HttpsServer https = HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        https.createContext("/sso", exchange -> {
+            try (exchange) {
+                LoopbackServer.redirect(exchange, 302, server.uri("/landing").toString());
+            }
+        });
+        https.start();
+        try (IdpClient idp = client("/sso", IdpClient.Login.BASIC).url(URI.create("https://127.0.0.1:"
+                + https.getAddress().getPort() + "/sso")).sslContext(tls).build()) {
+            Throwable thrown = catchThrowable(idp::login);
+
+            assertThat(thrown).isInstanceOf(IdpInvalidResponseException.class).hasMessageContaining("HTTPS to plain HTTP");
+            assertThat(server.requests()).isEmpty();
+        } finally {
+            https.stop(0);
         }
     }
 }
