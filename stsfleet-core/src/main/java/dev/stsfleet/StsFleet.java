@@ -200,6 +200,7 @@ public final class StsFleet implements AutoCloseable {
                 .endpoint(endpoint)
                 .maxConnections(concurrency)
                 .throttleControl(throttleControl)
+                .callTimeout(b.callTimeout)
                 .clock(clock)
                 .profileFile(profiles)
                 .profileName(sourceProfile)
@@ -998,6 +999,7 @@ public final class StsFleet implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int concurrency = DEFAULT_CONCURRENCY;
         private ThrottleControl throttleControl = DEFAULT_THROTTLE_CONTROL;
+        private Duration callTimeout = StsGateway.DEFAULT_CALL_TIMEOUT;
         private OutputFormat format = OutputFormat.VAULT;
         private Map<String, String> environment = System.getenv();
         private FleetListener listener = FleetListener.NONE;
@@ -1083,6 +1085,12 @@ public final class StsFleet implements AutoCloseable {
          */
         public Builder throttleControl(ThrottleControl throttleControl) {
             this.throttleControl = Objects.requireNonNull(throttleControl, "throttleControl");
+            return this;
+        }
+
+        /** The deadline of each STS call, retries included. Default: 30 seconds. */
+        public Builder callTimeout(Duration callTimeout) {
+            this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
             return this;
         }
 

@@ -27,6 +27,9 @@ public final class FleetFactory {
         if (g.endpointUrl() != null) {
             b.endpoint(endpoint(g.endpointUrl()));
         }
+        if (g.callTimeout() != null) {
+            b.callTimeout(g.callTimeout());
+        }
         if (g.configFile() != null) {
             b.configFile(g.configFile());
         }
