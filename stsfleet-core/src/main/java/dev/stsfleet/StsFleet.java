@@ -11,9 +11,9 @@ import dev.stsfleet.refresh.RefreshPolicy;
 import dev.stsfleet.refresh.Refresher;
 import dev.stsfleet.refresh.Snapshot;
 import dev.stsfleet.sts.AssumedRole;
+import dev.stsfleet.sts.EndpointUrl;
 import dev.stsfleet.sts.StsGateway;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -977,15 +977,7 @@ public final class StsFleet implements AutoCloseable {
 
 
     private static URI parseEndpoint(String variable, String value) {
-        try {
-            URI uri = new URI(value.trim());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new InvalidInputException(variable + " is not an absolute URL: " + value.trim());
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new InvalidInputException(variable + " is not a valid URL: " + value.trim());
-        }
+        return EndpointUrl.parse(variable, value);
     }
 
     /** Configures a fleet. Not thread-safe; build once. */

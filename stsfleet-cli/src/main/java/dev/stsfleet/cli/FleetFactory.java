@@ -3,8 +3,8 @@ package dev.stsfleet.cli;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.option.GlobalOptions;
+import dev.stsfleet.sts.EndpointUrl;
 import java.net.URI;
-import java.net.URISyntaxException;
 
 /** Builds the {@link StsFleet} a command works with, from the global options and the context. */
 public final class FleetFactory {
@@ -40,15 +40,6 @@ public final class FleetFactory {
     }
 
     static URI endpoint(String value) {
-        try {
-            URI uri = new URI(value.trim());
-            if (uri.getScheme() == null || uri.getHost() == null
-                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                throw new UsageException("--endpoint-url '" + value + "' is not an http(s) URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new UsageException("--endpoint-url '" + value + "' is not a URL: " + e.getReason());
-        }
+        return EndpointUrl.parse("--endpoint-url", value);
     }
 }
