@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -130,9 +131,58 @@ public final class CredentialsFileEditor {
         void apply(Lines lines);
     }
 
+    /**
+     * Checks, before any STS call or MFA prompt, everything a later write needs that can be checked now:
+     * the file (a link's target) is a regular file the user lets us write (its owner-write bit set: a
+     * 0400 file is the user's "do not touch", which root would otherwise override), its directory exists
+     * and is writable (the atomic write puts a temporary file there), and its lock file can be opened.
+     *
+     * @throws InvalidInputException naming the file and the problem
+     */
+    public void checkWritable() {
+        Path target = resolve();
+        requireWritableFile(target);
+        requireWritableDirectory(target);
+        LockFile.preflight(target);
+    }
+
+    private static void requireWritableFile(Path target) {
+        String shown = PosixModes.display(target);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException(shown + " is not a regular file");
+            }
+            boolean readOnly;
+            try {
+                readOnly = PosixModes.isPosix(target)
+                        && !Files.getPosixFilePermissions(target).contains(PosixFilePermission.OWNER_WRITE);
+            } catch (IOException e) {
+                throw new InvalidInputException("cannot write " + shown + ": " + PosixModes.reason(e));
+            }
+            if (readOnly || !Files.isWritable(target)) {
+                throw new InvalidInputException("cannot write " + shown + ": permission denied"
+                        + (readOnly ? " (the file is read-only; chmod u+w to let stsfleet write it)" : ""));
+            }
+        }
+    }
+
+    private static void requireWritableDirectory(Path target) {
+        String shown = PosixModes.display(target);
+        Path dir = target.getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new InvalidInputException("cannot write " + shown + ": its directory " + PosixModes.display(dir)
+                    + " does not exist");
+        }
+        if (dir != null && !Files.isWritable(dir)) {
+            throw new InvalidInputException("cannot write " + shown + ": its directory " + PosixModes.display(dir)
+                    + " is not writable");
+        }
+    }
+
     @SuppressWarnings("try") // the lock is held for the block; it is not used inside
     private void edit(Change change) {
         Path target = resolve();
+        requireWritableFile(target); // a read-only file stays as it is, on every write
         try (LockFile lock = LockFile.acquire(target, lockTimeout)) {
             byte[] before = read(target);
             validate(before, target);
