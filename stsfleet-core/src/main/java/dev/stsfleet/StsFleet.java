@@ -98,7 +98,9 @@ public final class StsFleet implements AutoCloseable {
     public static final double DEFAULT_REFRESH_RATE = 50;
     public static final Duration DEFAULT_SESSION_ENDING_NOTICE = Duration.ofMinutes(15);
     /** Refresh failures not worth a retry: the role refuses us, or the session is over. */
-    private static final Set<String> FINAL_REFRESH_CODES = Set.of("AccessDenied", "ExpiredToken", "MfaRequired");
+    /** Refresh failures no retry can mend: the session or the role is gone (static stability serves what is valid). */
+    private static final Set<String> FINAL_REFRESH_CODES = Set.of("AccessDenied", "ExpiredToken", "MfaRequired",
+            "InvalidClientTokenId", "SignatureDoesNotMatch");
 
     private static final Pattern MFA_CODE = Pattern.compile("\\d{6}");
     private static final Pattern SESSION_NAME_CHAR = Pattern.compile("[^\\w+=,.@-]");
