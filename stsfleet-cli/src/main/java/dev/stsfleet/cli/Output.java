@@ -23,6 +23,11 @@ public final class Output {
     }
 
     /** The output for a command, honouring the global {@code --quiet} and the context's terminal. */
+    /** Output to given writers, stderr not a terminal (no progress lines); for tests and embedding. */
+    public static Output to(PrintWriter out, PrintWriter err, boolean quiet) {
+        return new Output(out, err, quiet, false);
+    }
+
     public static Output of(CommandLine cmd, RootCommand root) {
         return new Output(cmd.getOut(), cmd.getErr(), root.global().quiet(), root.context().stderrTerminal());
     }
