@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,11 +98,9 @@ public final class CredentialsFileEditor {
         if (byName.isEmpty()) {
             return;
         }
-        edit(lines -> {
-            for (CredentialsSection s : byName.values()) {
-                lines.upsert(s.name(), s.text());
-            }
-        });
+        Map<String, String> texts = new LinkedHashMap<>();
+        byName.forEach((name, section) -> texts.put(name, section.text()));
+        edit(lines -> lines.upsertAll(texts));
         LOG.debug("wrote credentials sections {} to {}", byName.keySet(), PosixModes.display(file));
     }
 
@@ -327,6 +326,48 @@ public final class CredentialsFileEditor {
             for (int k = 0; k < fresh.size(); k++) {
                 text.add(first + k, fresh.get(k));
                 ends.add(first + k, newline);
+            }
+        }
+
+        /**
+         * As {@link #upsert} for each entry in order, in one pass over the file: linear in its size
+         * whatever the number of sections (one upsert at a time rescans and shifts the whole list).
+         */
+        void upsertAll(Map<String, String> sections) {
+            List<String> newText = new ArrayList<>(text.size() + sections.size() * 6);
+            List<String> newEnds = new ArrayList<>(ends.size() + sections.size() * 6);
+            Set<String> written = new HashSet<>();
+            int i = 0;
+            while (i < text.size()) {
+                String line = text.get(i);
+                String name = isHeader(line) ? headerName(line) : null;
+                if (name == null || !sections.containsKey(name)) {
+                    newText.add(line);
+                    newEnds.add(ends.get(i));
+                    i++;
+                    continue;
+                }
+                int last = lastOwned(i);
+                if (written.add(name)) {
+                    for (String fresh : sections.get(name).lines().toList()) {
+                        newText.add(fresh);
+                        newEnds.add(newline);
+                    }
+                } else if (!newText.isEmpty() && newText.get(newText.size() - 1).isBlank()) {
+                    // A later copy goes with the blank line before it, as removeAt does.
+                    newText.remove(newText.size() - 1);
+                    newEnds.remove(newEnds.size() - 1);
+                }
+                i = last + 1;
+            }
+            text.clear();
+            text.addAll(newText);
+            ends.clear();
+            ends.addAll(newEnds);
+            for (Map.Entry<String, String> e : sections.entrySet()) {
+                if (!written.contains(e.getKey())) {
+                    append(e.getValue().lines().toList());
+                }
             }
         }
 
