@@ -28,8 +28,12 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
  */
 final class FleetRefresh implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetRefresh.class);
-    /** Refresh failures not worth a retry: the role refuses us, or the session is over and none can follow. */
-    static final Set<String> FINAL_CODES = Set.of("AccessDenied", "ExpiredToken", "MfaRequired");
+    /**
+     * Refresh failures no retry can mend: the role refuses us, or the session or the keys are gone (a restarted
+     * STS forgot the session, the keys were deactivated); still-valid sets are served until they expire.
+     */
+    static final Set<String> FINAL_CODES = Set.of("AccessDenied", "ExpiredToken", "MfaRequired",
+            "InvalidClientTokenId", "SignatureDoesNotMatch");
 
     private final Clock clock;
     private final RefreshPolicy policy;

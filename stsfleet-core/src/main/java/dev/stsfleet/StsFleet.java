@@ -13,9 +13,9 @@ import dev.stsfleet.refresh.RefreshPolicy;
 import dev.stsfleet.refresh.Refresher;
 import dev.stsfleet.store.SessionTokenCache;
 import dev.stsfleet.sts.AssumedRole;
+import dev.stsfleet.sts.EndpointUrl;
 import dev.stsfleet.sts.StsGateway;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -90,6 +91,9 @@ public final class StsFleet implements AutoCloseable {
     /** The default limit of background refresh calls per second, well under STS's per-account quota. */
     public static final double DEFAULT_REFRESH_RATE = 50;
     public static final Duration DEFAULT_SESSION_ENDING_NOTICE = Duration.ofMinutes(15);
+
+    /** Refresh failures that stop a profile's refresh at once (no retry can mend them). */
+    public static final Set<String> FINAL_REFRESH_CODES = FleetRefresh.FINAL_CODES;
 
     private static final Pattern MFA_CODE = Pattern.compile("\\d{6}");
 
@@ -198,6 +202,7 @@ public final class StsFleet implements AutoCloseable {
                 .endpoint(endpoint)
                 .maxConnections(concurrency)
                 .throttleControl(throttleControl)
+                .callTimeout(b.callTimeout)
                 .clock(clock)
                 .profileFile(profiles)
                 .profileName(sourceProfile)
@@ -937,15 +942,7 @@ public final class StsFleet implements AutoCloseable {
     }
 
     private static URI parseEndpoint(String variable, String value) {
-        try {
-            URI uri = new URI(value.trim());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new InvalidInputException(variable + " is not an absolute URL: " + value.trim());
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new InvalidInputException(variable + " is not a valid URL: " + value.trim());
-        }
+        return EndpointUrl.parse(variable, value);
     }
 
     /** Configures a fleet. Not thread-safe; build once. */
@@ -959,6 +956,7 @@ public final class StsFleet implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int concurrency = DEFAULT_CONCURRENCY;
         private ThrottleControl throttleControl = DEFAULT_THROTTLE_CONTROL;
+        private Duration callTimeout = StsGateway.DEFAULT_CALL_TIMEOUT;
         private OutputFormat format = OutputFormat.VAULT;
         private Map<String, String> environment = System.getenv();
         private FleetListener listener = FleetListener.NONE;
@@ -1054,6 +1052,12 @@ public final class StsFleet implements AutoCloseable {
          */
         public Builder throttleControl(ThrottleControl throttleControl) {
             this.throttleControl = Objects.requireNonNull(throttleControl, "throttleControl");
+            return this;
+        }
+
+        /** The deadline of each STS call, retries included. Default: 30 seconds. */
+        public Builder callTimeout(Duration callTimeout) {
+            this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
             return this;
         }
 

@@ -47,6 +47,7 @@ class FleetRefreshTest {
     Path dir;
     private final MovableClock clock = new MovableClock(Instant.now());
     private StsSandbox sandbox;
+    private SandboxModel model;
     private StsFleet fleet;
     private final Events events = new Events();
 
@@ -75,7 +76,8 @@ class FleetRefreshTest {
         }
         Files.writeString(dir.resolve("config"), config.toString());
         Files.writeString(dir.resolve("credentials"), "");
-        StsSandbox.Builder b = StsSandbox.builder().model(model.build()).port(0).clock(clock);
+        this.model = model.build();
+        StsSandbox.Builder b = StsSandbox.builder().model(this.model).port(0).clock(clock);
         options.accept(b);
         sandbox = b.start();
         return names;
@@ -225,6 +227,26 @@ class FleetRefreshTest {
             assertThat(fleet.credentialsProvider(name).resolveCredentials()).isNotNull();
         }
         assertThat(events.failures).isEmpty();
+    }
+
+    @Test
+    void sandboxRestarted_sessionLost_invalidClientTokenId_stopsRetryingAtOnce_andServesUntilExpiry() throws Exception {
+        List<String> names = start(1, b -> { });
+        fleet = fleetBuilder().build();
+        fleet.sessionToken(Duration.ofHours(3), sandbox.totp(MFA));
+        assertThat(fleet.generateCredentials(names).allSucceeded()).isTrue();
+        int port = sandbox.endpoint().getPort();
+        sandbox.close(); // STS forgets the session, as after a restart
+        sandbox = StsSandbox.builder().model(model).port(port).clock(clock).start();
+
+        clock.advance(Duration.ofMinutes(50));
+        tick();
+        clock.advance(Duration.ofMinutes(5));
+        tick();
+
+        assertThat(events.failures).containsExactly("r0:InvalidClientTokenId:final");
+        assertThat(sandbox.stats().total("AssumeRole")).isEqualTo(1);
+        assertThat(fleet.credentialsProvider("r0").resolveCredentials()).as("still valid: still served").isNotNull();
     }
 
     @Test

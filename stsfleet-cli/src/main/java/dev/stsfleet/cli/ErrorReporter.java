@@ -80,6 +80,6 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     }
 
     static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+        return message == null ? "" : Output.escapeControls(message.replaceAll("\\s*\\R\\s*", " ").strip());
     }
 }

@@ -5,8 +5,8 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.option.GlobalOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import org.slf4j.LoggerFactory;
+import dev.stsfleet.sts.EndpointUrl;
 import java.net.URI;
-import java.net.URISyntaxException;
 
 /** Builds the {@link StsFleet} a command works with, from the global options and the context. */
 public final class FleetFactory {
@@ -39,6 +39,9 @@ public final class FleetFactory {
         if (g.endpointUrl() != null) {
             b.endpoint(endpoint(g.endpointUrl()));
         }
+        if (g.callTimeout() != null) {
+            b.callTimeout(g.callTimeout());
+        }
         if (g.configFile() != null) {
             b.configFile(g.configFile());
         }
@@ -54,15 +57,6 @@ public final class FleetFactory {
     }
 
     static URI endpoint(String value) {
-        try {
-            URI uri = new URI(value.trim());
-            if (uri.getScheme() == null || uri.getHost() == null
-                    || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                throw new UsageException("--endpoint-url '" + value + "' is not an http(s) URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new UsageException("--endpoint-url '" + value + "' is not a URL: " + e.getReason());
-        }
+        return EndpointUrl.parse("--endpoint-url", value);
     }
 }

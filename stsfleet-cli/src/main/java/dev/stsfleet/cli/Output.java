@@ -23,6 +23,11 @@ public final class Output {
     }
 
     /** The output for a command, honouring the global {@code --quiet} and the context's terminal. */
+    /** Output to given writers, stderr not a terminal (no progress lines); for tests and embedding. */
+    public static Output to(PrintWriter out, PrintWriter err, boolean quiet) {
+        return new Output(out, err, quiet, false);
+    }
+
     public static Output of(CommandLine cmd, RootCommand root) {
         return new Output(cmd.getOut(), cmd.getErr(), root.global().quiet(), root.context().stderrTerminal());
     }
@@ -50,17 +55,42 @@ public final class Output {
         }
     }
 
+    /**
+     * {@code text} with every control character shown escaped ({@code \e} for ESC, {@code \xHH} for the
+     * others, C1 included), so a user-supplied string in a message cannot drive the terminal.
+     */
+    public static String escapeControls(String text) {
+        StringBuilder b = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 || c == 0x7f || c >= 0x80 && c <= 0x9f;
+            if (control && b == null) {
+                b = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (b != null) {
+                if (c == 0x1b) {
+                    b.append("\\e");
+                } else if (control) {
+                    b.append(String.format("\\x%02x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? text : b.toString();
+    }
+
     /** A warning on stderr; shown even when quiet, because it says something may be wrong. */
     public synchronized void warn(String line) {
         endProgress();
-        err.println("stsfleet: warning: " + line);
+        err.println("stsfleet: warning: " + escapeControls(line));
         err.flush();
     }
 
     /** A problem with one item of the work (a profile that failed); shown even when quiet. */
     public synchronized void problem(String line) {
         endProgress();
-        err.println(line);
+        err.println(escapeControls(line));
         err.flush();
     }
 

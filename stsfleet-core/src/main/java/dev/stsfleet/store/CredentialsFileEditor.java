@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,11 +98,9 @@ public final class CredentialsFileEditor {
         if (byName.isEmpty()) {
             return;
         }
-        edit(lines -> {
-            for (CredentialsSection s : byName.values()) {
-                lines.upsert(s.name(), s.text());
-            }
-        });
+        Map<String, String> texts = new LinkedHashMap<>();
+        byName.forEach((name, section) -> texts.put(name, section.text()));
+        edit(lines -> lines.upsertAll(texts));
         LOG.debug("wrote credentials sections {} to {}", byName.keySet(), PosixModes.display(file));
     }
 
@@ -130,9 +130,58 @@ public final class CredentialsFileEditor {
         void apply(Lines lines);
     }
 
+    /**
+     * Checks, before any STS call or MFA prompt, everything a later write needs that can be checked now:
+     * the file (a link's target) is a regular file the user lets us write (its owner-write bit set: a
+     * 0400 file is the user's "do not touch", which root would otherwise override), its directory exists
+     * and is writable (the atomic write puts a temporary file there), and its lock file can be opened.
+     *
+     * @throws InvalidInputException naming the file and the problem
+     */
+    public void checkWritable() {
+        Path target = resolve();
+        requireWritableFile(target);
+        requireWritableDirectory(target);
+        LockFile.preflight(target);
+    }
+
+    private static void requireWritableFile(Path target) {
+        String shown = PosixModes.display(target);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new InvalidInputException(shown + " is not a regular file");
+            }
+            boolean readOnly;
+            try {
+                readOnly = PosixModes.isPosix(target)
+                        && !Files.getPosixFilePermissions(target).contains(PosixFilePermission.OWNER_WRITE);
+            } catch (IOException e) {
+                throw new InvalidInputException("cannot write " + shown + ": " + PosixModes.reason(e));
+            }
+            if (readOnly || !Files.isWritable(target)) {
+                throw new InvalidInputException("cannot write " + shown + ": permission denied"
+                        + (readOnly ? " (the file is read-only; chmod u+w to let stsfleet write it)" : ""));
+            }
+        }
+    }
+
+    private static void requireWritableDirectory(Path target) {
+        String shown = PosixModes.display(target);
+        Path dir = target.getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new InvalidInputException("cannot write " + shown + ": its directory " + PosixModes.display(dir)
+                    + " does not exist");
+        }
+        if (dir != null && !Files.isWritable(dir)) {
+            throw new InvalidInputException("cannot write " + shown + ": its directory " + PosixModes.display(dir)
+                    + " is not writable");
+        }
+    }
+
     @SuppressWarnings("try") // the lock is held for the block; it is not used inside
     private void edit(Change change) {
         Path target = resolve();
+        requireWritableFile(target); // a read-only file stays as it is, on every write
         try (LockFile lock = LockFile.acquire(target, lockTimeout)) {
             byte[] before = read(target);
             validate(before, target);
@@ -277,6 +326,48 @@ public final class CredentialsFileEditor {
             for (int k = 0; k < fresh.size(); k++) {
                 text.add(first + k, fresh.get(k));
                 ends.add(first + k, newline);
+            }
+        }
+
+        /**
+         * As {@link #upsert} for each entry in order, in one pass over the file: linear in its size
+         * whatever the number of sections (one upsert at a time rescans and shifts the whole list).
+         */
+        void upsertAll(Map<String, String> sections) {
+            List<String> newText = new ArrayList<>(text.size() + sections.size() * 6);
+            List<String> newEnds = new ArrayList<>(ends.size() + sections.size() * 6);
+            Set<String> written = new HashSet<>();
+            int i = 0;
+            while (i < text.size()) {
+                String line = text.get(i);
+                String name = isHeader(line) ? headerName(line) : null;
+                if (name == null || !sections.containsKey(name)) {
+                    newText.add(line);
+                    newEnds.add(ends.get(i));
+                    i++;
+                    continue;
+                }
+                int last = lastOwned(i);
+                if (written.add(name)) {
+                    for (String fresh : sections.get(name).lines().toList()) {
+                        newText.add(fresh);
+                        newEnds.add(newline);
+                    }
+                } else if (!newText.isEmpty() && newText.get(newText.size() - 1).isBlank()) {
+                    // A later copy goes with the blank line before it, as removeAt does.
+                    newText.remove(newText.size() - 1);
+                    newEnds.remove(newEnds.size() - 1);
+                }
+                i = last + 1;
+            }
+            text.clear();
+            text.addAll(newText);
+            ends.clear();
+            ends.addAll(newEnds);
+            for (Map.Entry<String, String> e : sections.entrySet()) {
+                if (!written.contains(e.getKey())) {
+                    append(e.getValue().lines().toList());
+                }
             }
         }
 

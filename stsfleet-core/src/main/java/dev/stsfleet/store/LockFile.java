@@ -6,12 +6,13 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -86,10 +87,7 @@ public final class LockFile implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            PosixModes.createPrivateDirectories(lockPath.getParent());
-            channel = FileChannel.open(lockPath,
-                    EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-                    PosixModes.privateFile(lockPath));
+            channel = open(lockPath);
             long pauseMillis = 2;
             while (true) {
                 FileLock lock = tryLock(channel);
@@ -120,6 +118,41 @@ public final class LockFile implements AutoCloseable {
             closeQuietly(channel);
             jvmLock.release();
             throw e;
+        }
+    }
+
+    /**
+     * Opens (creating 0600, its directory 0700 if missing) the lock file without following a link, and
+     * checks it by the trust rule: ours, not writable by others.
+     */
+    private static FileChannel open(Path lockPath) throws IOException {
+        PosixModes.createPrivateDirectories(lockPath.getParent());
+        FileChannel channel = FileChannel.open(lockPath,
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                PosixModes.privateFile(lockPath));
+        try {
+            PosixModes.requireTrusted(lockPath, "lock file");
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+        return channel;
+    }
+
+    /**
+     * Checks, before any work whose result would need the lock, that the lock file of {@code file} can be
+     * opened (creating it if missing) and is trusted. Takes no lock.
+     *
+     * @throws InvalidInputException naming the lock file and the reason
+     */
+    public static void preflight(Path file) {
+        Path target = file.toAbsolutePath().normalize();
+        Path lockPath = target.resolveSibling(target.getFileName() + ".lock");
+        try {
+            closeQuietly(open(lockPath));
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot open the lock file " + PosixModes.display(lockPath)
+                    + ": " + PosixModes.reason(e));
         }
     }
 

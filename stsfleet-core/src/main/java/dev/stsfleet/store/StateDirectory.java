@@ -65,7 +65,7 @@ public final class StateDirectory {
             chosen = fromEnv != null && !fromEnv.isBlank() ? Paths.get(fromEnv) : Paths.get(userHome, ".stsfleet");
         }
         Path absolute = chosen.toAbsolutePath().normalize();
-        ensurePrivateDirectory(absolute);
+        ensurePrivateDirectory(absolute, true);
         return new StateDirectory(absolute);
     }
 
@@ -86,7 +86,7 @@ public final class StateDirectory {
                 throw new IllegalArgumentException("invalid state subdirectory name: " + relative);
             }
             dir = dir.resolve(segment);
-            ensurePrivateDirectory(dir);
+            ensurePrivateDirectory(dir, false);
         }
         return dir;
     }
@@ -110,6 +110,7 @@ public final class StateDirectory {
             if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                 throw new InvalidInputException("refusing to read " + PosixModes.display(f) + ": not a regular file");
             }
+            PosixModes.requireTrusted(f, "state file");
             return Optional.of(Files.readAllBytes(f));
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -150,23 +151,36 @@ public final class StateDirectory {
         return f;
     }
 
-    private static void ensurePrivateDirectory(Path dir) {
+    /**
+     * Creates {@code dir} 0700 if missing, else checks it by the trust rule ({@link PosixModes#requireTrusted}:
+     * ours, no link) and tightens its mode to 0700 if the group or others have any access. Only the root
+     * may be a link (a user's own choice, e.g. into a dotfiles tree); what it points to is checked.
+     */
+    private static void ensurePrivateDirectory(Path dir, boolean root) {
         try {
-            if (!Files.exists(dir)) {
-                PosixModes.createPrivateDirectories(dir);
+            Path checked = dir;
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                if (root) {
+                    PosixModes.createPrivateDirectories(dir);
+                } else {
+                    Files.createDirectory(dir, PosixModes.privateDirectory(dir)); // fails on anything planted there
+                }
                 LOG.debug("created state directory {} (mode 0700)", dir);
+            } else if (root && Files.isSymbolicLink(dir)) {
+                checked = dir.toRealPath();
             }
-            if (!Files.isDirectory(dir)) {
+            if (!Files.isDirectory(checked, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(checked)) {
                 throw new InvalidInputException("cannot use " + PosixModes.display(dir) + " for stsfleet state: not a directory");
             }
-            if (!PosixModes.isPosix(dir)) {
+            if (!PosixModes.isPosix(checked)) {
                 return;
             }
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+            PosixModes.requireTrusted(checked, "stsfleet state directory");
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(checked, LinkOption.NOFOLLOW_LINKS);
             if (PosixModes.accessibleByGroupOrOthers(perms) || !perms.containsAll(PosixModes.DIR_0700)) {
                 String was = PosixModes.octal(perms);
                 try {
-                    Files.setPosixFilePermissions(dir, PosixModes.DIR_0700);
+                    Files.setPosixFilePermissions(checked, PosixModes.DIR_0700);
                 } catch (IOException e) {
                     throw new InvalidInputException("refusing to use " + PosixModes.display(dir)
                             + " for stsfleet state: its mode is " + was + " and it cannot be made 0700 ("

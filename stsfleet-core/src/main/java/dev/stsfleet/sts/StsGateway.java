@@ -7,6 +7,10 @@ import dev.stsfleet.StsFleetException;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.ThrottleControl;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -16,6 +20,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.http.conn.ConnectTimeoutException;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -24,6 +29,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -90,8 +97,16 @@ public final class StsGateway implements AutoCloseable {
     static final double AIMD_BACKOFF_RATIO = 0.5;
     private static final String RETRY_SCOPE = "sts";
 
+    /** How long a TCP connection may take to open: a live endpoint on any network answers well within it. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** The default deadline of one call, retries included. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+
     private final StsClient client;
     private final Clock clock;
+    /** Where calls go, for messages: {@code host:port} of the endpoint, or the regional STS host name. */
+    private final String target;
+    private final Duration callTimeout;
     private final ThrottleControl throttleControl;
     /** The AIMD limit and the retries run around it; both {@code null} unless {@link ThrottleControl#AIMD}. */
     private final AimdLimiter limiter;
@@ -100,6 +115,11 @@ public final class StsGateway implements AutoCloseable {
     private StsGateway(Builder b) {
         this.clock = b.clock;
         this.throttleControl = b.throttleControl;
+        this.callTimeout = b.callTimeout;
+        this.target = b.endpoint != null
+                ? b.endpoint.getHost() + ":" + (b.endpoint.getPort() >= 0 ? b.endpoint.getPort()
+                        : "https".equals(b.endpoint.getScheme()) ? 443 : 80)
+                : "sts." + b.region + ".amazonaws.com";
         RetryStrategy sdkRetries = switch (b.throttleControl) {
             case OFF -> retryStrategy(b.maxAttempts, b.maxBackoff);
             case SDK_ADAPTIVE -> adaptiveRetryStrategy(b.maxAttempts, b.maxBackoff);
@@ -119,13 +139,16 @@ public final class StsGateway implements AutoCloseable {
                 // A builder, not a client: the STS client then owns the pool and closes it.
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(b.maxConnections)
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(30))
+                        .connectionTimeout(CONNECT_TIMEOUT)
+                        .socketTimeout(b.callTimeout)
                         .connectionAcquisitionTimeout(Duration.ofSeconds(60))
                         // The SDK's reaper is a static thread that would outlive close().
                         .useIdleConnectionReaper(false))
                 .overrideConfiguration(c -> {
                     c.retryStrategy(sdkRetries);
+                    // One deadline per call, retries included (with AIMD, send() keeps it across its attempts).
+                    c.apiCallTimeout(b.callTimeout);
+                    c.apiCallAttemptTimeout(b.callTimeout);
                     if (b.profileFile != null) {
                         // The SDK reads settings from profiles too: make it read ours, not ~/.aws.
                         c.defaultProfileFile(b.profileFile);
@@ -145,9 +168,9 @@ public final class StsGateway implements AutoCloseable {
                 .map(option -> option.toBuilder().putSignerProperty(HttpSigner.SIGNING_CLOCK, signingClock).build())
                 .toList());
         this.client = cb.build();
-        LOG.debug("STS client: region {}, endpoint {}, {} connections, {} attempts per call, throttle control {}",
-                b.region, b.endpoint == null ? "the SDK's regional endpoint" : b.endpoint, b.maxConnections,
-                b.maxAttempts, b.throttleControl);
+        LOG.debug("STS client: region {}, endpoint {}, {} connections, {} attempts per call, throttle control {}, "
+                + "call timeout {}", b.region, b.endpoint == null ? "the SDK's regional endpoint" : b.endpoint,
+                b.maxConnections, b.maxAttempts, b.throttleControl, b.callTimeout);
     }
 
     public static Builder builder() {
@@ -174,7 +197,7 @@ public final class StsGateway implements AutoCloseable {
             TemporaryCredentials credentials = convert(response.credentials());
             return new SessionToken(credentials, sourceProfile, mfaSerial);
         } catch (SdkException e) {
-            throw translate(e, caller, mfaCode);
+            throw fail(e, caller, mfaCode);
         }
     }
 
@@ -192,7 +215,7 @@ public final class StsGateway implements AutoCloseable {
             String assumedArn = response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn();
             return new AssumedRole(convert(response.credentials()), assumedArn);
         } catch (SdkException e) {
-            throw translate(e, caller, externalId);
+            throw fail(e, caller, externalId);
         }
     }
 
@@ -217,7 +240,7 @@ public final class StsGateway implements AutoCloseable {
             String assumedArn = response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn();
             return new AssumedRole(convert(response.credentials()), assumedArn);
         } catch (SdkException e) {
-            throw translate(e, null, base64Assertion);
+            throw fail(e, null, base64Assertion);
         }
     }
 
@@ -228,7 +251,7 @@ public final class StsGateway implements AutoCloseable {
             GetCallerIdentityResponse r = send(() -> client.getCallerIdentity(b -> b.overrideConfiguration(signedBy(caller))));
             return new CallerIdentity(r.account(), r.arn(), r.userId());
         } catch (SdkException e) {
-            throw translate(e, caller, null);
+            throw fail(e, caller, null);
         }
     }
 
@@ -258,6 +281,7 @@ public final class StsGateway implements AutoCloseable {
             return attempt.get();
         }
         RetryToken token = retries.acquireInitialToken(AcquireInitialTokenRequest.create(RETRY_SCOPE)).token();
+        long deadline = System.nanoTime() + callTimeout.toNanos();
         while (true) {
             SdkException failure;
             try (AimdLimiter.Permit permit = permit()) {
@@ -285,6 +309,9 @@ public final class StsGateway implements AutoCloseable {
                 throw failure;
             }
             token = next.token();
+            if (System.nanoTime() + next.delay().toNanos() >= deadline) {
+                throw failure; // the call's deadline comes before the next attempt could
+            }
             try {
                 Thread.sleep(next.delay().toMillis());
             } catch (InterruptedException e) {
@@ -326,6 +353,45 @@ public final class StsGateway implements AutoCloseable {
         }
         return TemporaryCredentials.of(c.accessKeyId(), c.secretAccessKey(), c.sessionToken(),
                 clock.instant(), c.expiration());
+    }
+
+    private StsCallException fail(SdkException e, AwsCredentials caller, String extraSecret) {
+        StsCallException network = networkFailure(e, target, callTimeout);
+        return network != null ? network : translate(e, caller, extraSecret);
+    }
+
+    /**
+     * A failure to reach STS, said plainly with the host and what failed ({@code NetworkError}: refused,
+     * timed out, unreachable), or {@code null} if {@code e} is something else. Never the SDK's text, which
+     * may carry the endpoint URL.
+     */
+    static StsCallException networkFailure(SdkException e, String target, Duration callTimeout) {
+        if (e instanceof AwsServiceException) {
+            return null;
+        }
+        if (causedBy(e, ConnectTimeoutException.class)) {
+            return new StsCallException("NetworkError", "cannot connect to " + target + ": no answer within "
+                    + CONNECT_TIMEOUT.toSeconds() + "s");
+        }
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
+                || causedBy(e, SocketTimeoutException.class)) {
+            return new StsCallException("NetworkError", "no answer from " + target + " within the call timeout of "
+                    + seconds(callTimeout) + " (--call-timeout)");
+        }
+        if (causedBy(e, ConnectException.class)) {
+            return new StsCallException("NetworkError", "cannot connect to " + target + ": connection refused");
+        }
+        if (causedBy(e, UnknownHostException.class)) {
+            return new StsCallException("NetworkError", "cannot resolve the STS host of " + target);
+        }
+        if (causedBy(e, NoRouteToHostException.class) || causedBy(e, SocketException.class)) {
+            return new StsCallException("NetworkError", "the connection to " + target + " failed");
+        }
+        return null;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** Our exception for an SDK one: AWS's code and message, with any secret of the call masked. */
@@ -409,7 +475,9 @@ public final class StsGateway implements AutoCloseable {
         if (t instanceof SdkClientException) {
             // Transient IO (reset, timeout, refused under load) is worth another try; a name that does
             // not resolve will not resolve on the next attempt either.
-            return causedBy(t, IOException.class) && !causedBy(t, UnknownHostException.class);
+            // Nor a refused connection: nobody listens there, and retrying only delays saying so.
+            return causedBy(t, IOException.class) && !causedBy(t, UnknownHostException.class)
+                    && !(causedBy(t, ConnectException.class) && !causedBy(t, ConnectTimeoutException.class));
         }
         return false;
     }
@@ -444,6 +512,7 @@ public final class StsGateway implements AutoCloseable {
         private ProfileFile profileFile;
         private String profileName;
         private ThrottleControl throttleControl = ThrottleControl.AIMD;
+        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
 
         private Builder() {
         }
@@ -490,6 +559,19 @@ public final class StsGateway implements AutoCloseable {
         /** The cap of one backoff delay. Default: 20 seconds. */
         public Builder maxBackoff(Duration maxBackoff) {
             this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+            return this;
+        }
+
+        /**
+         * The deadline of one call, all its attempts and backoffs included; an endpoint that accepts and never
+         * answers fails after it. Default: {@link #DEFAULT_CALL_TIMEOUT}, 30 seconds.
+         */
+        public Builder callTimeout(Duration callTimeout) {
+            Objects.requireNonNull(callTimeout, "callTimeout");
+            if (callTimeout.isNegative() || callTimeout.isZero()) {
+                throw new IllegalArgumentException("callTimeout must be positive");
+            }
+            this.callTimeout = callTimeout;
             return this;
         }
 

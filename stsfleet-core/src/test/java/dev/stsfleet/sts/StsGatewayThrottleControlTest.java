@@ -99,13 +99,16 @@ class StsGatewayThrottleControlTest {
     }
 
     @Test
-    void aimd_ioErrors_areRetried_thenFailAsClientError_andReturnEveryPermit() {
+    void aimd_refusedConnection_failsAtOnceAsNetworkError_namingHostAndPort_andReturnsEveryPermit() {
         int port = server.endpoint().getPort();
         server.close();
         try (StsGateway dead = StsGateway.builder().endpoint(URI.create("http://127.0.0.1:" + port))
                 .maxAttempts(3).maxBackoff(Duration.ofMillis(20)).throttleControl(ThrottleControl.AIMD).build()) {
             assertThatThrownBy(() -> dead.getCallerIdentity(keys()))
-                    .isInstanceOfSatisfying(StsCallException.class, e -> assertThat(e.code()).isEqualTo("ClientError"));
+                    .isInstanceOfSatisfying(StsCallException.class, e -> {
+                        assertThat(e.code()).isEqualTo("NetworkError");
+                        assertThat(e.getMessage()).contains("127.0.0.1:" + port).contains("connection refused");
+                    });
 
             assertThat(dead.limiter().inFlight()).isZero();
             assertThat(dead.limiter().decreases()).isZero();

@@ -51,8 +51,8 @@ final class SandboxHandler implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         // Every path ends in send() or answer(), which close the exchange (answer() possibly later).
         try {
+            // Never more than 1 MiB + 1 read; the JDK drains at most 64 KB more on close, then drops the connection.
             byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
-            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
             String path = exchange.getRequestURI().getRawPath();
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             if (body.length > MAX_BODY) {
@@ -76,9 +76,39 @@ final class SandboxHandler implements HttpHandler {
                 send(exchange, 404, "text/plain", "no such resource: " + method + " " + path + "\n");
             }
         } catch (RuntimeException e) {
+            // Every request gets an answer: a sandbox defect is a 500 in AWS's shape, never a closed connection.
             LOG.warn("sandbox: request failed inside the sandbox", e);
-            exchange.close();
-            throw e;
+            try {
+                send(exchange, 500, "text/xml", error("Receiver", "InternalFailure",
+                        "The request processing has failed because of an unknown error.", UUID.randomUUID().toString()));
+            } catch (IOException | RuntimeException again) {
+                exchange.close();
+            }
+        }
+    }
+
+    private static String error(String type, String code, String message, String requestId) {
+        return "<ErrorResponse xmlns=\"" + StsService.NS + "\"><Error><Type>" + type + "</Type><Code>" + code
+                + "</Code><Message>" + Xml.escape(message) + "</Message></Error><RequestId>" + requestId
+                + "</RequestId></ErrorResponse>";
+    }
+
+    /**
+     * Checks the {@code Host} header's syntax (name or IPv4, or a bracketed IPv6 literal, then an optional
+     * port of digits): the signature covers it, so a malformed one is malformed input, answered 400.
+     */
+    static void checkHost(String host) {
+        if (host == null) {
+            return; // HTTP/1.0: the signature check says what is missing
+        }
+        boolean ok;
+        if (host.startsWith("[")) {
+            ok = host.matches("\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
+        } else {
+            ok = host.matches("[A-Za-z0-9._~%!$&'()*+,;=-]+(:[0-9]{1,5})?");
+        }
+        if (!ok) {
+            throw StsError.sender(400, "MalformedInput", "The Host header is not a valid host[:port].");
         }
     }
 
@@ -94,6 +124,7 @@ final class SandboxHandler implements HttpHandler {
         String requestId = UUID.randomUUID().toString();
         exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
         try {
+            checkHost(exchange.getRequestHeaders().getFirst("Host"));
             faults.apply();
             if (action == null) {
                 throw StsError.sender(400, "MissingAction", "Missing Action");
@@ -115,9 +146,12 @@ final class SandboxHandler implements HttpHandler {
         } catch (StsError e) {
             stats.recordError(counted, e.code);
             LOG.debug("{} -> {} {}", counted, e.status, e.code);
-            answer(exchange, e.status, "text/xml", "<ErrorResponse xmlns=\"" + StsService.NS + "\"><Error><Type>" + e.type
-                    + "</Type><Code>" + e.code + "</Code><Message>" + Xml.escape(e.getMessage())
-                    + "</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>");
+            answer(exchange, e.status, "text/xml", error(e.type, e.code, e.getMessage(), requestId));
+        } catch (IllegalArgumentException e) {
+            // Input the SDK's signer or parsers refuse (a region or host it cannot use): malformed input.
+            stats.recordError(counted, "MalformedInput");
+            LOG.debug("{} -> 400 MalformedInput: {}", counted, e.getMessage());
+            answer(exchange, 400, "text/xml", error("Sender", "MalformedInput", "The request is malformed.", requestId));
         }
     }
 

@@ -79,7 +79,7 @@ final class SigV4 {
                     + "'SignedHeaders' and 'Signature' parameters with algorithm AWS4-HMAC-SHA256.");
         }
         String[] scope = m.group(1).split("/", -1);
-        if (scope.length != 5 || !"aws4_request".equals(scope[4]) || scope[0].isEmpty()) {
+        if (scope.length != 5 || !"aws4_request".equals(scope[4]) || Arrays.stream(scope).anyMatch(String::isEmpty)) {
             throw StsError.sender(400, "IncompleteSignature",
                     "Credential should be of the form ACCESS_KEY_ID/DATE/REGION/SERVICE/aws4_request.");
         }

@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A local STS with strict AWS semantics, on 127.0.0.1: the Query protocol at {@code /}, console
  * federation at {@code /federation}, counters at {@code /_sandbox/stats} ({@code POST /_sandbox/reset}
- * zeroes them). Thread-safe. It owns its HTTP server and its 32 request threads; {@link #close()} stops
- * both and waits for them.
+ * zeroes them). Thread-safe. It owns its HTTP server and its request threads (up to {@value #THREADS}, so
+ * slow or stalled clients cannot block the others); {@link #close()} stops both and waits for them.
+ * Unless already set, it sets the JDK server's {@code sun.net.httpserver.maxReqTime} (a request head and
+ * body must arrive within 10 s, else the connection is closed) and caps request heads at 64 KB; the JDK
+ * reads these once per JVM, before its first server.
  *
  * <pre>{@code
  * try (StsSandbox sts = StsSandbox.builder().start()) {
@@ -31,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class StsSandbox implements AutoCloseable {
-    static final int THREADS = 32;
+    static final int THREADS = 256;
 
     static {
         // The JDK server flushes an answer's headers and body as two writes. With Nagle's algorithm on
@@ -39,6 +42,16 @@ public final class StsSandbox implements AutoCloseable {
         // on every answer. The JDK reads this property once, before its first server: set it here.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        // Slow clients: a request (head and body) that has not arrived in 10 s loses its connection.
+        setIfAbsent("sun.net.httpserver.maxReqTime", "10");
+        setIfAbsent("sun.net.httpserver.maxReqHeaderSize", "65536");
+        setIfAbsent("sun.net.httpserver.maxReqHeaders", "100");
+    }
+
+    private static void setIfAbsent(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
         }
     }
 
@@ -60,8 +73,10 @@ public final class StsSandbox implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+        // Threads start on demand and end after 30 s idle; a request waits only if all of them are busy.
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000),
                 threads, new ThreadPoolExecutor.CallerRunsPolicy());
+        executor.allowCoreThreadTimeOut(true);
         this.delayer = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "sts-sandbox-delay-" + threadNumber.incrementAndGet());
             t.setDaemon(true);

@@ -130,6 +130,8 @@ final class AccountCommands {
                     .endpoint(fleet.endpoint().orElse(null))
                     .maxConnections(limits.concurrency())
                     .throttleControl(limits.throttleControl())
+                    .callTimeout(root.global().callTimeout() != null ? root.global().callTimeout()
+                            : StsGateway.DEFAULT_CALL_TIMEOUT)
                     .clock(root.context().clock())
                     .build();
         }

@@ -39,7 +39,9 @@ import java.util.function.Consumer;
  * draining {@link #refreshed()}.
  */
 final class FreshFleet implements FleetListener {
-    private static final Set<String> FINAL_CODES = Set.of("AccessDenied", "ExpiredToken", "MfaRequired");
+    private static final Set<String> FINAL_CODES = StsFleet.FINAL_REFRESH_CODES;
+    /** Codes that say STS no longer knows the session (e.g. it was revoked or STS lost it). */
+    private static final Set<String> SESSION_GONE = Set.of("ExpiredToken", "InvalidClientTokenId");
 
 
     private final Output output;
@@ -202,7 +204,9 @@ final class FreshFleet implements FleetListener {
                     command, profile, attempt, failure.code()));
         } else if (FINAL_CODES.contains(failure.code())) {
             lost.put(profile, failure.getMessage());
-            output.problem("stsfleet: profile " + profile + ": refresh failed, not retried: " + failure.getMessage());
+            output.problem("stsfleet: profile " + profile + ": refresh failed, not retried: " + failure.getMessage()
+                    + (SESSION_GONE.contains(failure.code()) ? "; the session is gone: its current credentials are "
+                    + "served until they expire; run " + command + " again with a new MFA code" : ""));
         }
     }
 

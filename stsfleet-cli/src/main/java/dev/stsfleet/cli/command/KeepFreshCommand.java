@@ -68,13 +68,17 @@ public final class KeepFreshCommand implements Callable<Integer> {
                 CredentialsSection.requireValidName(prefix + name); // every bad name before any call
             }
             CredentialsFileEditor editor = CredentialsFileEditor.builder().file(credentialsFile(root)).build();
+            editor.checkWritable(); // as write does: before any STS call or MFA prompt
             FleetResult result = fresh.start(fleet, names, lifetime == null ? StsFleet.DEFAULT_LIFETIME : lifetime);
             Collection<RoleCredentials> first = result.credentials().values();
             if (!first.isEmpty()) {
-                write(editor, first);
-                output.info("keep-fresh: wrote " + first.size() + " section" + (first.size() == 1 ? "" : "s")
-                        + " to " + editor.file() + "; refreshing until " + TemporaryCredentials.isoUtc(fresh.end(fleet)));
-                fresh.await(fleet, batch -> write(editor, batch));
+                try (RetryingSectionWriter writer = new RetryingSectionWriter(editor, prefix, output, "keep-fresh")) {
+                    writer.write(first);
+                    output.info("keep-fresh: " + (writer.hasPending() ? "keeping in memory " : "wrote ") + first.size()
+                            + " section" + (first.size() == 1 ? "" : "s") + " to " + editor.file() + "; refreshing until "
+                            + TemporaryCredentials.isoUtc(fresh.end(fleet)));
+                    fresh.await(fleet, writer::write);
+                }
             }
         }
         output.flush();
@@ -84,14 +88,6 @@ public final class KeepFreshCommand implements Callable<Integer> {
         }
         output.info("keep-fresh: done, no role lost");
         return ExitCode.OK;
-    }
-
-    private void write(CredentialsFileEditor editor, Collection<RoleCredentials> sets) {
-        List<CredentialsSection> sections = new ArrayList<>();
-        for (RoleCredentials c : sets) {
-            sections.add(CredentialsSection.of(prefix + c.profile(), c.credentials()));
-        }
-        editor.upsert(sections);
     }
 
     /** The file the AWS tools read, as every command finds it. */

@@ -12,9 +12,9 @@ import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.federation.ConsoleFederation;
 import dev.stsfleet.profile.CredentialPlan;
+import dev.stsfleet.sts.EndpointUrl;
 import java.io.File;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,15 +115,7 @@ public final class LoginCommand implements Callable<Integer> {
     }
 
     private static URI endpoint(String value) {
-        try {
-            URI uri = new URI(value.trim());
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new UsageException("--signin-endpoint '" + value + "' is not an http(s) URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new UsageException("--signin-endpoint '" + value + "' is not a URL: " + e.getReason());
-        }
+        return EndpointUrl.parse("--signin-endpoint", value);
     }
 
     /** The desktop browser (java.awt.Desktop), else xdg-open on the PATH; false when neither exists. */

@@ -72,11 +72,21 @@ public final class ServeCommand implements Callable<Integer> {
         try (StsFleet fleet = fresh.build(root, mfa)) {
             List<String> names = FreshFleet.selection(fleet, profiles, all);
             fleet.select(names);
-            FleetResult result = fresh.start(fleet, names, lifetime == null ? StsFleet.DEFAULT_LIFETIME : lifetime);
+            // Bound before the MFA prompt: a busy port fails here, with no code spent.
+            ContainerCredentialsServer.PortReservation reserved = reserve(port);
+            FleetResult result;
+            try {
+                result = fresh.start(fleet, names, lifetime == null ? StsFleet.DEFAULT_LIFETIME : lifetime);
+            } catch (RuntimeException e) {
+                reserved.close();
+                throw e;
+            }
             List<String> served = result.credentials().values().stream().map(RoleCredentials::profile).toList();
-            if (!served.isEmpty()) {
-                try (ContainerCredentialsServer server = ContainerCredentialsServer.builder()
-                        .port(port)
+            if (served.isEmpty()) {
+                reserved.close();
+            } else {
+                try (reserved; ContainerCredentialsServer server = ContainerCredentialsServer.builder()
+                        .reservation(reserved)
                         .profiles(served)
                         .credentials(profile -> current(fleet, profile))
                         .build()) {
@@ -94,6 +104,14 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCode.FAILED;
         }
         return ExitCode.OK;
+    }
+
+    private static ContainerCredentialsServer.PortReservation reserve(int port) {
+        try {
+            return ContainerCredentialsServer.reserve(port);
+        } catch (java.io.UncheckedIOException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** The newest usable set: the fleet's provider forces a refresh inside the margin, refuses expired sets. */

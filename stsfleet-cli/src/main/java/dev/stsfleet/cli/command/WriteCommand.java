@@ -13,7 +13,6 @@ import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.CredentialsSection;
 import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.store.CredentialsFileEditor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +80,8 @@ public final class WriteCommand implements Callable<Integer> {
             }
             sectionOf.put(name, section);
         }
-        checkWritable(file);
+        CredentialsFileEditor editor = CredentialsFileEditor.builder().file(file).build();
+        editor.checkWritable(); // before any STS call or MFA prompt
 
         Credentials.Fetched fetched = Credentials.fetch(root, names, mfa);
         List<CredentialsSection> sections = new ArrayList<>();
@@ -93,7 +93,7 @@ public final class WriteCommand implements Callable<Integer> {
                 output.problem("stsfleet: profile " + f.profile() + " failed: " + f.code() + ": " + f.message());
             }
         }
-        CredentialsFileEditor.builder().file(file).build().upsert(sections);
+        editor.upsert(sections);
         output.info(String.format(Locale.ROOT, "stsfleet: wrote %d section%s to %s%s", sections.size(),
                 sections.size() == 1 ? "" : "s", file,
                 sections.size() == 1 ? " ([" + sections.get(0).name() + "])" : ""));
@@ -103,26 +103,5 @@ public final class WriteCommand implements Callable<Integer> {
         }
         output.flush();
         return fetched.result().allSucceeded() ? ExitCode.OK : ExitCode.FAILED;
-    }
-
-    /** Fails before any STS call when the file or its directory cannot be written. */
-    private static void checkWritable(Path file) {
-        Path target = file.toAbsolutePath();
-        if (Files.exists(target)) {
-            if (!Files.isRegularFile(target)) {
-                throw new InvalidInputException(target + " is not a regular file");
-            }
-            if (!Files.isWritable(target)) {
-                throw new InvalidInputException("cannot write " + target + ": permission denied");
-            }
-        }
-        Path dir = target.getParent();
-        if (dir != null && Files.isDirectory(dir) && !Files.isWritable(dir)) {
-            // The atomic write puts a temporary file beside the target.
-            throw new InvalidInputException("cannot write " + target + ": its directory " + dir + " is not writable");
-        }
-        if (dir != null && !Files.exists(dir)) {
-            throw new InvalidInputException("cannot write " + target + ": its directory " + dir + " does not exist");
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.stsfleet.cli.option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -21,6 +22,11 @@ public final class GlobalOptions {
     @Option(names = "--endpoint-url", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "STS endpoint (default: $AWS_ENDPOINT_URL_STS, $AWS_ENDPOINT_URL, else AWS's regional endpoint).")
     String endpointUrl;
+
+    @Option(names = "--call-timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Deadline of each STS call, retries included (default: 30s).")
+    Duration callTimeout;
 
     @Option(names = "--config-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "AWS config file (default: $AWS_CONFIG_FILE, else ~/.aws/config).")
@@ -48,6 +54,11 @@ public final class GlobalOptions {
 
     public String endpointUrl() {
         return endpointUrl;
+    }
+
+    /** The {@code --call-timeout}, or {@code null} for the library's default. */
+    public Duration callTimeout() {
+        return callTimeout;
     }
 
     public Path configFile() {

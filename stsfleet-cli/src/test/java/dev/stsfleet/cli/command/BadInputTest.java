@@ -53,6 +53,8 @@ class BadInputTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 c("unknown profile", d -> { }, "generate ops0 nosuch --mfa-code 123456", "nosuch"),
+                c("profile name with terminal escapes", d -> { }, "generate ops\u001b[31m\u0007 --mfa-code 123456",
+                        "ops\\e[31m\\x07"),
                 c("unknown profile with a near miss", d -> { }, "generate opz1 --mfa-code 123456", "did you mean"),
                 c("cycle", d -> append(d, "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = b\n"
                         + "[profile b]\nrole_arn = arn:aws:iam::123456789012:role/B\nsource_profile = a\n"),
@@ -111,7 +113,7 @@ class BadInputTest {
         List<String> lines = r.err().strip().lines().toList();
         assertThat(lines).as(r.toString()).hasSize(1);
         assertThat(lines.get(0)).startsWith("stsfleet: error: ").contains(c.expected());
-        assertThat(r.err()).doesNotContain("Exception", "\tat ");
+        assertThat(r.err()).doesNotContain("Exception", "\tat ", "\u001b", "\u0007");
         assertThat(r.out()).isEmpty();
         for (String action : List.of("GetSessionToken", "AssumeRole", "GetCallerIdentity")) {
             assertThat(sandbox.stats().total(action)).as(action).isZero();
