@@ -170,7 +170,7 @@ final class RootSessions {
     }
 
     private boolean goodFor(SessionToken t, Instant now, Instant wantedEnd) {
-        return Freshness.usable(Freshness.remaining(margin), t.start(), t.end(), now)
+        return Freshness.usable(Freshness.remaining(margin, Freshness.SESSION_SHARE), t.start(), t.end(), now)
                 && (wantedEnd == null || !t.end().isBefore(wantedEnd));
     }
 }

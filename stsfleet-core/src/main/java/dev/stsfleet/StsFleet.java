@@ -314,7 +314,8 @@ public final class StsFleet implements AutoCloseable {
     // The plan.
 
     /**
-     * The plan of a bulk call for these role profiles, as {@link #generateCredentials} would run it now: each
+     * The plan of a bulk call for these profiles, as {@link #generateCredentials} would run it now (SAML-backed
+     * profiles are validated and left out: their IdP login is the plan of their own): each
      * role's source and chain, each root's MFA device and session (cached, new with a given code, new with a
      * prompt), the number of calls. Makes no call and prompts for nothing.
      *
@@ -322,7 +323,7 @@ public final class StsFleet implements AutoCloseable {
      *                               MFA device whose code is missing and cannot be asked for
      */
     public CredentialPlan plan(Collection<String> names) {
-        return planFor(names, false, wantedEnd(null)).plan;
+        return planFor(names, true, wantedEnd(null)).plan;
     }
 
     /** The plan of {@link #keepFresh}: sessions must last the whole lifetime. */

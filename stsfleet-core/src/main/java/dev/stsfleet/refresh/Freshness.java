@@ -17,6 +17,8 @@ public final class Freshness {
     public static final Duration CACHE_MARGIN = Duration.ofMinutes(15);
     /** {@link #CACHE_MARGIN} in seconds, a compile-time constant for code that must not load this class. */
     public static final long CACHE_MARGIN_SECONDS = 900;
+    /** The largest share of an MFA session's lifetime its cache margin may take (see {@link #remaining(Duration, double)}). */
+    public static final double SESSION_SHARE = 0.25;
 
     private Freshness() {
     }
@@ -43,14 +45,20 @@ public final class Freshness {
         };
     }
 
-    /**
-     * Handed out only while more than {@code margin} remains (the caches: {@link #CACHE_MARGIN}), or for a value
-     * whose whole lifetime is short (the sandbox's scaled sessions), more than a quarter of its lifetime.
-     */
+    /** Handed out only while more than {@code margin} remains (the credential_process cache: {@link #CACHE_MARGIN}). */
     public static RefreshPolicy remaining(Duration margin) {
+        return remaining(margin, 1.0);
+    }
+
+    /**
+     * Handed out only while more than {@code margin} remains, or for a value whose whole lifetime is short (the
+     * sandbox's scaled sessions) more than {@code maxShare} of its lifetime, whichever is less: MFA sessions use
+     * {@link #SESSION_SHARE}, so an hour-long session is kept to its last 15 minutes and a 36 s one to its last 9 s.
+     */
+    public static RefreshPolicy remaining(Duration margin, double maxShare) {
         return (issued, expiry) -> {
             long life = Math.max(0, Duration.between(issued, expiry).toMillis());
-            Instant at = expiry.minusMillis(Math.min(margin.toMillis(), life / 4));
+            Instant at = expiry.minusMillis(Math.min(margin.toMillis(), (long) (life * maxShare)));
             return new RefreshPolicy.Times(at, at);
         };
     }

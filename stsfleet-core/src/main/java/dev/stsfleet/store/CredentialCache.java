@@ -30,7 +30,7 @@ public final class CredentialCache {
                 SUBDIRECTORY, "credential",
                 JsonFileCache.codec(JsonFileCache::encodeCredentials, JsonFileCache::decodeCredentials,
                         java.util.function.Function.identity()),
-                b.clock, b.margin, b.lockTimeout);
+                b.clock, b.margin, 1.0, b.lockTimeout);
     }
 
     public static Builder builder() {

@@ -49,11 +49,13 @@ final class JsonFileCache<V> {
     private final Codec<V> codec;
     private final Clock clock;
     private final Duration margin;
+    private final double maxShare;
     private final Duration lockTimeout;
     private final String what;
 
     JsonFileCache(StateDirectory state, String subdirectory, String what, Codec<V> codec, Clock clock,
-                  Duration margin, Duration lockTimeout) {
+                  Duration margin, double maxShare, Duration lockTimeout) {
+        this.maxShare = maxShare;
         this.state = Objects.requireNonNull(state, "state");
         this.directory = state.subdirectory(subdirectory);
         this.what = what;
@@ -104,7 +106,7 @@ final class JsonFileCache<V> {
         }
         TemporaryCredentials life = codec.lifetime(value);
         Instant expiration = life.expiration();
-        if (!Freshness.usable(Freshness.remaining(margin), life.start(), expiration, clock.instant())) {
+        if (!Freshness.usable(Freshness.remaining(margin, maxShare), life.start(), expiration, clock.instant())) {
             LOG.debug("{} cache: entry {} expires {} (less than {} left); not used", what, key,
                     TemporaryCredentials.isoUtc(expiration), margin);
             return Optional.empty();

@@ -33,7 +33,7 @@ public final class SessionTokenCache {
         this.files = new JsonFileCache<>(b.stateDirectory != null ? b.stateDirectory : StateDirectory.open(),
                 SUBDIRECTORY, "session token",
                 JsonFileCache.codec(SessionTokenCache::encode, SessionTokenCache::decode, SessionToken::credentials),
-                b.clock, b.margin, b.lockTimeout);
+                b.clock, b.margin, Freshness.SESSION_SHARE, b.lockTimeout);
     }
 
     public static Builder builder() {

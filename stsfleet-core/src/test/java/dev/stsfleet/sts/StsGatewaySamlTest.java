@@ -139,13 +139,13 @@ class StsGatewaySamlTest {
     }
 
     @Test
-    void unreachableSts_isAClientError_withoutTheAssertion() {
+    void unreachableSts_isANetworkError_withoutTheAssertion() {
         String assertion = valid();
         sandbox.close();
 
         Throwable thrown = catchThrowable(() -> gateway.assumeRoleWithSaml(ROLE, PROVIDER, assertion, null));
 
-        assertThat(thrown).isInstanceOfSatisfying(StsCallException.class, e -> assertThat(e.code()).isEqualTo("ClientError"));
+        assertThat(thrown).isInstanceOfSatisfying(StsCallException.class, e -> assertThat(e.code()).isEqualTo("NetworkError"));
         assertNoAssertionIn(thrown, assertion);
     }
 

@@ -96,13 +96,14 @@ class StsGatewayTest {
     }
 
     @Test
-    void unreachableEndpoint_isAClientError() {
+    void unreachableEndpoint_isANetworkError_namingHostAndPort() {
         int port = server.endpoint().getPort();
         server.close();
         try (StsGateway dead = StsGateway.builder().endpoint(java.net.URI.create("http://127.0.0.1:" + port))
                 .maxAttempts(2).maxBackoff(Duration.ofMillis(20)).build()) {
             assertThatThrownBy(() -> dead.getCallerIdentity(keys()))
-                    .isInstanceOfSatisfying(StsCallException.class, e -> assertThat(e.code()).isEqualTo("ClientError"));
+                    .isInstanceOfSatisfying(StsCallException.class, e -> assertThat(e.code()).isEqualTo("NetworkError"))
+                    .hasMessageContaining("127.0.0.1:" + port);
         }
     }
 

@@ -57,7 +57,7 @@ public final class SessionTokenCommand implements Callable<Integer> {
                 token = fleet.sessionToken(lifetime, null, null);
             } else {
                 // The fleet stores the MFA session in the cache every command reads.
-                token = fleet.sessionToken(lifetime, device, mfa.code(root.context(), device, fleet.sourceProfile()));
+                token = fleet.sessionToken(lifetime, device, mfa.code(root.context(), device, fleet.sourceProfile(), false));
             }
             BotoJsonRenderer.render(token, output.stdout());
             output.info("stsfleet: session token for profile " + token.sourceProfile()

@@ -89,6 +89,14 @@ public final class MfaOptions {
      * @throws UsageException when there is no code and no terminal to ask on
      */
     public String code(CliContext context, String device, String profile) {
+        return code(context, device, profile, true);
+    }
+
+    /**
+     * {@link #code(CliContext, String, String)}; {@code suggestSessionToken} false for session-token itself, whose
+     * missing-code line then only says how to pass a code.
+     */
+    public String code(CliContext context, String device, String profile, boolean suggestSessionToken) {
         String code = byDevice().getOrDefault(device, anyDevice());
         if (code != null) {
             return code;
@@ -96,7 +104,7 @@ public final class MfaOptions {
         MfaPrompt prompt = prompt(context);
         if (prompt == null) {
             throw new UsageException("an MFA code is needed for " + device + " and there is no terminal to ask on: "
-                    + "pass --mfa-code CODE");
+                    + (suggestSessionToken ? HINT.replace("{profile}", profile) : "pass --mfa-code CODE"));
         }
         return prompt.code(device, profile);
     }

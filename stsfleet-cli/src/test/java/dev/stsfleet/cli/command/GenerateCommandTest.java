@@ -100,8 +100,8 @@ class GenerateCommandTest {
         JsonNode doc = JSON.readTree(r.out());
         assertThat(doc.get("credentials").size()).isEqualTo(5);
         assertThat(doc.get("failures").size()).isEqualTo(2);
-        assertThat(doc.at("/failures/locked5/code").asText()).isEqualTo("AccessDenied");
-        assertThat(doc.at("/failures/locked6/message").asText()).contains("is not authorized to perform: sts:AssumeRole");
+        assertThat(doc.at("/failures/sts-locked5/code").asText()).isEqualTo("AccessDenied");
+        assertThat(doc.at("/failures/sts-locked6/message").asText()).contains("is not authorized to perform: sts:AssumeRole");
         assertThat(doc.at("/summary/requested").asInt()).isEqualTo(7);
         assertThat(doc.at("/summary/succeeded").asInt()).isEqualTo(5);
         assertThat(doc.at("/summary/failed").asInt()).isEqualTo(2);
