@@ -2,8 +2,9 @@ package dev.stsfleet.store;
 
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.format.CredentialsSection;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,11 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.profiles.ProfileFileLocation;
 
 /**
@@ -32,9 +30,10 @@ import software.amazon.awssdk.profiles.ProfileFileLocation;
  * non-ASCII text included).
  *
  * <p><b>Why line-based, and why this is not an INI parser.</b> Reading profiles is the AWS SDK's job
- * ({@code software.amazon.awssdk.profiles}), and this class does use the SDK's {@link ProfileFile} to
- * judge the file: a file the SDK rejects is never overwritten (an {@link InvalidInputException} names the
- * file and line), and the edited result is checked the same way before it is written. But the SDK's
+ * ({@code software.amazon.awssdk.profiles}), and this class judges the file by the SDK reader's rules
+ * ({@link CredentialsSyntax}, checked against the SDK's reader in the tests): a file the SDK rejects is never
+ * overwritten (an {@link InvalidInputException} names the file and line), and the edited result is checked the
+ * same way before it is written. But the SDK's
  * reader returns a map of values, which cannot write a file back without losing the comments, order and
  * formatting the user owns. So the splice works on raw lines, with only as much structure as a header
  * line gives: a section is its {@code [name]} line (a line starting with {@code [}, exactly as the SDK
@@ -57,7 +56,6 @@ import software.amazon.awssdk.profiles.ProfileFileLocation;
 public final class CredentialsFileEditor {
     private static final Logger LOG = LoggerFactory.getLogger(CredentialsFileEditor.class);
     /** The SDK says "... on line N"; the number is all we take from it (see {@link #reasonFor}). */
-    private static final Pattern SDK_LINE = Pattern.compile("^(.*) on line (\\d+)\\s*$");
 
     private final Path file;
     private final Duration lockTimeout;
@@ -187,16 +185,14 @@ public final class CredentialsFileEditor {
             validate(before, target);
             Lines lines = Lines.parse(before);
             change.apply(lines);
-            byte[] after = lines.bytes();
-            try {
-                validate(after, target);
-            } catch (InvalidInputException e) {
+            CredentialsSyntax.Problem broken = lines.check();
+            if (broken != null) {
                 // Our own splice broke the file: a bug, and never a reason to write it.
                 throw new IllegalStateException("refusing to write " + PosixModes.display(target)
-                        + ": the edited content would not parse", e);
+                        + ": the edited content would not parse (line " + broken.line() + ")");
             }
             try {
-                AtomicFiles.write(target, after);
+                AtomicFiles.write(target, lines::writeTo);
             } catch (IOException e) {
                 throw new InvalidInputException("cannot write " + PosixModes.display(target) + ": " + PosixModes.reason(e));
             }
@@ -229,20 +225,15 @@ public final class CredentialsFileEditor {
         }
     }
 
-    /** Lets the SDK's reader judge the content; a rejection names the file and line. */
+    /**
+     * Refuses content the SDK's reader would refuse ({@link CredentialsSyntax}, its rules on the raw bytes); the
+     * rejection names the file and line, never the line's text.
+     */
     static void validate(byte[] content, Path shownAs) {
-        try {
-            ProfileFile.builder()
-                    .content(new ByteArrayInputStream(content))
-                    .type(ProfileFile.Type.CREDENTIALS)
-                    .build()
-                    .profiles();
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage() == null ? "" : e.getMessage();
-            Matcher m = SDK_LINE.matcher(message);
-            String where = m.matches() ? " line " + m.group(2) : "";
-            throw new InvalidInputException(PosixModes.display(shownAs) + where + ": "
-                    + reasonFor(m.matches() ? m.group(1) : message));
+        CredentialsSyntax.Problem problem = CredentialsSyntax.check(content);
+        if (problem != null) {
+            throw new InvalidInputException(PosixModes.display(shownAs) + " line " + problem.line() + ": "
+                    + reasonFor(problem.reason()));
         }
     }
 
@@ -263,110 +254,162 @@ public final class CredentialsFileEditor {
     }
 
     /**
-     * The file as lines with their own terminators. ISO-8859-1 maps each byte to one char and back,
-     * so text we do not touch comes out byte for byte whatever its encoding.
+     * The file as lines, each a byte range of the original content (or new text) with its own terminator: text
+     * we do not touch is written back byte for byte, whatever its encoding, and never copied on the way.
      */
     static final class Lines {
-        private final List<String> text = new ArrayList<>();
-        private final List<String> ends = new ArrayList<>();
-        private final String newline;
-
-        private Lines(String content) {
-            int i = 0;
-            int n = content.length();
-            while (i < n) {
-                int j = i;
-                while (j < n && content.charAt(j) != '\n' && content.charAt(j) != '\r') {
-                    j++;
-                }
-                String end;
-                if (j == n) {
-                    end = "";
-                } else if (content.charAt(j) == '\r' && j + 1 < n && content.charAt(j + 1) == '\n') {
-                    end = "\r\n";
-                } else {
-                    end = String.valueOf(content.charAt(j));
-                }
-                text.add(content.substring(i, j));
-                ends.add(end);
-                i = j + end.length();
+        private static final byte[] NONE = new byte[0];
+        /** One line: {@code bytes[from, to)} and its terminator. */
+        private record Line(byte[] bytes, int from, int to, byte[] end) {
+            boolean header() {
+                return to > from && bytes[from] == '[';
             }
-            this.newline = ends.stream().filter(e -> !e.isEmpty()).findFirst().orElse("\n");
+
+            /** The name of a header line: between '[' and the first ']', stripped; {@code null} without ']'. */
+            String headerName() {
+                for (int i = from + 1; i < to; i++) {
+                    if (bytes[i] == ']') {
+                        return new String(bytes, from + 1, i - from - 1, StandardCharsets.ISO_8859_1).strip();
+                    }
+                }
+                return null;
+            }
+
+            boolean blank() {
+                for (int i = from; i < to; i++) {
+                    if (!whitespace(bytes[i])) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+
+            /** A key or continuation line: neither blank nor a comment (after leading whitespace). */
+            boolean owned() {
+                for (int i = from; i < to; i++) {
+                    if (!whitespace(bytes[i])) {
+                        return bytes[i] != '#' && bytes[i] != ';';
+                    }
+                }
+                return false;
+            }
+
+            private static boolean whitespace(byte b) {
+                return b == ' ' || (b >= 9 && b <= 13) || (b >= 0x1c && b <= 0x1f);
+            }
         }
 
+        private List<Line> lines;
+        private final byte[] newline;
+
+        private Lines(byte[] content) {
+            List<Line> parsed = new ArrayList<>();
+            byte[] first = null;
+            int i = 0;
+            int n = content.length;
+            while (i < n) {
+                int j = i;
+                while (j < n && content[j] != '\n' && content[j] != '\r') {
+                    j++;
+                }
+                byte[] end;
+                if (j == n) {
+                    end = NONE;
+                } else if (content[j] == '\r' && j + 1 < n && content[j + 1] == '\n') {
+                    end = CRLF;
+                } else {
+                    end = content[j] == '\n' ? LF : CR;
+                }
+                parsed.add(new Line(content, i, j, end));
+                if (first == null && end.length > 0) {
+                    first = end;
+                }
+                i = j + end.length;
+            }
+            this.lines = parsed;
+            this.newline = first != null ? first : LF;
+        }
+
+        private static final byte[] LF = {'\n'};
+        private static final byte[] CR = {'\r'};
+        private static final byte[] CRLF = {'\r', '\n'};
+
         static Lines parse(byte[] content) {
-            return new Lines(new String(content, StandardCharsets.ISO_8859_1));
+            return new Lines(content);
+        }
+
+        /** The content as it is now, written to {@code out}. */
+        void writeTo(OutputStream out) throws IOException {
+            for (Line l : lines) {
+                out.write(l.bytes(), l.from(), l.to() - l.from());
+                out.write(l.end());
+            }
         }
 
         byte[] bytes() {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < text.size(); i++) {
-                b.append(text.get(i)).append(ends.get(i));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try {
+                writeTo(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return b.toString().getBytes(StandardCharsets.ISO_8859_1);
+            return out.toByteArray();
+        }
+
+        /** Feeds every line, as it is now, to the syntax checker. */
+        CredentialsSyntax.Problem check() {
+            CredentialsSyntax.Checker checker = new CredentialsSyntax.Checker();
+            for (Line l : lines) {
+                if (!checker.line(l.bytes(), l.from(), l.to())) {
+                    break;
+                }
+            }
+            return checker.problem();
+        }
+
+        private List<Line> fresh(String sectionText) {
+            List<Line> out = new ArrayList<>();
+            for (String line : sectionText.lines().toList()) {
+                byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+                out.add(new Line(b, 0, b.length, newline));
+            }
+            return out;
         }
 
         /** Replaces the first section called {@code name} (dropping later copies) or appends one. */
         void upsert(String name, String sectionText) {
-            List<String> fresh = sectionText.lines().toList();
-            int first = find(name, 0);
-            if (first < 0) {
-                append(fresh);
-                return;
-            }
-            int next;
-            while ((next = find(name, first + 1)) >= 0) {
-                removeAt(next);
-            }
-            int last = lastOwned(first);
-            for (int i = last; i >= first; i--) {
-                text.remove(i);
-                ends.remove(i);
-            }
-            for (int k = 0; k < fresh.size(); k++) {
-                text.add(first + k, fresh.get(k));
-                ends.add(first + k, newline);
-            }
+            upsertAll(Map.of(name, sectionText));
         }
 
         /**
-         * As {@link #upsert} for each entry in order, in one pass over the file: linear in its size
-         * whatever the number of sections (one upsert at a time rescans and shifts the whole list).
+         * As {@link #upsert} for each entry in order, in one pass over the file: linear in its size whatever the
+         * number of sections.
          */
         void upsertAll(Map<String, String> sections) {
-            List<String> newText = new ArrayList<>(text.size() + sections.size() * 6);
-            List<String> newEnds = new ArrayList<>(ends.size() + sections.size() * 6);
+            List<Line> out = new ArrayList<>(lines.size() + sections.size() * 6);
             Set<String> written = new HashSet<>();
             int i = 0;
-            while (i < text.size()) {
-                String line = text.get(i);
-                String name = isHeader(line) ? headerName(line) : null;
+            while (i < lines.size()) {
+                Line line = lines.get(i);
+                String name = line.header() ? line.headerName() : null;
                 if (name == null || !sections.containsKey(name)) {
-                    newText.add(line);
-                    newEnds.add(ends.get(i));
+                    out.add(line);
                     i++;
                     continue;
                 }
                 int last = lastOwned(i);
                 if (written.add(name)) {
-                    for (String fresh : sections.get(name).lines().toList()) {
-                        newText.add(fresh);
-                        newEnds.add(newline);
-                    }
-                } else if (!newText.isEmpty() && newText.get(newText.size() - 1).isBlank()) {
+                    out.addAll(fresh(sections.get(name)));
+                } else if (!out.isEmpty() && out.get(out.size() - 1).blank()) {
                     // A later copy goes with the blank line before it, as removeAt does.
-                    newText.remove(newText.size() - 1);
-                    newEnds.remove(newEnds.size() - 1);
+                    out.remove(out.size() - 1);
                 }
                 i = last + 1;
             }
-            text.clear();
-            text.addAll(newText);
-            ends.clear();
-            ends.addAll(newEnds);
+            lines = out;
             for (Map.Entry<String, String> e : sections.entrySet()) {
                 if (!written.contains(e.getKey())) {
-                    append(e.getValue().lines().toList());
+                    append(fresh(e.getValue()));
                 }
             }
         }
@@ -378,21 +421,18 @@ public final class CredentialsFileEditor {
             }
         }
 
-        private void append(List<String> fresh) {
-            if (!text.isEmpty()) {
-                int last = text.size() - 1;
-                if (ends.get(last).isEmpty()) {
-                    ends.set(last, newline);
+        private void append(List<Line> fresh) {
+            if (!lines.isEmpty()) {
+                int last = lines.size() - 1;
+                Line l = lines.get(last);
+                if (l.end().length == 0) {
+                    lines.set(last, new Line(l.bytes(), l.from(), l.to(), newline));
                 }
-                if (!text.get(last).isBlank()) {
-                    text.add("");
-                    ends.add(newline);
+                if (!l.blank()) {
+                    lines.add(new Line(NONE, 0, 0, newline));
                 }
             }
-            for (String line : fresh) {
-                text.add(line);
-                ends.add(newline);
-            }
+            lines.addAll(fresh);
         }
 
         /** Removes the section at header {@code at} and the one blank line that separated it. */
@@ -400,20 +440,17 @@ public final class CredentialsFileEditor {
             int last = lastOwned(at);
             int from = at;
             int to = last;
-            if (at > 0 && text.get(at - 1).isBlank()) {
+            if (at > 0 && lines.get(at - 1).blank()) {
                 from = at - 1;
-            } else if (at == 0 && last + 1 < text.size() && text.get(last + 1).isBlank()) {
+            } else if (at == 0 && last + 1 < lines.size() && lines.get(last + 1).blank()) {
                 to = last + 1;
             }
-            for (int i = to; i >= from; i--) {
-                text.remove(i);
-                ends.remove(i);
-            }
+            lines.subList(from, to + 1).clear();
         }
 
         private int find(String name, int from) {
-            for (int i = from; i < text.size(); i++) {
-                if (isHeader(text.get(i)) && name.equals(headerName(text.get(i)))) {
+            for (int i = from; i < lines.size(); i++) {
+                if (lines.get(i).header() && name.equals(lines.get(i).headerName())) {
                     return i;
                 }
             }
@@ -423,25 +460,15 @@ public final class CredentialsFileEditor {
         /** The last line a section owns: its header or its last key/continuation line. */
         private int lastOwned(int header) {
             int last = header;
-            for (int i = header + 1; i < text.size() && !isHeader(text.get(i)); i++) {
-                String t = text.get(i).strip();
-                if (!t.isEmpty() && !t.startsWith("#") && !t.startsWith(";")) {
+            for (int i = header + 1; i < lines.size() && !lines.get(i).header(); i++) {
+                if (lines.get(i).owned()) {
                     last = i;
                 }
             }
             return last;
         }
-
-        // As the SDK's reader: a header starts at column 0 with '[' (an indented line is a continuation).
-        private static boolean isHeader(String line) {
-            return line.startsWith("[");
-        }
-
-        private static String headerName(String line) {
-            int close = line.indexOf(']');
-            return close < 0 ? null : line.substring(1, close).strip();
-        }
     }
+
 
     /** Builds a {@link CredentialsFileEditor}. Not thread-safe. */
     public static final class Builder {
