@@ -1,5 +1,6 @@
 package dev.stsfleet.cli;
 
+import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.option.GlobalOptions;
@@ -26,8 +27,11 @@ public final class FleetFactory {
                 .format(OutputFormat.VAULT);
         try {
             b.sessionCache(Credentials.sessionTokens(context));
-        } catch (RuntimeException e) {
-            // A state directory that cannot be used costs the cache, not the command.
+        } catch (InvalidInputException e) {
+            if (e.getMessage().startsWith("refusing to")) {
+                throw e; // another user's or a planted state directory: a trust problem, never just skipped
+            }
+            // A state directory that cannot be created costs the cache, not the command.
             LoggerFactory.getLogger(FleetFactory.class).warn("the MFA session cache cannot be used: {}", e.getMessage());
         }
         if (g.profile() != null) {
