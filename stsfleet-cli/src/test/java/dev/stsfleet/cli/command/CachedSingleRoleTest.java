@@ -58,7 +58,7 @@ class CachedSingleRoleTest {
         return r;
     }
 
-    private int assumeRoles() {
+    private long assumeRoles() {
         return sandbox.stats().total("AssumeRole");
     }
 
