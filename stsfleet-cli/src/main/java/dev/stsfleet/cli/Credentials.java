@@ -1,17 +1,28 @@
 package dev.stsfleet.cli;
 
 import dev.stsfleet.FleetResult;
+import dev.stsfleet.ProfileResult;
+import dev.stsfleet.StsCallException;
 import dev.stsfleet.StsFleet;
+import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.profile.CredentialPlan;
 import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.profile.ProfileLocations;
+import dev.stsfleet.profile.RoleProfile;
+import dev.stsfleet.refresh.Freshness;
+import dev.stsfleet.store.CredentialCache;
 import dev.stsfleet.store.SessionTokenCache;
 import dev.stsfleet.store.StateDirectory;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one way {@code env}, {@code exec}, {@code write}, {@code credential-process} and {@code login} get role
@@ -109,6 +120,92 @@ public final class Credentials {
             check.accept(plan);
             FleetResult result = fleet.generateCredentials(List.copyOf(names));
             return new Fetched(result, plan, fleet.catalog(), fleet.region());
+        }
+    }
+
+    /**
+     * One role's credentials as a single-role command gets them: from the role-credential cache every such command
+     * shares while more than {@link Freshness#CACHE_MARGIN} is left (no STS client is built then), else assumed and
+     * stored. {@code --no-cache} neither uses nor stores; {@code --refresh} assumes and stores.
+     *
+     * @throws StsCallException with AWS's code and the profile's name when it failed (exit 1)
+     */
+    public static Single single(RootCommand root, String profile, MfaOptions mfa, CacheOptions options) {
+        ProfileCatalog catalog = catalog(root);
+        RoleProfile role = catalog.select(List.of(profile)).get(0); // a bad name: exit 2 before anything else
+        ProfileLocations files = locations(root);
+        if (!options.enabled()) {
+            return new Single(assume(root, profile, mfa), null, null, files);
+        }
+        StateDirectory state;
+        CredentialCache cache;
+        try {
+            state = stateDirectory(root.context(), options.cacheDir());
+            cache = CredentialCache.builder()
+                    .stateDirectory(state)
+                    .clock(root.context().clock())
+                    .margin(Freshness.CACHE_MARGIN)
+                    .lockTimeout(Duration.ofMinutes(5)) // the holder may be a person typing an MFA code
+                    .build();
+        } catch (RuntimeException e) {
+            // A state directory that cannot be used costs the cache, not the command.
+            LoggerFactory.getLogger(Credentials.class).warn("the credential cache cannot be used: {}", e.getMessage());
+            return new Single(assume(root, profile, mfa), null, null, files);
+        }
+        CredentialCache.Key key = cacheKey(root, catalog, role);
+        TemporaryCredentials credentials;
+        if (options.refresh()) {
+            credentials = assume(root, profile, mfa);
+            cache.put(key, credentials);
+        } else {
+            Optional<TemporaryCredentials> cached = cache.get(key);
+            credentials = cached.orElseGet(() -> cache.getOrLoad(key, () -> assume(root, profile, mfa)));
+        }
+        return new Single(credentials, state, cache.fileOf(key), files);
+    }
+
+    /**
+     * The role-credential cache key of {@code role}: its name and ARN, its whole source chain as the files describe
+     * it (every property of every profile down to the root, secrets only as "set"), the session source
+     * ({@code --profile} / {@code AWS_PROFILE}) and the STS endpoint.
+     */
+    public static CredentialCache.Key cacheKey(RootCommand root, ProfileCatalog catalog, RoleProfile role) {
+        String source = "chain=" + catalog.chainDescription(role.name())
+                + ";default=" + catalog.defaultSource().orElse(null)
+                + ";session=" + root.global().profile() + ";endpoint=" + endpointLabel(root);
+        return new CredentialCache.Key(role.name(), role.roleArn(), source, role.externalId());
+    }
+
+    private static TemporaryCredentials assume(RootCommand root, String profile, MfaOptions mfa) {
+        Fetched fetched = fetch(root, List.of(profile), mfa);
+        ProfileResult r = fetched.result().results().get(FleetResult.keyOf(profile));
+        if (r instanceof ProfileResult.Succeeded ok) {
+            return ok.credentials().credentials();
+        }
+        ProfileResult.Failed f = (ProfileResult.Failed) r;
+        throw new StsCallException(f.code(), "profile " + f.profile() + ": " + f.message());
+    }
+
+    /**
+     * What {@link #single} got: the credentials and, when the cache served or stored them, where (so the command
+     * can leave a {@link FastPath} memo that is valid exactly while the entry and the profile files are unchanged).
+     */
+    public record Single(TemporaryCredentials credentials, StateDirectory state, Path cacheFile,
+                         ProfileLocations files) {
+        /**
+         * Leaves a memo of {@code output} (what the command printed, or what it handed a child) for the next
+         * identical invocation; nothing when the cache was bypassed.
+         */
+        public void remember(RootCommand root, List<String> originalArgs, String output) {
+            if (cacheFile == null) {
+                return;
+            }
+            List<Path> read = new ArrayList<>(List.of(files.configFile(), files.credentialsFile(), cacheFile));
+            FastPath.remember(originalArgs, root.context().environment(), Path.of("").toAbsolutePath(), read,
+                    credentials.expiration(), output, (file, content) -> {
+                        state.subdirectory(FastPath.SUBDIRECTORY);
+                        state.write(file, content);
+                    });
         }
     }
 }

@@ -20,9 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 /**
- * Answers {@code credential-process} from a memo of its last answer, before picocli, the SDK or Jackson
- * is loaded. The AWS CLI runs a {@code credential_process} before every call it makes, so its start-up
- * is paid each time: the whole command costs about 0.3 s to start, the JVM alone about 0.04 s.
+ * Answers {@code credential-process}, {@code env} and {@code exec} from a memo of their last answer, before
+ * picocli, the SDK or Jackson is loaded. The AWS CLI runs a {@code credential_process} before every call it
+ * makes, and people type {@code eval "$(stsfleet env prod)"} and {@code stsfleet exec prod -- ...} many times a
+ * day, so start-up is paid each time: the whole command costs about 0.3 s to start, the JVM alone about 0.04 s.
+ * For {@code exec} the memo holds the role's variables (not the child command, which may differ from call to
+ * call) and the child is started here, by the same {@link ChildProcess} the full command uses.
  *
  * <p>A memo holds exactly what the full command printed, with everything that decided it: the
  * arguments, the working directory, the environment variables that can change the answer, and a
@@ -42,45 +45,90 @@ public final class FastPath {
     /** Where memos live in the state directory. */
     public static final String SUBDIRECTORY = "cache/answers";
     private static final String MAGIC = "stsfleet-memo 1\n";
-    private static final String COMMAND = "credential-process";
+    /** The commands a memo can answer. */
+    private static final Set<String> COMMANDS = Set.of("credential-process", "env", "exec");
+    private static final String EXEC = "exec";
     /** Arguments after which the full command must run: it prompts, logs, bypasses the cache or explains. */
-    private static final Set<String> FULL_RUN_FLAGS = Set.of("--no-cache", "--debug", "--mfa-code", "-h", "--help",
-            "-V", "--version");
+    private static final Set<String> FULL_RUN_FLAGS = Set.of("--no-cache", "--refresh", "--debug", "--mfa-code",
+            "-h", "--help", "-V", "--version");
+    /** Options (global or of these commands) that take the next argument as their value. */
+    private static final Set<String> VALUE_OPTIONS = Set.of("--profile", "--region", "--endpoint-url",
+            "--call-timeout", "--config-file", "--credentials-file", "--cache-dir", "--shell");
+    /** Where a child that cannot be started is reported, as the full command would. */
+    private static final ChildProcess.Problems STDERR = new StderrProblems();
 
     private FastPath() {
     }
 
     /**
-     * Writes the memoised answer for this invocation to {@code out}.
+     * Writes the memoised answer for this invocation to {@code out} ({@code credential-process} and {@code env}).
      *
      * @return whether it answered; never throws (any problem means the full command runs)
      */
     static boolean answer(List<String> args, Map<String, String> env, Path cwd, Clock clock, OutputStream out) {
+        Invocation call = Invocation.parse(args);
+        if (call == null || call.child != null) {
+            return false;
+        }
+        String text = lookup(call, env, cwd, clock);
+        if (text == null) {
+            return false;
+        }
         try {
-            if (!eligible(args)) {
-                return false;
-            }
-            String key = key(args, env, cwd);
-            Path memo = memoFile(args, env, cwd, key);
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Answers this invocation from its memo if there is a valid one: prints the answer, or for {@code exec} runs
+     * the child with the memoised variables.
+     *
+     * @return the exit code, or -1 when there is no valid memo and the full command must run
+     */
+    static int run(List<String> args, Map<String, String> env, Path cwd, Clock clock, OutputStream out) {
+        Invocation call = Invocation.parse(args);
+        if (call == null) {
+            return -1;
+        }
+        if (call.child == null) {
+            return answer(args, env, cwd, clock, out) ? 0 : -1;
+        }
+        String text = lookup(call, env, cwd, clock);
+        Map<String, String> variables = text == null ? null : variables(text);
+        if (variables == null) {
+            return -1;
+        }
+        return ChildProcess.run(call.child, env, variables, STDERR);
+    }
+
+    /** The memoised answer of {@code call}, or {@code null} when there is none or anything it came from changed. */
+    private static String lookup(Invocation call, Map<String, String> env, Path cwd, Clock clock) {
+        try {
+            String key = key(call.keyArgs, env, cwd);
+            Path memo = memoFile(call.keyArgs, env, cwd, key);
             String text;
             try {
                 if (!privateRegularFile(memo)) {
-                    return false;
+                    return null;
                 }
                 text = new String(Files.readAllBytes(memo), StandardCharsets.UTF_8);
             } catch (NoSuchFileException e) {
-                return false;
+                return null;
             }
             String head = MAGIC.concat(key);
             if (!text.startsWith(head)) {
-                return false;
+                return null;
             }
             int at = head.length();
             Instant expires = null;
             while (true) {
                 int end = text.indexOf('\n', at);
                 if (end < 0) {
-                    return false;
+                    return null;
                 }
                 String line = text.substring(at, end);
                 at = end + 1;
@@ -90,28 +138,58 @@ public final class FastPath {
                 String[] f = line.split("\t", -1);
                 if (f[0].equals("file") && f.length == 3) {
                     if (!f[2].equals(fingerprint(Path.of(unescape(f[1]))))) {
-                        return false;
+                        return null;
                     }
                 } else if (f[0].equals("expires") && f.length == 2) {
                     expires = Instant.ofEpochSecond(Long.parseLong(f[1]));
                 } else {
-                    return false;
+                    return null;
                 }
             }
             if (expires == null || Duration.between(clock.instant(), expires).compareTo(MARGIN) <= 0) {
-                return false;
+                return null;
             }
-            out.write(text.substring(at).getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return true;
+            return text.substring(at);
         } catch (IOException | RuntimeException e) {
-            return false;
+            return null;
         }
     }
 
+    /** An {@code exec} memo's variables ({@code NAME=VALUE} lines), or {@code null} if it is malformed. */
+    private static Map<String, String> variables(String text) {
+        Map<String, String> out = new TreeMap<>();
+        int at = 0;
+        while (at < text.length()) {
+            int end = text.indexOf('\n', at);
+            if (end < 0) {
+                return null;
+            }
+            String line = text.substring(at, end);
+            at = end + 1;
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                return null;
+            }
+            out.put(line.substring(0, eq), unescape(line.substring(eq + 1)));
+        }
+        return out.isEmpty() ? null : out;
+    }
+
     /**
-     * Records a {@code credential-process} answer just printed, so the next identical call can be answered
-     * without the full start-up. Best effort: a failure only costs the next call its speed.
+     * What {@code exec} hands its child, as an {@code exec} memo's output: {@code NAME=VALUE} lines, escaped.
+     */
+    public static String variablesText(Map<String, String> variables) {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, String> e : new TreeMap<>(variables).entrySet()) {
+            out.append(e.getKey()).append('=').append(escape(e.getValue())).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
+     * Records an answer just given ({@code credential-process}, {@code env}: what was printed; {@code exec}: the
+     * variables, see {@link #variablesText}), so the next identical call can be answered without the full
+     * start-up. Best effort: a failure only costs the next call its speed.
      *
      * @param args       the command line as given
      * @param env        the environment the command read
@@ -123,11 +201,12 @@ public final class FastPath {
      */
     public static void remember(List<String> args, Map<String, String> env, Path cwd, List<Path> filesRead,
                                 Instant expiration, String output, MemoWriter store) {
-        if (!eligible(args)) {
+        Invocation call = Invocation.parse(args);
+        if (call == null) {
             return;
         }
         try {
-            String key = key(args, env, cwd);
+            String key = key(call.keyArgs, env, cwd);
             StringBuilder memo = new StringBuilder(MAGIC).append(key);
             for (Path file : filesRead) {
                 memo.append("file\t").append(escape(file.toAbsolutePath().toString())).append('\t')
@@ -135,7 +214,7 @@ public final class FastPath {
             }
             memo.append("expires\t").append(expiration.getEpochSecond()).append('\n');
             memo.append("output\n").append(output);
-            store.write(memoFile(args, env, cwd, key), memo.toString().getBytes(StandardCharsets.UTF_8));
+            store.write(memoFile(call.keyArgs, env, cwd, key), memo.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             // Nothing lost: the memo only saves time.
         }
@@ -176,17 +255,85 @@ public final class FastPath {
     }
 
     static boolean eligible(List<String> args) {
-        boolean command = false;
-        for (String a : args) {
-            if (a.equals(COMMAND)) {
-                command = true;
-            }
-            int eq = a.indexOf('=');
-            if (FULL_RUN_FLAGS.contains(eq > 0 ? a.substring(0, eq) : a)) {
-                return false;
-            }
+        return Invocation.parse(args) != null;
+    }
+
+    /**
+     * The parts of a command line a memo depends on: for {@code exec}, everything up to PROFILE (the child
+     * command after it is not part of the answer); otherwise the whole line. {@code null} when no memo may
+     * answer it: another command, or a flag after which the full command must run.
+     */
+    private static final class Invocation {
+        final List<String> keyArgs;
+        final List<String> child;
+
+        private Invocation(List<String> keyArgs, List<String> child) {
+            this.keyArgs = keyArgs;
+            this.child = child;
         }
-        return command;
+
+        static Invocation parse(List<String> args) {
+            int i = skipOptions(args, 0);
+            if (i < 0 || i >= args.size() || !COMMANDS.contains(args.get(i))) {
+                return null;
+            }
+            if (!args.get(i).equals(EXEC)) {
+                return noFullRunFlag(args, i + 1) ? new Invocation(args, null) : null;
+            }
+            int profile = skipOptions(args, i + 1);
+            if (profile < 0 || profile >= args.size()) {
+                return null;
+            }
+            List<String> child = new java.util.ArrayList<>(args.subList(profile + 1, args.size()));
+            if (!child.isEmpty() && child.get(0).equals("--")) {
+                child.remove(0);
+            }
+            if (child.isEmpty() || child.get(0).isEmpty()) {
+                return null;
+            }
+            return new Invocation(args.subList(0, profile + 1), child);
+        }
+
+        /** The index of the first word that is not an option (or an option's value); -1 for a full-run flag. */
+        private static int skipOptions(List<String> args, int from) {
+            int i = from;
+            while (i < args.size()) {
+                String a = args.get(i);
+                if (a.equals("--")) {
+                    return -1;
+                }
+                if (!a.startsWith("-")) {
+                    return i;
+                }
+                if (fullRun(a)) {
+                    return -1;
+                }
+                i += VALUE_OPTIONS.contains(a) ? 2 : 1;
+            }
+            return i;
+        }
+
+        /** Whether no full-run flag follows. */
+        private static boolean noFullRunFlag(List<String> args, int from) {
+            for (int i = from; i < args.size(); i++) {
+                if (fullRun(args.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean fullRun(String a) {
+            int eq = a.indexOf('=');
+            return FULL_RUN_FLAGS.contains(eq > 0 ? a.substring(0, eq) : a);
+        }
+    }
+
+    private static final class StderrProblems implements ChildProcess.Problems {
+        @Override
+        public void problem(String line) {
+            System.err.println(line);
+        }
     }
 
     /**
@@ -240,7 +387,8 @@ public final class FastPath {
         }
         PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         Set<PosixFilePermission> p = a.permissions();
-        return a.isRegularFile() && !p.contains(PosixFilePermission.GROUP_WRITE)
+        return a.isRegularFile() && a.owner().getName().equals(System.getProperty("user.name"))
+                && !p.contains(PosixFilePermission.GROUP_WRITE)
                 && !p.contains(PosixFilePermission.OTHERS_WRITE) && !p.contains(PosixFilePermission.GROUP_READ)
                 && !p.contains(PosixFilePermission.OTHERS_READ);
     }

@@ -5,8 +5,8 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Process entry point. {@code --version} and a memoised {@code credential-process} answer are served
- * before the command line is built (see {@link FastPath}); everything else runs the full command.
+ * Process entry point. {@code --version} and a memoised {@code credential-process}, {@code env} or {@code exec}
+ * answer is served before the command line is built (see {@link FastPath}); everything else runs the full command.
  */
 public final class Main {
     private Main() {
@@ -17,9 +17,13 @@ public final class Main {
             System.out.println(VersionProvider.line());
             return;
         }
-        if (FastPath.answer(List.of(args), System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC(),
-                System.out)) {
+        int answered = FastPath.run(List.of(args), System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC(),
+                System.out);
+        if (answered == 0) {
             return;
+        }
+        if (answered > 0) {
+            System.exit(answered);
         }
         System.exit(StsfleetCli.newCommandLine().execute(args));
     }

@@ -134,6 +134,39 @@ public final class ProfileCatalog {
         return roleProfile(parent);
     }
 
+    /**
+     * Everything the files say about how {@code profile}'s credentials are obtained: every property of the
+     * profile and of each profile down its source chain ({@code source_profile}, else the default source) to
+     * the root, as {@code profile.key=value} lines in chain order, keys sorted. Secret values
+     * ({@code aws_secret_access_key}, {@code aws_session_token}) appear only as {@code (set)}. A cache keyed on
+     * this misses when any of it is edited (role ARN, external id, session name, duration, MFA device, source,
+     * the root's access key id) and not when unrelated sections change (e.g. the {@code sts-*} sections
+     * {@code write} adds). Never throws for a broken or cyclic chain: it stops where the chain does.
+     */
+    public String chainDescription(String profile) {
+        StringBuilder out = new StringBuilder();
+        Set<String> visited = new HashSet<>();
+        String name = profile;
+        while (name != null && visited.add(name)) {
+            Profile p = profiles.get(name);
+            out.append('[').append(name).append("]\n");
+            if (p == null) {
+                break;
+            }
+            for (Map.Entry<String, String> e : new TreeMap<>(p.properties()).entrySet()) {
+                String key = e.getKey();
+                boolean secret = key.equals("aws_secret_access_key") || key.equals("aws_session_token");
+                out.append(key).append('=').append(secret ? "(set)" : e.getValue().trim()).append('\n');
+            }
+            String next = p.property("source_profile").map(String::trim).orElse(null);
+            if (next == null && p.property("role_arn").isPresent() && p.property("credential_source").isEmpty()) {
+                next = defaultSource;
+            }
+            name = next;
+        }
+        return out.toString();
+    }
+
     /** A property of a profile as written, e.g. {@code region}. */
     public Optional<String> property(String profile, String key) {
         return Optional.ofNullable(profiles.get(profile)).flatMap(p -> p.property(key)).map(String::trim);

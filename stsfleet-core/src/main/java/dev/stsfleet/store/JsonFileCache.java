@@ -84,7 +84,7 @@ final class JsonFileCache<V> {
             bytes = state.read(file);
         } catch (InvalidInputException e) {
             // Wrong mode or unreadable: not ours to trust. The message names the file and mode only.
-            LOG.warn("ignoring {} cache entry: {}", what, e.getMessage());
+            LOG.debug("{} cache: ignoring entry {}: {}", what, key, e.getMessage());
             return Optional.empty();
         }
         if (bytes.isEmpty()) {

@@ -1,14 +1,14 @@
 package dev.stsfleet.cli.command;
 
-import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.EnvRenderer;
 import dev.stsfleet.format.Shell;
-import java.util.List;
+import java.io.StringWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,13 +46,19 @@ public final class EnvCommand implements Callable<Integer> {
     @Mixin
     private MfaOptions mfa = new MfaOptions();
 
+    @Mixin
+    private CacheOptions cache = new CacheOptions();
+
     @Override
     public Integer call() {
         EnvRenderer renderer = new EnvRenderer(Shell.parse(shell), legacy); // a bad name: exit 2 before any call
         Output output = Output.of(spec.commandLine(), root);
-        RoleCredentials credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa), profile);
-        renderer.render(credentials.credentials(), output.stdout());
+        Credentials.Single single = Credentials.single(root, profile, mfa, cache);
+        StringWriter text = new StringWriter();
+        renderer.render(single.credentials(), text);
+        output.stdout().print(text);
         output.flush();
+        single.remember(root, spec.root().commandLine().getParseResult().originalArgs(), text.toString());
         return ExitCode.OK;
     }
 }

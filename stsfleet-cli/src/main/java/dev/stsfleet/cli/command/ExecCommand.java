@@ -1,18 +1,18 @@
 package dev.stsfleet.cli.command;
 
-import dev.stsfleet.RoleCredentials;
+import dev.stsfleet.cli.ChildProcess;
 import dev.stsfleet.cli.Credentials;
+import dev.stsfleet.cli.FastPath;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.EnvRenderer;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -37,21 +37,8 @@ import picocli.CommandLine.Spec;
 public final class ExecCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ExecCommand.class);
 
-    /**
-     * Variables of the parent that would give the child another identity than the role's, or mix another
-     * identity's settings in: profile selectors, static and temporary keys, container, web-identity and
-     * role settings, and our own variables for the old EC2 tools.
-     */
-    static final List<String> REMOVED = List.of("AWS_PROFILE", "AWS_DEFAULT_PROFILE",
-            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-            "AWS_CREDENTIAL_EXPIRATION", "AWS_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_DELEGATION_TOKEN",
-            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-            "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME");
-
-    /** Exit codes of shells for a command that is missing, or present but not runnable. */
-    static final int NOT_FOUND = 127;
-    static final int CANNOT_RUN = 126;
+    /** See {@link ChildProcess#REMOVED}. */
+    static final List<String> REMOVED = ChildProcess.REMOVED;
 
     @ParentCommand
     private RootCommand root;
@@ -70,6 +57,9 @@ public final class ExecCommand implements Callable<Integer> {
 
     @Mixin
     private MfaOptions mfa = new MfaOptions();
+
+    @Mixin
+    private CacheOptions cache = new CacheOptions();
 
     /** Everything after PROFILE belongs to the child, even words that look like our options. */
     public static final class StopAtCommand implements IModelTransformer {
@@ -90,73 +80,12 @@ public final class ExecCommand implements Callable<Integer> {
             throw new UsageException("name the command to run after PROFILE");
         }
         Output output = Output.of(spec.commandLine(), root);
-        RoleCredentials credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa), profile);
+        Credentials.Single single = Credentials.single(root, profile, mfa, cache);
         output.flush();
-
-        ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.putAll(root.context().environment());
-        REMOVED.forEach(env::remove);
-        env.putAll(EnvRenderer.variables(credentials.credentials(), legacy));
-        LOG.debug("exec {}: set {}; removed any of {}", argv.get(0), EnvRenderer.variables(credentials.credentials(),
-                legacy).keySet(), REMOVED);
-
-        Process child;
-        try {
-            child = pb.start();
-        } catch (IOException e) {
-            String reason = String.valueOf(e.getMessage());
-            boolean missing = reason.contains("error=2,") || reason.contains("No such file");
-            output.problem("stsfleet: error: " + (missing ? "command not found: " : "cannot run command: ")
-                    + argv.get(0) + (missing ? "" : " (" + reason.replaceAll(".*error=\\d+, ", "") + ")"));
-            return missing ? NOT_FOUND : CANNOT_RUN;
-        }
-        // A signal to stsfleet (SIGINT, SIGTERM) starts the JVM's shutdown, which exits 128+signal (130 for
-        // SIGINT); the hook stops the child first, so it never outlives us.
-        Thread hook = new Thread(() -> stop(child), "stsfleet-exec-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return waitFor(child);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running; it stops the child.
-            }
-        }
-    }
-
-    private static int waitFor(Process child) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return child.waitFor();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void stop(Process child) {
-        if (!child.isAlive()) {
-            return;
-        }
-        child.destroy(); // SIGTERM: the child may clean up
-        try {
-            if (!child.waitFor(10, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-                child.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            child.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Map<String, String> variables = EnvRenderer.variables(single.credentials(), legacy);
+        single.remember(root, spec.root().commandLine().getParseResult().originalArgs(),
+                FastPath.variablesText(variables));
+        LOG.debug("exec {}: set {}; removed any of {}", argv.get(0), variables.keySet(), REMOVED);
+        return ChildProcess.run(argv, root.context().environment(), variables, output::problem);
     }
 }

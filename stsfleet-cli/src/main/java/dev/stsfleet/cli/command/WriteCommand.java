@@ -9,6 +9,7 @@ import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.CredentialsSection;
 import dev.stsfleet.profile.ProfileCatalog;
@@ -55,6 +56,9 @@ public final class WriteCommand implements Callable<Integer> {
     @Mixin
     private MfaOptions mfa = new MfaOptions();
 
+    @Mixin
+    private CacheOptions cache = new CacheOptions();
+
     @Override
     public Integer call() {
         if (profiles.isEmpty() == !all) {
@@ -83,6 +87,15 @@ public final class WriteCommand implements Callable<Integer> {
         CredentialsFileEditor editor = CredentialsFileEditor.builder().file(file).build();
         editor.checkWritable(); // before any STS call or MFA prompt
 
+        if (names.size() == 1 && !all) {
+            // One role: the role-credential cache every single-role command shares answers while enough is left.
+            Credentials.Single single = Credentials.single(root, names.get(0), mfa, cache);
+            CredentialsSection section = CredentialsSection.of(sectionOf.get(names.get(0)), single.credentials());
+            editor.upsert(List.of(section));
+            output.info("stsfleet: wrote 1 section to " + file + " ([" + section.name() + "])");
+            output.flush();
+            return ExitCode.OK;
+        }
         Credentials.Fetched fetched = Credentials.fetch(root, names, mfa);
         List<CredentialsSection> sections = new ArrayList<>();
         for (ProfileResult r : fetched.result().results().values()) {
