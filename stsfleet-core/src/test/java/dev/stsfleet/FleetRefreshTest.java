@@ -7,13 +7,11 @@ import dev.stsfleet.refresh.RefreshPolicy;
 import dev.stsfleet.refresh.RefresherTesting;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +43,7 @@ class FleetRefreshTest {
 
     @TempDir
     Path dir;
-    private final MovableClock clock = new MovableClock(Instant.now());
+    private final TestClock clock = new TestClock(Instant.now());
     private StsSandbox sandbox;
     private SandboxModel model;
     private StsFleet fleet;
@@ -334,38 +332,6 @@ class FleetRefreshTest {
         @Override
         public void onLifetimeEnded(Instant end) {
             lifetimeEnded.add(end);
-        }
-    }
-
-    /** A clock that stands still until a test moves it. Thread-safe. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
-import dev.stsfleet.cli.testing.MutableClock;
 import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -37,14 +37,14 @@ class FastPathTest {
     Path dir;
     private StsSandbox sandbox;
     private Fleets fleet;
-    private MutableClock clock;
+    private TestClock clock;
     private Map<String, String> env;
     private final Path cwd = Path.of("").toAbsolutePath();
 
     @BeforeEach
     void start() throws Exception {
         fleet = Fleets.create(dir, 2, 0, 1, false);
-        clock = new MutableClock();
+        clock = new TestClock();
         sandbox = StsSandbox.builder().model(fleet.model()).clock(clock).port(0).start();
         env = new LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
         env.put("AWS_SECRET_ACCESS_KEY", "envSecretThatMustNotBeStored+0001");

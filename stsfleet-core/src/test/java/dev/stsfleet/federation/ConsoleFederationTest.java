@@ -8,9 +8,9 @@ import dev.stsfleet.StsCallException;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +26,7 @@ class ConsoleFederationTest {
     private static final String SECRET = "federationTestSecretKey/doNotUse+000000001";
     private static final String ROLE = "arn:aws:iam::222222222222:role/Console";
 
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private StsSandbox sandbox;
     private ConsoleFederation federation;
 
@@ -116,30 +116,6 @@ class ConsoleFederationTest {
                 .timeout(Duration.ofSeconds(5)).build()) {
             assertThatThrownBy(() -> nowhere.signIn(role(), null, false, null, null))
                     .hasMessageContaining("cannot reach the federation endpoint");
-        }
-    }
-
-    /** A clock the test moves, shared with the sandbox. */
-    static final class MutableClock extends java.time.Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -12,12 +12,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.SessionToken;
-import dev.stsfleet.provider.ProviderFixtures.MutableClock;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.TestClock;
 import dev.stsfleet.sts.StsGateway;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,7 +39,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 class CrossAccountSessionProviderTest {
     // Starts at real time (whole seconds, as STS's Expiration): the SDK signs with real time, and the
     // sandbox accepts requests dated within 15 minutes of its clock, so the tests move it by less than that.
-    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    private final TestClock clock = new TestClock();
     private final StsSandbox sandbox = StsSandbox.builder().model(ProviderFixtures.model(20)).clock(clock).start();
     private final StsGateway gateway = StsGateway.builder().endpoint(sandbox.endpoint()).clock(clock).maxAttempts(1).build();
 

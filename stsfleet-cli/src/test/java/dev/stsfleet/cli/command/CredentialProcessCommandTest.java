@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
-import dev.stsfleet.cli.testing.MutableClock;
 import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +80,7 @@ class CredentialProcessCommandTest {
         // most two minutes, well inside the signature skew STS allows, whichever clock signs.
         Files.writeString(fleet.config(), Files.readString(fleet.config())
                 .replace("[profile ops0]\n", "[profile ops0]\nduration_seconds = 1000\n"));
-        MutableClock clock = new MutableClock();
+        TestClock clock = new TestClock();
         sandbox = StsSandbox.builder().model(fleet.model()).clock(clock).port(0).start();
         Map<String, String> env = fleet.env(sandbox.endpoint().toString());
 
