@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <pre>{@code
  * @RegisterExtension
- * final StsSandboxExtension sts = StsSandboxExtension.builder().lifecycle(Lifecycle.ON_DEMAND).build();
+ * final StsSandboxExtension sts = StsSandboxExtension.onDemand();
  * @Test void t() { StsSandbox sandbox = sts.start(b -> b.model(fleet.model()).throttleRps(5)); ... }
  * }</pre>
  *
@@ -75,6 +75,11 @@ public final class StsSandboxExtension implements BeforeAllCallback, AfterAllCal
         return new Builder();
     }
 
+    /** No sandbox until the test calls {@link #start}; the default options otherwise. */
+    public static StsSandboxExtension onDemand() {
+        return builder().lifecycle(Lifecycle.ON_DEMAND).build();
+    }
+
     /** The sandbox of the test running now (the latest started, with parallel tests prefer a parameter). */
     public StsSandbox sandbox() {
         StsSandbox s = current;
@@ -97,7 +102,8 @@ public final class StsSandboxExtension implements BeforeAllCallback, AfterAllCal
 
     /**
      * Starts a sandbox now with this extension's options, then {@code changes} applied to its builder (a model,
-     * a throttle, a port...); closed after the test (call it in a test or a {@code @BeforeEach} method).
+     * a throttle, a port...); closed after the test. Call it in a test, in a {@code @BeforeEach} method, or in a
+     * field initializer declared after the extension's field.
      */
     public StsSandbox start(Consumer<StsSandbox.Builder> changes) {
         Objects.requireNonNull(changes, "changes");
