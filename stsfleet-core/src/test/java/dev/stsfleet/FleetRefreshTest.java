@@ -7,6 +7,7 @@ import dev.stsfleet.refresh.RefreshPolicy;
 import dev.stsfleet.refresh.RefresherTesting;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.sandbox.junit.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
@@ -41,6 +43,9 @@ class FleetRefreshTest {
     private static final RefreshPolicy FIXED = (issued, expiry) -> new RefreshPolicy.Times(
             expiry.minus(Duration.ofMinutes(10)), expiry.minus(Duration.ofMinutes(2)));
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private final TestClock clock = new TestClock(Instant.now());
@@ -53,9 +58,6 @@ class FleetRefreshTest {
     void stop() {
         if (fleet != null) {
             fleet.close();
-        }
-        if (sandbox != null) {
-            sandbox.close();
         }
     }
 
@@ -75,9 +77,7 @@ class FleetRefreshTest {
         Files.writeString(dir.resolve("config"), config.toString());
         Files.writeString(dir.resolve("credentials"), "");
         this.model = model.build();
-        StsSandbox.Builder b = StsSandbox.builder().model(this.model).port(0).clock(clock);
-        options.accept(b);
-        sandbox = b.start();
+        sandbox = sts.start(b -> options.accept(b.model(this.model).clock(clock)));
         return names;
     }
 
@@ -233,9 +233,7 @@ class FleetRefreshTest {
         fleet = fleetBuilder().build();
         fleet.sessionToken(Duration.ofHours(3), sandbox.totp(MFA));
         assertThat(fleet.generateCredentials(names).allSucceeded()).isTrue();
-        int port = sandbox.endpoint().getPort();
-        sandbox.close(); // STS forgets the session, as after a restart
-        sandbox = StsSandbox.builder().model(model).port(port).clock(clock).start();
+        sandbox = sts.restart(sandbox); // same port and options; STS forgets the session, as after a restart
 
         clock.advance(Duration.ofMinutes(50));
         tick();
