@@ -8,6 +8,7 @@ import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.sandbox.junit.TestClock;
 import java.io.File;
 import java.nio.file.Files;
@@ -20,28 +21,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stsfleet credential-process}: under the real AWS CLI, its cache, its lock, its MFA rules. */
 class CredentialProcessCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
 
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
-
     private Fleets start(boolean mfa) throws Exception {
         Fleets fleet = Fleets.create(dir, 2, 0, 1, mfa);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
         return fleet;
     }
 
@@ -81,7 +78,7 @@ class CredentialProcessCommandTest {
         Files.writeString(fleet.config(), Files.readString(fleet.config())
                 .replace("[profile ops0]\n", "[profile ops0]\nduration_seconds = 1000\n"));
         TestClock clock = new TestClock();
-        sandbox = StsSandbox.builder().model(fleet.model()).clock(clock).port(0).start();
+        sandbox = sts.start(b -> b.model(fleet.model()).clock(clock));
         Map<String, String> env = fleet.env(sandbox.endpoint().toString());
 
         Cli.Result first = Cli.run(env, clock, "credential-process", "ops0");
@@ -168,7 +165,7 @@ class CredentialProcessCommandTest {
     @Test
     void failures_goToStderrOnly_withoutSecrets() throws Exception {
         Fleets fleet = Fleets.create(dir, 0, 1, 1, false);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
         Map<String, String> env = fleet.env(sandbox.endpoint().toString());
 
         Cli.Result denied = Cli.run(env, "credential-process", "locked0");
