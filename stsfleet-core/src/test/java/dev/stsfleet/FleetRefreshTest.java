@@ -83,7 +83,7 @@ class FleetRefreshTest {
 
     private StsFleet.Builder fleetBuilder() {
         return StsFleet.builder().configFile(dir.resolve("config")).credentialsFile(dir.resolve("credentials"))
-                .sourceProfile("alice").endpoint(sandbox.endpoint()).environment(Map.of()).clock(clock)
+                .endpoint(sandbox.endpoint()).environment(Map.of()).clock(clock)
                 .refreshPolicy(FIXED).listener(events);
     }
 

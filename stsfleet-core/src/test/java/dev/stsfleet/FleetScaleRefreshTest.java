@@ -82,7 +82,7 @@ class FleetScaleRefreshTest {
         try (StsSandbox sandbox = sts.start(b -> b.model(model.build()).durationScale(0.02).throttleRps(100));
              // 80 refreshes a second leaves the throttled sandbox room for the gateway's retries.
              StsFleet fleet = StsFleet.builder().configFile(dir.resolve("config"))
-                     .credentialsFile(dir.resolve("credentials")).sourceProfile("alice")
+                     .credentialsFile(dir.resolve("credentials"))
                      .endpoint(sandbox.endpoint()).environment(Map.of()).refreshRate(80).listener(listener).build()) {
             fleet.sessionToken(Duration.ofHours(3), null, null);
             FleetResult first = fleet.generateCredentials(names);

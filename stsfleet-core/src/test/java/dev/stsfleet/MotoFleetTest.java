@@ -63,7 +63,6 @@ class MotoFleetTest {
         return StsFleet.builder()
                 .configFile(config)
                 .credentialsFile(dir.resolve("credentials"))
-                .sourceProfile("alice")
                 .endpoint(MOTO.endpoint())
                 .environment(Map.of());
     }

@@ -64,7 +64,7 @@ class SandboxFleetTest {
 
     private StsFleet.Builder fleet() {
         return StsFleet.builder().configFile(dir.resolve("config")).credentialsFile(dir.resolve("credentials"))
-                .sourceProfile("alice").endpoint(sandbox.endpoint()).environment(Map.of());
+                .endpoint(sandbox.endpoint()).environment(Map.of());
     }
 
     private long calls() {

@@ -55,7 +55,7 @@ class SandboxThrottleControlTest {
     private long throttlesOf(ThrottleControl control, SandboxModel model, List<String> names) {
         try (StsSandbox sandbox = sts.start(b -> b.model(model).throttleRps(RPS).latency(LATENCY));
              StsFleet fleet = StsFleet.builder().configFile(dir.resolve("config"))
-                     .credentialsFile(dir.resolve("credentials")).sourceProfile("alice")
+                     .credentialsFile(dir.resolve("credentials"))
                      .endpoint(sandbox.endpoint()).environment(Map.of())
                      .concurrency(32).throttleControl(control).build()) {
             FleetResult result = fleet.generateCredentials(names);

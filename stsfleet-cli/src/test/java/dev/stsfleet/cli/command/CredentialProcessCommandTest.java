@@ -49,7 +49,6 @@ class CredentialProcessCommandTest {
         Files.writeString(fleet.config(), Files.readString(fleet.config())
                 + "[profile via-stsfleet]\ncredential_process = " + stsfleet + " credential-process ops0\n");
         Map<String, String> env = new LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
-        env.remove("AWS_PROFILE");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
 
         for (int i = 0; i < 10; i++) {
@@ -109,7 +108,6 @@ class CredentialProcessCommandTest {
         Fleets fleet = start(true);
         Map<String, String> env = fleet.env(sandbox.endpoint().toString());
         env = new LinkedHashMap<>(env);
-        env.remove("AWS_PROFILE"); // as under the AWS CLI: the role's source_profile decides
         Cli.Result session = Cli.run(env, "session-token", "--profile", "alice", "--mfa-code", sandbox.totp(Fleets.MFA));
         assertThat(session.exit()).as(session.toString()).isZero();
 

@@ -48,7 +48,6 @@ class WriteCommandTest {
 
     private Map<String, String> awsEnv(Fleets fleet) {
         Map<String, String> env = new LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
-        env.remove("AWS_PROFILE");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         return env;
     }
