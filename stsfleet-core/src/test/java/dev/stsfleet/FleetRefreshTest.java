@@ -7,13 +7,12 @@ import dev.stsfleet.refresh.RefreshPolicy;
 import dev.stsfleet.refresh.RefresherTesting;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
@@ -43,9 +43,12 @@ class FleetRefreshTest {
     private static final RefreshPolicy FIXED = (issued, expiry) -> new RefreshPolicy.Times(
             expiry.minus(Duration.ofMinutes(10)), expiry.minus(Duration.ofMinutes(2)));
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
-    private final MovableClock clock = new MovableClock(Instant.now());
+    private final TestClock clock = new TestClock(Instant.now());
     private StsSandbox sandbox;
     private SandboxModel model;
     private StsFleet fleet;
@@ -55,9 +58,6 @@ class FleetRefreshTest {
     void stop() {
         if (fleet != null) {
             fleet.close();
-        }
-        if (sandbox != null) {
-            sandbox.close();
         }
     }
 
@@ -77,15 +77,13 @@ class FleetRefreshTest {
         Files.writeString(dir.resolve("config"), config.toString());
         Files.writeString(dir.resolve("credentials"), "");
         this.model = model.build();
-        StsSandbox.Builder b = StsSandbox.builder().model(this.model).port(0).clock(clock);
-        options.accept(b);
-        sandbox = b.start();
+        sandbox = sts.start(b -> options.accept(b.model(this.model).clock(clock)));
         return names;
     }
 
     private StsFleet.Builder fleetBuilder() {
         return StsFleet.builder().configFile(dir.resolve("config")).credentialsFile(dir.resolve("credentials"))
-                .sourceProfile("alice").endpoint(sandbox.endpoint()).environment(Map.of()).clock(clock)
+                .endpoint(sandbox.endpoint()).environment(Map.of()).clock(clock)
                 .refreshPolicy(FIXED).listener(events);
     }
 
@@ -235,9 +233,7 @@ class FleetRefreshTest {
         fleet = fleetBuilder().build();
         fleet.sessionToken(Duration.ofHours(3), sandbox.totp(MFA));
         assertThat(fleet.generateCredentials(names).allSucceeded()).isTrue();
-        int port = sandbox.endpoint().getPort();
-        sandbox.close(); // STS forgets the session, as after a restart
-        sandbox = StsSandbox.builder().model(model).port(port).clock(clock).start();
+        sandbox = sts.restart(sandbox); // same port and options; STS forgets the session, as after a restart
 
         clock.advance(Duration.ofMinutes(50));
         tick();
@@ -334,38 +330,6 @@ class FleetRefreshTest {
         @Override
         public void onLifetimeEnded(Instant end) {
             lifetimeEnded.add(end);
-        }
-    }
-
-    /** A clock that stands still until a test moves it. Thread-safe. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +35,9 @@ class FleetScaleRefreshTest {
     private static final String ACCESS_KEY = "AKIASCALEREFRESH0001";
     private static final String SECRET = "scaleRefreshSecretKey/doNotUseInAws+0001";
     private static final int ROLES = 1000;
+
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
 
     @TempDir
     Path dir;
@@ -74,11 +79,10 @@ class FleetScaleRefreshTest {
                 ended.countDown();
             }
         };
-        try (StsSandbox sandbox = StsSandbox.builder().model(model.build()).port(0).durationScale(0.02)
-                .throttleRps(100).start();
+        try (StsSandbox sandbox = sts.start(b -> b.model(model.build()).durationScale(0.02).throttleRps(100));
              // 80 refreshes a second leaves the throttled sandbox room for the gateway's retries.
              StsFleet fleet = StsFleet.builder().configFile(dir.resolve("config"))
-                     .credentialsFile(dir.resolve("credentials")).sourceProfile("alice")
+                     .credentialsFile(dir.resolve("credentials"))
                      .endpoint(sandbox.endpoint()).environment(Map.of()).refreshRate(80).listener(listener).build()) {
             fleet.sessionToken(Duration.ofHours(3), null, null);
             FleetResult first = fleet.generateCredentials(names);

@@ -3,15 +3,14 @@ package dev.stsfleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stsfleet.sandbox.junit.TestClock;
 import dev.stsfleet.testing.MotoServer;
 import java.io.IOException;
 import dev.stsfleet.profile.CredentialPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +63,6 @@ class MotoFleetTest {
         return StsFleet.builder()
                 .configFile(config)
                 .credentialsFile(dir.resolve("credentials"))
-                .sourceProfile("alice")
                 .endpoint(MOTO.endpoint())
                 .environment(Map.of());
     }
@@ -151,7 +149,7 @@ class MotoFleetTest {
 
     @Test
     void credentialsProvider_servesTheNewestCredentialsToAnySdkClient_andRefusesExpiredOnes() throws IOException {
-        MutableClock clock = new MutableClock(Instant.now());
+        TestClock clock = new TestClock(Instant.now());
         try (StsFleet fleet = fleet(config(1, 1)).clock(clock).build()) {
             var provider = fleet.credentialsProvider("role-0-0");
             assertThatThrownBy(provider::resolveCredentials).isInstanceOf(StsFleetException.class)
@@ -183,34 +181,6 @@ class MotoFleetTest {
             Map<String, String> boto = (Map<String, String>) result.view().get("sts-role-0-1");
             assertThat(boto).containsOnlyKeys("AccessKeyId", "SecretAccessKey", "SessionToken", "StartTime", "Expiration");
             assertThat(boto.get("Expiration")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
-        }
-    }
-
-    /** A clock the test moves; never a sleep. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -65,7 +65,7 @@ class RedactionTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try (StsFleet fleet = StsFleet.builder().configFile(config).credentialsFile(dir.resolve("credentials"))
-                .sourceProfile("alice").endpoint(MOTO.endpoint()).environment(Map.of()).build()) {
+                .endpoint(MOTO.endpoint()).environment(Map.of()).build()) {
             // Failures first (no session yet, no code): the missing code, and bad input.
             assertThatThrownBy(() -> fleet.generateCredentials(List.of("r1")))
                     .satisfies(e -> messages.add(e.getMessage()));
@@ -107,7 +107,7 @@ class RedactionTest {
                 + "aws_secret_access_key = x\n"
                 + "[profile r1]\nrole_arn = arn:aws:iam::111111111111:role/r1\nsource_profile = alice\n");
         try (StsFleet fleet = StsFleet.builder().configFile(config).credentialsFile(config)
-                .sourceProfile("alice").endpoint(MOTO.endpoint()).environment(Map.of()).build()) {
+                .endpoint(MOTO.endpoint()).environment(Map.of()).build()) {
             assertThat(fleet.generateCredentials(List.of("r1")).allSucceeded()).isTrue();
         }
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("stsfleet-") && t.isAlive());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The bulk engine against the strict STS sandbox: signatures, MFA codes, trust and counters are real. */
@@ -30,16 +31,12 @@ class SandboxFleetTest {
     private static final String TRUSTED = "arn:aws:iam::111111111111:root";
     private static final String[] ACCOUNTS = {"222222222222", "333333333333", "444444444444"};
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
-
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
 
     /** {@code trusted} MFA roles over three accounts, plus {@code untrusted} roles that do not trust alice. */
     private List<String> start(int trusted, int untrusted, boolean requireMfa, Consumer<StsSandbox.Builder> options)
@@ -61,15 +58,13 @@ class SandboxFleetTest {
         }
         Files.writeString(dir.resolve("config"), config.toString());
         Files.writeString(dir.resolve("credentials"), "");
-        StsSandbox.Builder b = StsSandbox.builder().model(model.build()).port(0);
-        options.accept(b);
-        sandbox = b.start();
+        sandbox = sts.start(b -> options.accept(b.model(model.build())));
         return names;
     }
 
     private StsFleet.Builder fleet() {
         return StsFleet.builder().configFile(dir.resolve("config")).credentialsFile(dir.resolve("credentials"))
-                .sourceProfile("alice").endpoint(sandbox.endpoint()).environment(Map.of());
+                .endpoint(sandbox.endpoint()).environment(Map.of());
     }
 
     private long calls() {

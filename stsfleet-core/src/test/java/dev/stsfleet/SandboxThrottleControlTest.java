@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +28,9 @@ class SandboxThrottleControlTest {
     /** 100 requests a second at 50 ms: about 5 calls in flight fit, and 32 workers are far above that. */
     private static final double RPS = 100;
     private static final Duration LATENCY = Duration.ofMillis(50);
+
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
 
     @TempDir
     Path dir;
@@ -48,9 +53,9 @@ class SandboxThrottleControlTest {
 
     /** The Throttling answers to a bulk run of every role with 32 workers, on a fresh sandbox. */
     private long throttlesOf(ThrottleControl control, SandboxModel model, List<String> names) {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model).port(0).throttleRps(RPS).latency(LATENCY).start();
+        try (StsSandbox sandbox = sts.start(b -> b.model(model).throttleRps(RPS).latency(LATENCY));
              StsFleet fleet = StsFleet.builder().configFile(dir.resolve("config"))
-                     .credentialsFile(dir.resolve("credentials")).sourceProfile("alice")
+                     .credentialsFile(dir.resolve("credentials"))
                      .endpoint(sandbox.endpoint()).environment(Map.of())
                      .concurrency(32).throttleControl(control).build()) {
             FleetResult result = fleet.generateCredentials(names);

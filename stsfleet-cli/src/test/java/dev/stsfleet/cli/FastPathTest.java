@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
-import dev.stsfleet.cli.testing.MutableClock;
 import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,26 +34,24 @@ import org.junit.jupiter.api.io.TempDir;
 class FastPathTest {
     private static final List<String> ARGS = List.of("credential-process", "ops0");
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
     private Fleets fleet;
-    private MutableClock clock;
+    private TestClock clock;
     private Map<String, String> env;
     private final Path cwd = Path.of("").toAbsolutePath();
 
     @BeforeEach
     void start() throws Exception {
         fleet = Fleets.create(dir, 2, 0, 1, false);
-        clock = new MutableClock();
-        sandbox = StsSandbox.builder().model(fleet.model()).clock(clock).port(0).start();
+        clock = new TestClock();
+        sandbox = sts.start(b -> b.model(fleet.model()).clock(clock));
         env = new LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
         env.put("AWS_SECRET_ACCESS_KEY", "envSecretThatMustNotBeStored+0001");
-    }
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
     }
 
     private Cli.Result fullRun(List<String> args) {
@@ -160,7 +159,7 @@ class FastPathTest {
     @Test
     void realProcesses_secondCallIsAnsweredFromTheMemo_withTheSameOutput() throws Exception {
         sandbox.close();
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start(); // the real clock, as processes use
+        sandbox = sts.start(fleet.model()); // the real clock, as processes use
         env = new LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
         List<String> outputs = new ArrayList<>();
         Object memoAfterFirstRun = null;

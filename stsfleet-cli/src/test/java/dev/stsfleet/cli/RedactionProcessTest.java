@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,14 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * would run it) and searches stderr for the actual secret values of the run.
  */
 class RedactionProcessTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
-    }
 
     private record Run(int exit, String out, String err) {
     }
@@ -54,7 +53,7 @@ class RedactionProcessTest {
     @Test
     void debugRun_withSuccessesAndFailures_neverPrintsASecretOnStderr() throws Exception {
         Fleets fleet = Fleets.create(dir, 4, 1, 2, true);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
         String code = sandbox.totp(Fleets.MFA);
 
         Run r = stsfleet(fleet.env(sandbox.endpoint().toString()), "--debug", "generate", "--all",

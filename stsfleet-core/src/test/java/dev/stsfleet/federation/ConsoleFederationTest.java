@@ -8,13 +8,15 @@ import dev.stsfleet.StsCallException;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -26,7 +28,10 @@ class ConsoleFederationTest {
     private static final String SECRET = "federationTestSecretKey/doNotUse+000000001";
     private static final String ROLE = "arn:aws:iam::222222222222:role/Console";
 
-    private final MutableClock clock = new MutableClock();
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
+    private final TestClock clock = new TestClock();
     private StsSandbox sandbox;
     private ConsoleFederation federation;
 
@@ -36,14 +41,13 @@ class ConsoleFederationTest {
                 .user(new SandboxModel.User("arn:aws:iam::111111111111:user/bob", KEY, SECRET, null, null))
                 .role(new SandboxModel.Role(ROLE, List.of("arn:aws:iam::111111111111:root"), false, null, 43200))
                 .build();
-        sandbox = StsSandbox.builder().model(model).clock(clock).port(0).start();
+        sandbox = sts.start(b -> b.model(model).clock(clock));
         federation = ConsoleFederation.builder().endpoint(URI.create(sandbox.endpoint() + "/federation")).build();
     }
 
     @AfterEach
     void stop() {
         federation.close();
-        sandbox.close();
     }
 
     private TemporaryCredentials role() {
@@ -116,30 +120,6 @@ class ConsoleFederationTest {
                 .timeout(Duration.ofSeconds(5)).build()) {
             assertThatThrownBy(() -> nowhere.signIn(role(), null, false, null, null))
                     .hasMessageContaining("cannot reach the federation endpoint");
-        }
-    }
-
-    /** A clock the test moves, shared with the sandbox. */
-    static final class MutableClock extends java.time.Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

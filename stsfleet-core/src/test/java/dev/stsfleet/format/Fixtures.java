@@ -7,7 +7,6 @@ import dev.stsfleet.TemporaryCredentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,37 +49,5 @@ public final class Fixtures {
 
     public static Clock clockAt(Instant now) {
         return Clock.fixed(now, ZoneOffset.UTC);
-    }
-
-    /** A clock tests move by hand; never sleep for an expiry. */
-    public static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        public MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        public void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        public void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

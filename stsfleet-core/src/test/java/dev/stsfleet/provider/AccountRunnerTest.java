@@ -10,6 +10,7 @@ import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.ProfileResult;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.sts.StsGateway;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -35,8 +37,11 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AccountRunnerTest {
-    private final StsSandbox sandbox = StsSandbox.builder().model(ProviderFixtures.model(30))
-            .latency(Duration.ofMillis(30)).start();
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
+    private final StsSandbox sandbox = sts.start(b -> b.model(ProviderFixtures.model(30))
+            .latency(Duration.ofMillis(30)));
     private final StsGateway gateway = StsGateway.builder().endpoint(sandbox.endpoint()).maxConnections(64).build();
     private final CrossAccountSessionProvider cross = CrossAccountSessionProvider.builder().gateway(gateway)
             .base(StaticCredentialsProvider.create(ProviderFixtures.baseKeys())).roleName(ROLE).build();
@@ -45,7 +50,6 @@ class AccountRunnerTest {
     void stop() {
         cross.close();
         gateway.close();
-        sandbox.close();
     }
 
     /**

@@ -12,12 +12,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.SessionToken;
-import dev.stsfleet.provider.ProviderFixtures.MutableClock;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
+import dev.stsfleet.sandbox.junit.TestClock;
 import dev.stsfleet.sts.StsGateway;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -39,16 +39,18 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CrossAccountSessionProviderTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     // Starts at real time (whole seconds, as STS's Expiration): the SDK signs with real time, and the
     // sandbox accepts requests dated within 15 minutes of its clock, so the tests move it by less than that.
-    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    private final StsSandbox sandbox = StsSandbox.builder().model(ProviderFixtures.model(20)).clock(clock).start();
+    private final TestClock clock = new TestClock();
+    private final StsSandbox sandbox = sts.start(b -> b.model(ProviderFixtures.model(20)).clock(clock));
     private final StsGateway gateway = StsGateway.builder().endpoint(sandbox.endpoint()).clock(clock).maxAttempts(1).build();
 
     @AfterEach
     void stop() {
         gateway.close();
-        sandbox.close();
     }
 
     private CrossAccountSessionProvider.Builder provider() {
@@ -177,7 +179,7 @@ class CrossAccountSessionProviderTest {
 
     @Test
     void concurrentCallers_forOneAccount_shareOneAssumeRole() throws Exception {
-        try (StsSandbox slow = StsSandbox.builder().model(ProviderFixtures.model(2)).latency(Duration.ofMillis(200)).start();
+        try (StsSandbox slow = sts.start(b -> b.model(ProviderFixtures.model(2)).latency(Duration.ofMillis(200)));
              StsGateway slowGateway = StsGateway.builder().endpoint(slow.endpoint()).build();
              CrossAccountSessionProvider cross = CrossAccountSessionProvider.builder().gateway(slowGateway)
                      .base(StaticCredentialsProvider.create(ProviderFixtures.baseKeys())).roleName(ROLE).build()) {

@@ -11,6 +11,7 @@ import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.sts.StsGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -42,7 +44,10 @@ class ProfileSessionProviderTest {
     private static final String CONFIG_KEY = "AKIAPROFILECONFIG001";
     private static final String CONFIG_SECRET = "profileConfigAccountSecret/doNotUse+0001";
 
-    private final StsSandbox sandbox = StsSandbox.builder().model(model()).start();
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
+    private final StsSandbox sandbox = sts.start(model());
     private final StsGateway gateway = StsGateway.builder().endpoint(sandbox.endpoint()).maxAttempts(1).build();
 
     @TempDir
@@ -51,7 +56,6 @@ class ProfileSessionProviderTest {
     @AfterEach
     void stop() {
         gateway.close();
-        sandbox.close();
     }
 
     private static SandboxModel model() {

@@ -3,6 +3,7 @@ package dev.stsfleet.refresh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ class RefresherTest {
     private static final Duration HOUR = Duration.ofHours(1);
     private static final long WAIT = 20;
 
-    private final MutableClock clock = new MutableClock(T0);
+    private final TestClock clock = new TestClock(T0);
     private final Recorder events = new Recorder();
     private final List<Refresher<String, String>> refreshers = new ArrayList<>();
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.format.Fixtures;
-import dev.stsfleet.format.Fixtures.MutableClock;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,13 +37,13 @@ class CredentialCacheTest {
     Path home;
 
     private StateDirectory state;
-    private MutableClock clock;
+    private TestClock clock;
     private CredentialCache cache;
 
     @BeforeEach
     void setUp() {
         state = StateDirectory.open(home.resolve("state"));
-        clock = new MutableClock(EXPIRY.minus(Duration.ofMinutes(50)));
+        clock = new TestClock(EXPIRY.minus(Duration.ofMinutes(50)));
         cache = CredentialCache.builder().stateDirectory(state).clock(clock).build();
     }
 

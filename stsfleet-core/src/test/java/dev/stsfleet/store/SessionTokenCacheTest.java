@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.format.Fixtures;
-import dev.stsfleet.format.Fixtures.MutableClock;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,13 +28,13 @@ class SessionTokenCacheTest {
     Path home;
 
     private StateDirectory state;
-    private MutableClock clock;
+    private TestClock clock;
     private SessionTokenCache cache;
 
     @BeforeEach
     void setUp() {
         state = StateDirectory.open(home.resolve("state"));
-        clock = new MutableClock(END.minus(Duration.ofMinutes(30)));
+        clock = new TestClock(END.minus(Duration.ofMinutes(30)));
         cache = SessionTokenCache.builder().stateDirectory(state).clock(clock).build();
     }
 

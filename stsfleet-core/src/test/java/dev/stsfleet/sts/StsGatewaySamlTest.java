@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.testing.ScriptedStsServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link StsGateway#assumeRoleWithSaml} against the strict sandbox (which checks the assertion's structure,
@@ -26,18 +28,20 @@ class StsGatewaySamlTest {
     private static final String ROLE = "arn:aws:iam::222222222222:role/SamlDeploy";
     private static final String OTHER_ROLE = "arn:aws:iam::222222222222:role/NotForSaml";
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    private final StsSandbox sandbox = StsSandbox.builder().model(SandboxModel.builder()
+    private final StsSandbox sandbox = sts.start(SandboxModel.builder()
             .samlProvider(new SandboxModel.SamlProvider(PROVIDER, null))
             .role(new SandboxModel.Role(ROLE, List.of(PROVIDER), false, null, 7200))
             .role(new SandboxModel.Role(OTHER_ROLE, List.of("arn:aws:iam::222222222222:root"), false, null, 3600))
-            .build()).start();
+            .build());
     private final StsGateway gateway = StsGateway.builder().endpoint(sandbox.endpoint()).maxAttempts(1).build();
 
     @AfterEach
     void stop() {
         gateway.close();
-        sandbox.close();
     }
 
     /** A SAML 2.0 Response as an IdP sends it to AWS (unsigned: the sandbox's provider checks structure only). */

@@ -9,6 +9,7 @@ import static dev.stsfleet.sandbox.Sdk.READ_ONLY;
 import static dev.stsfleet.sandbox.Sdk.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 class AssumeRoleTest {
     private static final String CHAINING_MESSAGE =
             "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.";
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private StsSandbox sandbox;
     private StsClient alice;
 

@@ -3,6 +3,7 @@ package dev.stsfleet.sandbox;
 import static dev.stsfleet.sandbox.Sdk.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class AssumeRoleWithSamlTest {
     private static SamlFixture.Idp idp;
     private static SamlFixture.Idp otherIdp;
 
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private StsSandbox sandbox;
     private StsClient anonymous;
 

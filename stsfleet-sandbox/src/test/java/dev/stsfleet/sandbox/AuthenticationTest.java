@@ -8,6 +8,7 @@ import static dev.stsfleet.sandbox.Sdk.AUDIT_EXTERNAL_ID;
 import static dev.stsfleet.sandbox.Sdk.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +27,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
 class AuthenticationTest {
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private StsSandbox sandbox;
 
     @BeforeEach

@@ -6,13 +6,14 @@ import static dev.stsfleet.sandbox.Sdk.error;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 class DurationScaleTest {
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
 
     @Test
     void scaledHour_lasts36Seconds_andExpirationSaysSo() {

@@ -7,6 +7,7 @@ import static dev.stsfleet.sandbox.Sdk.DEPLOY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -22,7 +23,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 class FederationTest {
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private final HttpClient http = HttpClient.newHttpClient();
     private StsSandbox sandbox;
     private StsClient alice;

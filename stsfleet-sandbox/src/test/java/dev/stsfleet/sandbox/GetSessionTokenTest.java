@@ -5,6 +5,7 @@ import static dev.stsfleet.sandbox.Sdk.ALICE_MFA;
 import static dev.stsfleet.sandbox.Sdk.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,7 +14,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 class GetSessionTokenTest {
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock();
     private StsSandbox sandbox;
     private StsClient alice;
 

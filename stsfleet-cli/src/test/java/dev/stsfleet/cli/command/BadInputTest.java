@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,6 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * not one STS call (the sandbox's counters stay at zero).
  */
 class BadInputTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
@@ -34,12 +38,7 @@ class BadInputTest {
     @BeforeEach
     void start() throws Exception {
         fleet = Fleets.create(dir, 3, 0, 3, true);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
-    }
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
+        sandbox = sts.start(fleet.model());
     }
 
     /** A case: how to spoil the setup, the arguments, and what the one line must say. */

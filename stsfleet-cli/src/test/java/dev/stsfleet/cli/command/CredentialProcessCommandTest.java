@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
-import dev.stsfleet.cli.testing.MutableClock;
 import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,28 +21,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stsfleet credential-process}: under the real AWS CLI, its cache, its lock, its MFA rules. */
 class CredentialProcessCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
 
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
-
     private Fleets start(boolean mfa) throws Exception {
         Fleets fleet = Fleets.create(dir, 2, 0, 1, mfa);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
         return fleet;
     }
 
@@ -52,7 +49,6 @@ class CredentialProcessCommandTest {
         Files.writeString(fleet.config(), Files.readString(fleet.config())
                 + "[profile via-stsfleet]\ncredential_process = " + stsfleet + " credential-process ops0\n");
         Map<String, String> env = new LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
-        env.remove("AWS_PROFILE");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
 
         for (int i = 0; i < 10; i++) {
@@ -80,8 +76,8 @@ class CredentialProcessCommandTest {
         // most two minutes, well inside the signature skew STS allows, whichever clock signs.
         Files.writeString(fleet.config(), Files.readString(fleet.config())
                 .replace("[profile ops0]\n", "[profile ops0]\nduration_seconds = 1000\n"));
-        MutableClock clock = new MutableClock();
-        sandbox = StsSandbox.builder().model(fleet.model()).clock(clock).port(0).start();
+        TestClock clock = new TestClock();
+        sandbox = sts.start(b -> b.model(fleet.model()).clock(clock));
         Map<String, String> env = fleet.env(sandbox.endpoint().toString());
 
         Cli.Result first = Cli.run(env, clock, "credential-process", "ops0");
@@ -112,7 +108,6 @@ class CredentialProcessCommandTest {
         Fleets fleet = start(true);
         Map<String, String> env = fleet.env(sandbox.endpoint().toString());
         env = new LinkedHashMap<>(env);
-        env.remove("AWS_PROFILE"); // as under the AWS CLI: the role's source_profile decides
         Cli.Result session = Cli.run(env, "session-token", "--profile", "alice", "--mfa-code", sandbox.totp(Fleets.MFA));
         assertThat(session.exit()).as(session.toString()).isZero();
 
@@ -168,7 +163,7 @@ class CredentialProcessCommandTest {
     @Test
     void failures_goToStderrOnly_withoutSecrets() throws Exception {
         Fleets fleet = Fleets.create(dir, 0, 1, 1, false);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
         Map<String, String> env = fleet.env(sandbox.endpoint().toString());
 
         Cli.Result denied = Cli.run(env, "credential-process", "locked0");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.testing.MotoServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stsfleet cross-account}: moto for scale and interop, the strict sandbox for the external id. */
 class CrossAccountCommandTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @RegisterExtension
     static final MotoServer MOTO = new MotoServer();
 
@@ -82,7 +86,7 @@ class CrossAccountCommandTest {
     @Test
     void externalId_isEnforced_wrongOrMissingIsAccessDeniedForThoseAccounts_othersSucceed_exit1(@TempDir Path dir)
             throws Exception {
-        try (StsSandbox sandbox = StsSandbox.builder().model(externalIdModel()).start()) {
+        try (StsSandbox sandbox = sts.start(externalIdModel())) {
             Map<String, String> env = files(dir, sandbox.endpoint().toString());
             String accounts = "222222222222,333333333333,444444444444,555555555555";
 
@@ -108,7 +112,7 @@ class CrossAccountCommandTest {
 
     @Test
     void badAccountIds_areReportedTogether_beforeAnyCall_exit2(@TempDir Path dir) throws Exception {
-        try (StsSandbox sandbox = StsSandbox.builder().model(externalIdModel()).start()) {
+        try (StsSandbox sandbox = sts.start(externalIdModel())) {
             Map<String, String> env = files(dir, sandbox.endpoint().toString());
             Files.writeString(dir.resolve("accounts"), "222222222222\n12345\n# fine\n33333333333a\n\n222222222222\n");
 
@@ -125,7 +129,7 @@ class CrossAccountCommandTest {
 
     @Test
     void accountsFile_asAJsonArray_isRead_andNumbersAreRefused(@TempDir Path dir) throws Exception {
-        try (StsSandbox sandbox = StsSandbox.builder().model(externalIdModel()).start()) {
+        try (StsSandbox sandbox = sts.start(externalIdModel())) {
             Map<String, String> env = files(dir, sandbox.endpoint().toString());
             Files.writeString(dir.resolve("ok.json"), "[\"555555555555\"]");
             Files.writeString(dir.resolve("bad.json"), "[555555555555, \"x\"]");

@@ -7,14 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,15 +31,13 @@ class CrossAccountMfaTest {
     private static final List<String> ACCOUNTS = List.of("222222222222", "333333333333", "444444444444",
             "555555555555", "666666666666");
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
 
-    private final StsSandbox sandbox = StsSandbox.builder().model(model()).start();
-
-    @AfterEach
-    void stop() {
-        sandbox.close();
-    }
+    private final StsSandbox sandbox = sts.start(model());
 
     private static SandboxModel model() {
         SandboxModel.Builder model = SandboxModel.builder()

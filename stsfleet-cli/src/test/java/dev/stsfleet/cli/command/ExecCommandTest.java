@@ -6,6 +6,7 @@ import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,27 +14,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stsfleet exec}: exit codes, the child's environment, signals, a missing command. */
 class ExecCommandTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
     private Fleets fleet;
 
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
-
     private Map<String, String> env() throws Exception {
         fleet = Fleets.create(dir, 2, 0, 1, false);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
         Map<String, String> env = new LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
         env.put("PATH", System.getenv("PATH"));
         env.put("AWS_DEFAULT_REGION", "us-east-1");

@@ -9,6 +9,7 @@ import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.store.CredentialsFileEditor;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,11 +21,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** keep-fresh against a read-only credentials file and a disk that fills up (a real 64 KB tmpfs). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FullDiskAndReadOnlyTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
 
@@ -32,7 +37,7 @@ class FullDiskAndReadOnlyTest {
     void keepFresh_refusesAReadOnlyCredentialsFile_likeWrite_beforeTheMfaPrompt() throws Exception {
         Fleets fleet = Fleets.create(dir, 2, 0, 2, true);
         Files.setPosixFilePermissions(fleet.credentials(), PosixFilePermissions.fromString("r--------"));
-        try (StsSandbox sandbox = StsSandbox.builder().model(fleet.model()).port(0).start()) {
+        try (StsSandbox sandbox = sts.start(fleet.model())) {
             for (String command : List.of("write", "keep-fresh")) {
                 Cli.Result r = command.equals("write")
                         ? Cli.run(fleet.env(sandbox.endpoint().toString()), "write", "ops0")

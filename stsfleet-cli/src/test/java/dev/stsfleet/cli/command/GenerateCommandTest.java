@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,8 +15,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,20 +30,16 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 class GenerateCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
 
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
-
     private Fleets start(int trusted, int locked, boolean mfa) throws Exception {
         Fleets fleet = Fleets.create(dir, trusted, locked, 3, mfa);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
         return fleet;
     }
 
@@ -77,7 +74,7 @@ class GenerateCommandTest {
     @ValueSource(strings = {"aimd", "adaptive", "off"})
     void generate_withEachThrottleControl_aboveTheRateLimit_getsEveryRole(String control) throws Exception {
         Fleets fleet = Fleets.create(dir, 12, 0, 3, false);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).throttleRps(5).start();
+        sandbox = sts.start(b -> b.model(fleet.model()).throttleRps(5));
 
         Cli.Result r = Cli.run(fleet.env(sandbox.endpoint().toString()),
                 "generate", "--all", "--format", "json", "--concurrency", "8", "--throttle-control", control);

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.testing.SamlIdpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,6 +44,10 @@ class GenerateSamlProfilesTest {
     private static final String USER_ARN = "arn:aws:iam::111111111111:user/alice";
     private static final String ACCESS_KEY = "AKIASAMLPROFILES0001";
     private static final String SECRET = "samlProfilesSecretKey/doNotUseInAws+000001";
+
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     private static SamlIdpServer idp;
     private static CountingProxy proxy;
 
@@ -102,7 +108,7 @@ class GenerateSamlProfilesTest {
 
     @Test
     void all_mixingStsAndSamlProfiles_givesEveryCredential_withOneIdpLogin(@TempDir Path dir) throws Exception {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model()).start()) {
+        try (StsSandbox sandbox = sts.start(model())) {
             proxy.reset();
             Cli.Result r = SamlCommandTest.run(env(dir, sandbox, ""), PASSWORD + "\n",
                     "generate", "--all", "--password-stdin", "--format", "boto");
@@ -127,7 +133,7 @@ class GenerateSamlProfilesTest {
     @Test
     void samlProfile_whoseRoleIsNotInTheAssertion_failsTyped_andTheOthersSucceed_exit1(@TempDir Path dir)
             throws Exception {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model()).start()) {
+        try (StsSandbox sandbox = sts.start(model())) {
             proxy.reset();
             String missing = "[profile saml-missing]\nrole_arn = arn:aws:iam::222222222222:role/Missing\n"
                     + "x_stsfleet_saml_url = " + proxy.uri().resolve("/") + "\nx_stsfleet_saml_user = alice\n";
@@ -145,7 +151,7 @@ class GenerateSamlProfilesTest {
 
     @Test
     void badSamlKeys_areReportedTogether_exit2_withNoCall(@TempDir Path dir) throws Exception {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model()).start()) {
+        try (StsSandbox sandbox = sts.start(model())) {
             proxy.reset();
             String bad = "[profile bad-url]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\n"
                     + "x_stsfleet_saml_url = ftp://idp.example\nx_stsfleet_saml_user = alice\n\n"
@@ -172,7 +178,7 @@ class GenerateSamlProfilesTest {
     @Test
     void samlProfile_withoutATerminal_andWithoutPasswordStdin_isOneLine_exit2_withNoCall(@TempDir Path dir)
             throws Exception {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model()).start()) {
+        try (StsSandbox sandbox = sts.start(model())) {
             proxy.reset();
             Cli.Result r = Cli.run(env(dir, sandbox, ""), "generate", "ops-a", "saml-a");
 
@@ -186,7 +192,7 @@ class GenerateSamlProfilesTest {
 
     @Test
     void profiles_listsSamlBackedProfiles_withTheirKeys(@TempDir Path dir) throws Exception {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model()).start()) {
+        try (StsSandbox sandbox = sts.start(model())) {
             Cli.Result r = Cli.run(env(dir, sandbox, ""), "profiles");
 
             assertThat(r.exit()).as(r.toString()).isZero();

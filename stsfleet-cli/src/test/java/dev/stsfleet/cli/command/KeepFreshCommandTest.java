@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KeepFreshCommandTest {
     private static final double SCALE = 0.005;
+
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
 
     @TempDir
     Path dir;
@@ -38,9 +43,6 @@ class KeepFreshCommandTest {
     void stop() throws InterruptedException {
         runner.shutdownNow();
         runner.awaitTermination(30, TimeUnit.SECONDS);
-        if (sandbox != null) {
-            sandbox.close();
-        }
     }
 
     /** About 95 s: a scaled 5 hours, the AWS CLI every 2 s. */
@@ -49,7 +51,7 @@ class KeepFreshCommandTest {
     void fiveHours_ofFiveRoles_theAwsCliSucceedsEveryTwoSeconds_andNoExpiredToken() throws Exception {
         Fleets fleet = Fleets.create(dir, 5, 0, 3, true);
         Files.writeString(fleet.credentials(), "# my keys\n" + Files.readString(fleet.credentials()));
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).durationScale(SCALE).start();
+        sandbox = sts.start(b -> b.model(fleet.model()).durationScale(SCALE));
         String endpoint = sandbox.endpoint().toString();
         Future<Cli.Result> run = runner.submit(() -> Cli.run(fleet.env(endpoint), "keep-fresh", "--all",
                 "--lifetime", "5h", "--mfa-code", sandbox.totp(Fleets.MFA)));
@@ -94,7 +96,7 @@ class KeepFreshCommandTest {
     @Timeout(150)
     void faults_duringRefresh_everyRoleRecovers_andARoleTurnedAccessDenied_isNamedInTheExitSummary() throws Exception {
         Fleets fleet = Fleets.create(dir, 4, 0, 2, true);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).durationScale(SCALE).start();
+        sandbox = sts.start(b -> b.model(fleet.model()).durationScale(SCALE));
         Future<Cli.Result> run = runner.submit(() -> Cli.run(fleet.env(sandbox.endpoint().toString()), "keep-fresh",
                 "ops0", "ops1", "ops2", "ops3", "--lifetime", "2h", "--as-prefix", "k-",
                 "--mfa-code", sandbox.totp(Fleets.MFA)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -14,26 +15,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code stsfleet login} against the sandbox's federation endpoint. */
 class LoginCommandTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
 
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
-
     private Fleets start(boolean mfa) throws Exception {
         Fleets fleet = Fleets.create(dir, 2, 0, 2, mfa);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
         return fleet;
     }
 

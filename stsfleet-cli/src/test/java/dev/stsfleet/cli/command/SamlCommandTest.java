@@ -9,6 +9,7 @@ import dev.stsfleet.cli.StsfleetCli;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.testing.SamlIdpServer;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -33,6 +35,10 @@ import picocli.CommandLine;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SamlCommandTest {
     private static final String PASSWORD = "pa55-w0rd-Not-In-Output";
+
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     private static SamlIdpServer idp;
 
     @BeforeAll
@@ -84,7 +90,7 @@ class SamlCommandTest {
     @Test
     void accounts_withPasswordFromStdin_oneLoginServesEveryAccount_andTheCredentialsWork(@TempDir Path dir)
             throws Exception {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model(true)).start()) {
+        try (StsSandbox sandbox = sts.start(model(true))) {
             Cli.Result r = run(env(dir, sandbox), PASSWORD + "\n", "saml", "--idp-url", idp.ssoUrl().toString(),
                     "--user", "alice", "--password-stdin", "--role", "Deploy",
                     "--accounts", "222222222222,333333333333", "--format", "boto");
@@ -104,7 +110,7 @@ class SamlCommandTest {
 
     @Test
     void allRoles_takesEveryRoleOfTheAssertion_andNamesTheOneStsRefuses_exit1(@TempDir Path dir) throws Exception {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model(false)).start()) {
+        try (StsSandbox sandbox = sts.start(model(false))) {
             Cli.Result r = run(env(dir, sandbox), PASSWORD, "saml", "--idp-url", idp.ssoUrl().toString(),
                     "--user", "alice", "--password-stdin", "--all-roles", "--format", "json");
 

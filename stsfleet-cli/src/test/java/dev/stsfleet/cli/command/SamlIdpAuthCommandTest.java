@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.testing.AuthIdpServer;
 import dev.stsfleet.testing.AuthIdpServer.Scheme;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,20 +32,23 @@ class SamlIdpAuthCommandTest {
     private static final List<String> ACCOUNTS = IntStream.rangeClosed(1, 5)
             .mapToObj(i -> "10000000000" + i).toList();
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     private static List<String> roleValues() {
         return ACCOUNTS.stream().map(a -> "arn:aws:iam::" + a + ":role/Deploy,arn:aws:iam::" + a + ":saml-provider/Corp")
                 .toList();
     }
 
     /** Five accounts, each with a SAML provider (structure-checked: the test IdP does not sign) and a Deploy role. */
-    private static StsSandbox sandbox() {
+    private StsSandbox sandbox() {
         SandboxModel.Builder model = SandboxModel.builder();
         for (String account : ACCOUNTS) {
             String provider = "arn:aws:iam::" + account + ":saml-provider/Corp";
             model.samlProvider(new SandboxModel.SamlProvider(provider, null));
             model.role(new SandboxModel.Role("arn:aws:iam::" + account + ":role/Deploy", List.of(provider), false, null, 3600));
         }
-        return StsSandbox.builder().model(model.build()).start();
+        return sts.start(model.build());
     }
 
     private static Cli.Result saml(Path home, StsSandbox sandbox, AuthIdpServer idp, String auth, String user,

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.Main;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * 0.005, with the real AWS CLI reading credentials from it through AWS_CONTAINER_CREDENTIALS_FULL_URI.
  */
 class ServeCommandTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
@@ -42,9 +47,6 @@ class ServeCommandTest {
         if (serve != null && serve.isAlive()) {
             serve.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        if (sandbox != null) {
-            sandbox.close();
-        }
     }
 
     /** About 60 s: until the AWS CLI has gone through three refresh cycles. */
@@ -53,7 +55,7 @@ class ServeCommandTest {
     void awsCli_throughTheContainerEndpoint_succeedsAcrossThreeRefreshes_tokenRequired_stopsOnSigterm()
             throws Exception {
         Fleets fleet = Fleets.create(dir, 2, 0, 2, true);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).durationScale(0.005).start();
+        sandbox = sts.start(b -> b.model(fleet.model()).durationScale(0.005));
         String endpoint = sandbox.endpoint().toString();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "ops0", "ops1",

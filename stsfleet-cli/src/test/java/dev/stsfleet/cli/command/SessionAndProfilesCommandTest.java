@@ -7,34 +7,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code session-token}, {@code profiles} and {@code demo}, run in-process. */
 class SessionAndProfilesCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
 
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
-
     @Test
     void sessionToken_withMfaCodeAndLifetime_printsTheStsFields_withTheAskedLifetime() throws Exception {
         Fleets fleet = Fleets.create(dir, 2, 0, 2, true);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
         Instant before = Instant.now();
 
         Cli.Result r = Cli.run(fleet.env(sandbox.endpoint().toString()),
@@ -57,7 +54,7 @@ class SessionAndProfilesCommandTest {
         Fleets fleet = Fleets.create(dir, 1, 0, 1, true);
         Files.writeString(fleet.config(), Files.readString(fleet.config())
                 .replace("[profile alice]\n", "[profile alice]\nmfa_serial = " + Fleets.MFA + "\n"));
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
 
         Cli.Result r = Cli.run(fleet.env(sandbox.endpoint().toString()), "session-token");
 

@@ -6,6 +6,7 @@ import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
 import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.profiles.Profile;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -31,27 +32,22 @@ class WriteCommandTest {
             + Fleets.ACCESS_KEY + "\naws_secret_access_key   =   " + Fleets.SECRET + "\n\n; another comment\n"
             + "[other]\naws_access_key_id = AKIAOTHEROTHER000001\naws_secret_access_key = other/secret\n";
 
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @TempDir
     Path dir;
     private StsSandbox sandbox;
 
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
-
     private Fleets start(int roles) throws Exception {
         Fleets fleet = Fleets.create(dir, roles, 0, 3, false);
         Files.writeString(fleet.credentials(), USER_PART);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
         return fleet;
     }
 
     private Map<String, String> awsEnv(Fleets fleet) {
         Map<String, String> env = new LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
-        env.remove("AWS_PROFILE");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
         return env;
     }
@@ -202,7 +198,7 @@ class WriteCommandTest {
     void oneRoleFails_theOthersAreWritten_exit1() throws Exception {
         Fleets fleet = Fleets.create(dir, 1, 1, 1, false);
         Files.writeString(fleet.credentials(), USER_PART);
-        sandbox = StsSandbox.builder().model(fleet.model()).port(0).start();
+        sandbox = sts.start(fleet.model());
 
         Cli.Result r = Cli.run(fleet.env(sandbox.endpoint().toString()), "write", "--all");
 

@@ -13,6 +13,7 @@ import dev.stsfleet.provider.AccountRunner;
 import dev.stsfleet.provider.AssumeRoleFailedException;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.sts.StsGateway;
 import dev.stsfleet.testing.KeycloakServer;
 import dev.stsfleet.testing.MotoServer;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SAML path against Keycloak, a real identity provider on https://127.0.0.1 (started once for the class):
@@ -34,6 +36,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KeycloakSamlTest {
     private static final String PROVIDER = ":saml-provider/Keycloak";
+
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     private static KeycloakServer keycloak;
     private static MotoServer moto;
 
@@ -106,7 +112,7 @@ class KeycloakSamlTest {
     @Test
     void bulkRun_againstTheSandbox_verifiesTheSignature_andOneIdpLoginServesEveryAccount() {
         Set<String> assertionsSeen = ConcurrentHashMap.newKeySet();
-        try (StsSandbox sandbox = StsSandbox.builder().model(model(keycloak.signingCertificatePem())).start();
+        try (StsSandbox sandbox = sts.start(model(keycloak.signingCertificatePem()));
              StsGateway gateway = StsGateway.builder().endpoint(sandbox.endpoint()).maxAttempts(1).build();
              SamlSessionProvider saml = SamlSessionProvider.builder().idp(idp(IdpClient.Login.FORM, "alice", "alice-pass"))
                      .assumer((role, principal, assertion, seconds) -> {
@@ -135,8 +141,7 @@ class KeycloakSamlTest {
 
     @Test
     void assertionFromKeycloak_isRefusedBySts_whenAnotherCertificateIsRegistered() {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model(dev.stsfleet.testing.SamlIdpServer.unrelatedCertificatePem()))
-                .start();
+        try (StsSandbox sandbox = sts.start(model(dev.stsfleet.testing.SamlIdpServer.unrelatedCertificatePem()));
              StsGateway gateway = StsGateway.builder().endpoint(sandbox.endpoint()).maxAttempts(1).build();
              SamlSessionProvider saml = SamlSessionProvider.builder().idp(idp(IdpClient.Login.BASIC, "bob", "bob-pass"))
                      .gateway(gateway).build()) {

@@ -8,6 +8,7 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.provider.AssumeRoleFailedException;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.testing.SamlIdpServer;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -33,6 +35,9 @@ import software.amazon.awssdk.services.sts.model.StsException;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SamlSandboxEndToEndTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     private static SamlIdpServer idp;
 
     @BeforeAll
@@ -99,7 +104,7 @@ class SamlSandboxEndToEndTest {
 
     @Test
     void idpAssertion_assumesRolesInSeveralAccounts_withTheSignatureVerified_andTheCredentialsWork() {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model(idp.signingCertificatePem())).start();
+        try (StsSandbox sandbox = sts.start(model(idp.signingCertificatePem()));
              SdkSamlAssumer assumer = new SdkSamlAssumer(sandbox);
              SamlSessionProvider saml = SamlSessionProvider.builder().idp(idpClient()).assumer(assumer).build()) {
             for (String[] target : List.of(new String[] {"222222222222", "Deploy"}, new String[] {"333333333333", "Deploy"},
@@ -117,7 +122,7 @@ class SamlSandboxEndToEndTest {
 
     @Test
     void assertionSignedByAnotherKey_isRefusedBySts_asAssumeRoleFailed() {
-        try (StsSandbox sandbox = StsSandbox.builder().model(model(SamlIdpServer.unrelatedCertificatePem())).start();
+        try (StsSandbox sandbox = sts.start(model(SamlIdpServer.unrelatedCertificatePem()));
              SdkSamlAssumer assumer = new SdkSamlAssumer(sandbox);
              SamlSessionProvider saml = SamlSessionProvider.builder().idp(idpClient()).assumer(assumer).build()) {
             Throwable thrown = catchThrowable(() -> saml.credentials("222222222222", "Deploy"));
@@ -136,7 +141,7 @@ class SamlSandboxEndToEndTest {
                 .role(new SandboxModel.Role("arn:aws:iam::222222222222:role/Deploy",
                         List.of("arn:aws:iam::222222222222:root"), false, null, 3600))
                 .build();
-        try (StsSandbox sandbox = StsSandbox.builder().model(untrusting).start();
+        try (StsSandbox sandbox = sts.start(untrusting);
              SdkSamlAssumer assumer = new SdkSamlAssumer(sandbox);
              SamlSessionProvider saml = SamlSessionProvider.builder().idp(idpClient()).assumer(assumer).build()) {
             Throwable thrown = catchThrowable(() -> saml.credentials("222222222222", "Deploy"));

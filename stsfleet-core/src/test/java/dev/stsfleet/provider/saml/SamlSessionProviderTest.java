@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.provider.AssumeRoleFailedException;
+import dev.stsfleet.sandbox.junit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ class SamlSessionProviderTest {
             "arn:aws:iam::333333333333:saml-provider/TestIdP,arn:aws:iam::333333333333:role/Deploy",
             "arn:aws:iam::222222222222:role/ReadOnly,arn:aws:iam::222222222222:saml-provider/TestIdP");
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-06-01T12:00:00Z"));
     private final LoopbackServer server = new LoopbackServer();
     private final RecordingAssumer sts = new RecordingAssumer();
     private final List<String> issued = new ArrayList<>();

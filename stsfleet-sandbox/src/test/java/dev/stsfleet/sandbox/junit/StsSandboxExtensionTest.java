@@ -83,4 +83,43 @@ class StsSandboxExtensionTest {
             assertThat(SEEN).hasSize(1);
         }
     }
+
+    @Nested
+    class OnDemand {
+        static final Set<StsSandbox> SEEN = ConcurrentHashMap.newKeySet();
+
+        @RegisterExtension
+        final StsSandboxExtension sts = StsSandboxExtension.builder().latency(Duration.ZERO)
+                .lifecycle(StsSandboxExtension.Lifecycle.ON_DEMAND).build();
+
+        @Test
+        void start_givesASandboxWithTheTestsOptions_closedAfterTheTest() throws Exception {
+            SandboxModel model = SandboxModel.builder().build();
+            StsSandbox sandbox = sts.start(b -> b.model(model).throttleRps(5));
+            assertThat(sandbox.model()).isSameAs(model);
+            assertThat(sts.sandbox()).isSameAs(sandbox);
+            assertThat(answers(sandbox)).isTrue();
+            SEEN.add(sandbox);
+        }
+
+        @Test
+        void restart_keepsThePortAndTheOptions_andForgetsTheCounters() throws Exception {
+            StsSandbox first = sts.start(PerClassWithOptions.MODEL);
+            assertThat(answers(first)).isTrue();
+            StsSandbox second = sts.restart(first);
+            assertThat(first.toString()).endsWith(", closed]");
+            assertThat(second.port()).isEqualTo(first.port());
+            assertThat(second.model()).isSameAs(PerClassWithOptions.MODEL);
+            assertThat(answers(second)).isTrue();
+            SEEN.add(second);
+        }
+
+        @AfterAll
+        static void everySandboxStartedOnDemand_isClosed() {
+            assertThat(SEEN).hasSize(2);
+            for (StsSandbox s : SEEN) {
+                assertThat(s.toString()).endsWith(", closed]");
+            }
+        }
+    }
 }
