@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.cli.testing.Fleets;
-import dev.stsfleet.cli.testing.MutableClock;
 import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
+import dev.stsfleet.sandbox.junit.TestClock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,24 +32,21 @@ class CachedSingleRoleTest {
     Path dir;
     private StsSandbox sandbox;
     private Fleets fleet;
-    private MutableClock clock;
+    private TestClock clock;
     private Map<String, String> env;
 
-    @AfterEach
-    void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
 
     private void start(boolean realClock) throws Exception {
         fleet = Fleets.create(dir, 2, 0, 1, false);
-        StsSandbox.Builder b = StsSandbox.builder().model(fleet.model()).port(0);
-        if (!realClock) {
-            clock = new MutableClock();
-            b.clock(clock);
-        }
-        sandbox = b.start();
+        clock = realClock ? null : new TestClock();
+        sandbox = sts.start(b -> {
+            b.model(fleet.model());
+            if (clock != null) {
+                b.clock(clock);
+            }
+        });
         env = fleet.env(sandbox.endpoint().toString());
     }
 
@@ -128,8 +126,8 @@ class CachedSingleRoleTest {
                 .role(new SandboxModel.Role("arn:aws:iam::200000000000:role/Ops1", List.of("arn:aws:iam::111111111111:root"), false, null, 3600))
                 .role(new SandboxModel.Role("arn:aws:iam::200000000000:role/Ext", List.of("arn:aws:iam::111111111111:root"), false, "ext-1234", 3600))
                 .build();
-        clock = new MutableClock();
-        sandbox = StsSandbox.builder().model(model).clock(clock).port(0).start();
+        clock = new TestClock();
+        sandbox = sts.start(b -> b.model(model).clock(clock));
         env = fleet.env(sandbox.endpoint().toString());
         String config = Files.readString(fleet.config());
 
