@@ -63,6 +63,7 @@ class MotoFleetTest {
         return StsFleet.builder()
                 .configFile(config)
                 .credentialsFile(dir.resolve("credentials"))
+                .sourceProfile("alice") // sessionToken(...) makes alice's session: the case names its user
                 .endpoint(MOTO.endpoint())
                 .environment(Map.of());
     }
