@@ -21,6 +21,11 @@ public final class FleetJsonRenderer {
     }
 
     public static void render(FleetResult result, Writer out) {
+        render(result, Map.of(), out);
+    }
+
+    /** {@link #render(FleetResult, Writer)} with more members in {@code summary} (e.g. STS calls per region). */
+    public static void render(FleetResult result, Map<String, ?> extraSummary, Writer out) {
         Map<String, Object> failures = new LinkedHashMap<>();
         result.failures().forEach((profile, f) -> {
             Map<String, String> failure = new LinkedHashMap<>();
@@ -34,6 +39,7 @@ public final class FleetJsonRenderer {
         summary.put("failed", result.requested() - result.succeeded());
         // BigDecimal, not double: 1.5 prints as 1.5, never as 1.5000000000000002.
         summary.put("seconds", BigDecimal.valueOf(result.elapsed().toMillis(), 3).stripTrailingZeros());
+        summary.putAll(extraSummary);
 
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("credentials", result.boto());

@@ -6,8 +6,11 @@ import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.ProgressListener;
 import dev.stsfleet.StsFleet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +49,19 @@ public final class AccountRunner {
      * @throws InvalidInputException for an empty or repeated target, before any call
      */
     public FleetResult run(RoleSessionProvider provider, List<AccountRole> targets, ProgressListener listener) {
+        return run(provider, targets, AccountRole::key, listener);
+    }
+
+    /**
+     * {@link #run(RoleSessionProvider, List, ProgressListener)} with each entry keyed by {@code keyOf} (e.g. an
+     * output key template with account names) instead of {@code sts-<account>-<role>}.
+     *
+     * @throws InvalidInputException also when two targets get the same key, before any call
+     */
+    public FleetResult run(RoleSessionProvider provider, List<AccountRole> targets,
+                           Function<AccountRole, String> keyOf, ProgressListener listener) {
         Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(keyOf, "keyOf");
         Objects.requireNonNull(listener, "listener");
         if (targets.isEmpty()) {
             throw new InvalidInputException("no account was given");
@@ -54,8 +69,16 @@ public final class AccountRunner {
         if (targets.stream().distinct().count() != targets.size()) {
             throw new InvalidInputException("a target (account and role) is named more than once");
         }
+        Map<String, AccountRole> keys = new HashMap<>();
+        for (AccountRole t : targets) {
+            AccountRole before = keys.putIfAbsent(keyOf.apply(t), t);
+            if (before != null) {
+                throw new InvalidInputException("the entries of " + before.name() + " and " + t.name()
+                        + " would both be keyed " + keyOf.apply(t));
+            }
+        }
         List<BulkRunner.Task> tasks = targets.stream()
-                .map(t -> new BulkRunner.Task(t.key(), t.name(), t.roleArn(),
+                .map(t -> new BulkRunner.Task(keyOf.apply(t), t.name(), t.roleArn(),
                         () -> provider.roleCredentials(t.accountId(), t.roleName())))
                 .toList();
         FleetResult result = BulkRunner.run(tasks, concurrency, "stsfleet-accounts", format, listener);

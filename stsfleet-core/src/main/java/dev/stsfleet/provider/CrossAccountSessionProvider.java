@@ -4,6 +4,7 @@ import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.sts.AssumedRole;
+import dev.stsfleet.sts.RoleAssumer;
 import dev.stsfleet.sts.StsGateway;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -41,7 +42,7 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
     static final Duration CHAINED_MAX = Duration.ofHours(1);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final StsGateway gateway;
+    private final RoleAssumer gateway;
     private final AwsCredentialsProvider base;
     private final String baseDescription;
     private final String roleName;
@@ -151,7 +152,7 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
 
     /** Configures a {@link CrossAccountSessionProvider}. Not thread-safe. */
     public static final class Builder {
-        private StsGateway gateway;
+        private RoleAssumer gateway;
         private AwsCredentialsProvider base;
         private String baseDescription;
         private String roleName;
@@ -166,6 +167,16 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
         /** Where the AssumeRole calls go; not closed by the provider. Required. */
         public Builder gateway(StsGateway gateway) {
             this.gateway = Objects.requireNonNull(gateway, "gateway");
+            return this;
+        }
+
+        /**
+         * Where the AssumeRole calls go: any {@link RoleAssumer}, e.g. {@link dev.stsfleet.sts.RegionalGateways}
+         * to spread them over several regional endpoints; not closed by the provider. Required (or
+         * {@link #gateway(StsGateway)}).
+         */
+        public Builder roleAssumer(RoleAssumer assumer) {
+            this.gateway = Objects.requireNonNull(assumer, "assumer");
             return this;
         }
 

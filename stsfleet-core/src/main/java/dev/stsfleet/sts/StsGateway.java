@@ -72,7 +72,7 @@ import software.amazon.awssdk.services.sts.model.GetSessionTokenResponse;
  *
  * <p>Thread-safe. Closing it closes the client and its connection pool.
  */
-public final class StsGateway implements AutoCloseable {
+public final class StsGateway implements RoleAssumer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StsGateway.class);
 
     static final Set<String> THROTTLING_CODES = Set.of("Throttling", "ThrottlingException", "ThrottledException",
@@ -202,6 +202,7 @@ public final class StsGateway implements AutoCloseable {
     }
 
     /** AssumeRole signed with {@code caller}. */
+    @Override
     public AssumedRole assumeRole(AwsCredentials caller, String roleArn, String sessionName, int durationSeconds,
                                   String externalId) {
         Objects.requireNonNull(caller, "caller");
@@ -365,7 +366,7 @@ public final class StsGateway implements AutoCloseable {
      * timed out, unreachable), or {@code null} if {@code e} is something else. Never the SDK's text, which
      * may carry the endpoint URL.
      */
-    static StsCallException networkFailure(SdkException e, String target, Duration callTimeout) {
+    public static StsCallException networkFailure(SdkException e, String target, Duration callTimeout) {
         if (e instanceof AwsServiceException) {
             return null;
         }
@@ -424,6 +425,17 @@ public final class StsGateway implements AutoCloseable {
             out = out.replace(extraSecret, "****");
         }
         return out;
+    }
+
+    /**
+     * The SDK retry strategy of {@code control} for another AWS client whose calls are made one at a time (the
+     * Organizations listing): the same predicates ({@code TooManyRequestsException} is a throttle), the same
+     * backoff with full jitter and no retry quota. With {@link ThrottleControl#AIMD} it is the backoff the
+     * gateway runs around its limiter: one call in flight leaves an in-flight limit nothing to limit.
+     */
+    public static RetryStrategy retryStrategy(ThrottleControl control, int maxAttempts, Duration maxBackoff) {
+        return control == ThrottleControl.SDK_ADAPTIVE ? adaptiveRetryStrategy(maxAttempts, maxBackoff)
+                : retryStrategy(maxAttempts, maxBackoff);
     }
 
     static RetryStrategy retryStrategy(int maxAttempts, Duration maxBackoff) {

@@ -1,11 +1,15 @@
 package dev.stsfleet.sandbox;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Injected faults: a fixed latency (applied by the handler without holding a request thread), a token-bucket rate limit (burst = one second's worth) and a share
- * of HTTP 500s. Rate limiting runs on the monotonic clock, not the sandbox clock, so a frozen test clock
+ * Injected faults: a fixed latency (applied by the handler without holding a request thread), a token-bucket
+ * rate limit per region (burst = one second's worth; AWS's STS quota is per account per Region, and the
+ * region is the one a request is signed for), regions disabled for some accounts, and a share of HTTP 500s. Rate limiting runs on the monotonic clock, not the sandbox clock, so a frozen test clock
  * does not starve it. Thread-safe.
  */
 final class Faults {
@@ -14,16 +18,21 @@ final class Faults {
     /** Changeable while running, so a test can inject errors into one phase only (e.g. refresh). */
     private volatile double errorRate;
     private final double capacity;
-    private double tokens;
-    private long lastRefillNanos;
+    private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    /** {@code ACCOUNT:REGION} pairs answered RegionDisabledException. */
+    private final Set<String> disabledRegions;
 
-    Faults(Duration latency, double throttleRps, double errorRate) {
+    Faults(Duration latency, double throttleRps, double errorRate, Set<String> disabledRegions) {
         this.latency = latency;
         this.throttleRps = throttleRps;
         this.errorRate = errorRate;
         this.capacity = Math.max(1.0, throttleRps);
-        this.tokens = capacity;
-        this.lastRefillNanos = System.nanoTime();
+        this.disabledRegions = Set.copyOf(disabledRegions);
+    }
+
+    /** Whether STS in {@code region} is off for {@code account} (as if the account never enabled it). */
+    boolean regionDisabled(String account, String region) {
+        return !disabledRegions.isEmpty() && disabledRegions.contains(account + ":" + region);
     }
 
     /** The delay before every STS and federation answer; zero for none. */
@@ -35,9 +44,9 @@ final class Faults {
         this.errorRate = share;
     }
 
-    /** @throws StsError Throttling when the bucket is empty, InternalFailure for the injected share */
-    void apply() {
-        if (throttleRps > 0 && !takeToken()) {
+    /** @throws StsError Throttling when {@code region}'s bucket is empty, InternalFailure for the injected share */
+    void apply(String region) {
+        if (throttleRps > 0 && !buckets.computeIfAbsent(region, r -> new Bucket()).take()) {
             throw StsError.sender(400, "Throttling", "Rate exceeded");
         }
         if (errorRate > 0 && ThreadLocalRandom.current().nextDouble() < errorRate) {
@@ -46,14 +55,20 @@ final class Faults {
         }
     }
 
-    private synchronized boolean takeToken() {
-        long now = System.nanoTime();
-        tokens = Math.min(capacity, tokens + (now - lastRefillNanos) / 1e9 * throttleRps);
-        lastRefillNanos = now;
-        if (tokens >= 1.0) {
-            tokens -= 1.0;
-            return true;
+    /** One region's token bucket. */
+    private final class Bucket {
+        private double tokens = capacity;
+        private long lastRefillNanos = System.nanoTime();
+
+        synchronized boolean take() {
+            long now = System.nanoTime();
+            tokens = Math.min(capacity, tokens + (now - lastRefillNanos) / 1e9 * throttleRps);
+            lastRefillNanos = now;
+            if (tokens >= 1.0) {
+                tokens -= 1.0;
+                return true;
+            }
+            return false;
         }
-        return false;
     }
 }

@@ -31,6 +31,9 @@ final class SandboxHandler implements HttpHandler {
     private static final Set<String> ACTIONS = Set.of("GetSessionToken", "AssumeRole", "AssumeRoleWithSAML",
             "GetCallerIdentity");
 
+    private static final String UNSIGNED_REGION = "us-east-1";
+    private static final java.util.regex.Pattern SCOPE_REGION =
+            java.util.regex.Pattern.compile("Credential=[^/,\\s]+/\\d{8}/([a-z0-9-]{1,32})/");
     private final StsService service;
     private final SandboxStats stats;
     private final Faults faults;
@@ -59,6 +62,8 @@ final class SandboxHandler implements HttpHandler {
                 send(exchange, 413, "text/plain", "request body over 1 MiB\n");
             } else if (path.equals("/_sandbox/stats") && method.equals("GET")) {
                 send(exchange, 200, "application/json", stats.toJson());
+            } else if (path.equals("/_sandbox/stats/regions") && method.equals("GET")) {
+                send(exchange, 200, "application/json", stats.toJsonByRegion());
             } else if (path.equals("/_sandbox/reset") && method.equals("POST")) {
                 stats.reset();
                 send(exchange, 200, "application/json", "{}");
@@ -123,9 +128,10 @@ final class SandboxHandler implements HttpHandler {
         String counted = action != null && ACTIONS.contains(action) ? action : "Unknown";
         String requestId = UUID.randomUUID().toString();
         exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+        String region = signedRegion(exchange.getRequestHeaders().getFirst("Authorization"));
         try {
             checkHost(exchange.getRequestHeaders().getFirst("Host"));
-            faults.apply();
+            faults.apply(region);
             if (action == null) {
                 throw StsError.sender(400, "MissingAction", "Missing Action");
             }
@@ -136,22 +142,50 @@ final class SandboxHandler implements HttpHandler {
             String result = switch (action) {
                 case "AssumeRoleWithSAML" -> service.assumeRoleWithSaml(params);
                 case "GetSessionToken" -> service.getSessionToken(params, service.authenticate(received(exchange, method, body)));
-                case "AssumeRole" -> service.assumeRole(params, service.authenticate(received(exchange, method, body)));
+                case "AssumeRole" -> {
+                    Principal caller = service.authenticate(received(exchange, method, body));
+                    checkRegionEnabled(params.get("RoleArn"), region);
+                    yield service.assumeRole(params, caller);
+                }
                 default -> service.getCallerIdentity(service.authenticate(received(exchange, method, body)));
             };
-            stats.recordOk(counted);
+            stats.recordOk(region, counted);
             answer(exchange, 200, "text/xml", "<" + action + "Response xmlns=\"" + StsService.NS + "\">" + result
                     + "<ResponseMetadata><RequestId>" + requestId + "</RequestId></ResponseMetadata></" + action
                     + "Response>");
         } catch (StsError e) {
-            stats.recordError(counted, e.code);
-            LOG.debug("{} -> {} {}", counted, e.status, e.code);
+            stats.recordError(region, counted, e.code);
+            LOG.debug("{} in {} -> {} {}", counted, region, e.status, e.code);
             answer(exchange, e.status, "text/xml", error(e.type, e.code, e.getMessage(), requestId));
         } catch (IllegalArgumentException e) {
             // Input the SDK's signer or parsers refuse (a region or host it cannot use): malformed input.
-            stats.recordError(counted, "MalformedInput");
+            stats.recordError(region, counted, "MalformedInput");
             LOG.debug("{} -> 400 MalformedInput: {}", counted, e.getMessage());
             answer(exchange, 400, "text/xml", error("Sender", "MalformedInput", "The request is malformed.", requestId));
+        }
+    }
+
+    /**
+     * The region of the SigV4 credential scope ({@code Credential=KEY/DATE/REGION/sts/aws4_request}): the
+     * region whose quota a request counts against. Unsigned or malformed requests count against
+     * {@code us-east-1}; the signature check later says what is wrong with a malformed one.
+     */
+    static String signedRegion(String authorization) {
+        if (authorization != null) {
+            java.util.regex.Matcher m = SCOPE_REGION.matcher(authorization);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return UNSIGNED_REGION;
+    }
+
+    /** AWS's answer when STS is not enabled in the request's region for the role's account. */
+    private void checkRegionEnabled(String roleArn, String region) {
+        String[] arn = roleArn == null ? new String[0] : roleArn.split(":", 6);
+        if (arn.length == 6 && faults.regionDisabled(arn[4], region)) {
+            throw StsError.sender(403, "RegionDisabledException", "STS is not activated in this region for account:"
+                    + arn[4] + ". Your account administrator can activate STS in this region using the IAM Console.");
         }
     }
 
@@ -159,7 +193,7 @@ final class SandboxHandler implements HttpHandler {
         String action = params.getOrDefault("Action", "");
         String counted = action.equals("getSigninToken") || action.equals("login") ? action : "federation";
         try {
-            faults.apply();
+            faults.apply(UNSIGNED_REGION);
             if (action.equals("getSigninToken")) {
                 String json = service.signinToken(params);
                 stats.recordOk(counted);

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SandboxStats {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ConcurrentMap<String, Counts> byAction = new ConcurrentHashMap<>();
+    /** The same counts per region (the region a request was signed for), then per action. */
+    private final ConcurrentMap<String, ConcurrentMap<String, Counts>> byRegion = new ConcurrentHashMap<>();
 
     SandboxStats() {
     }
@@ -41,6 +43,44 @@ public final class SandboxStats {
     /** All calls of {@code action}, successful or not. */
     public long total(String action) {
         return ok(action) + errors(action).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Successful calls of {@code action} signed for {@code region}; 0 if none. */
+    public long ok(String region, String action) {
+        Map<String, Counts> r = byRegion.get(region);
+        Counts c = r == null ? null : r.get(action);
+        return c == null ? 0 : c.ok.sum();
+    }
+
+    /** All calls of {@code action} per region, successful or not, regions sorted; empty if none. */
+    public Map<String, Long> totalByRegion(String action) {
+        Map<String, Long> out = new TreeMap<>();
+        byRegion.forEach((region, actions) -> {
+            Counts c = actions.get(action);
+            if (c != null) {
+                out.put(region, c.ok.sum() + c.errors.values().stream().mapToLong(LongAdder::sum).sum());
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** {@code {"us-east-1": {"AssumeRole": {"ok": 12, "errors": {...}}}, ...}}, regions and actions sorted. */
+    public String toJsonByRegion() {
+        ObjectNode root = JSON.createObjectNode();
+        new TreeMap<>(byRegion).forEach((region, actions) -> {
+            ObjectNode r = root.putObject(region);
+            new TreeMap<>(actions).forEach((action, counts) -> {
+                ObjectNode node = r.putObject(action);
+                node.put("ok", counts.ok.sum());
+                ObjectNode errors = node.putObject("errors");
+                new TreeMap<>(counts.errors).forEach((code, n) -> errors.put(code, n.sum()));
+            });
+        });
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code {"AssumeRole": {"ok": 12, "errors": {"AccessDenied": 2}}, ...}}, actions sorted. */
@@ -72,8 +112,23 @@ public final class SandboxStats {
         counts(action).errors.computeIfAbsent(code, k -> new LongAdder()).increment();
     }
 
+    void recordOk(String region, String action) {
+        recordOk(action);
+        regionCounts(region, action).ok.increment();
+    }
+
+    void recordError(String region, String action, String code) {
+        recordError(action, code);
+        regionCounts(region, action).errors.computeIfAbsent(code, k -> new LongAdder()).increment();
+    }
+
     void reset() {
         byAction.clear();
+        byRegion.clear();
+    }
+
+    private Counts regionCounts(String region, String action) {
+        return byRegion.computeIfAbsent(region, k -> new ConcurrentHashMap<>()).computeIfAbsent(action, k -> new Counts());
     }
 
     private Counts counts(String action) {

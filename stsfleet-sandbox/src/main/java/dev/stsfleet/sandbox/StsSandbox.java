@@ -90,7 +90,7 @@ public final class StsSandbox implements AutoCloseable {
             delayer.shutdownNow();
             throw new UncheckedIOException("cannot bind 127.0.0.1:" + b.port + ": " + e.getMessage(), e);
         }
-        this.faults = new Faults(b.latency, b.throttleRps, b.errorRate);
+        this.faults = new Faults(b.latency, b.throttleRps, b.errorRate, b.disabledRegions);
         server.createContext("/", new SandboxHandler(service, stats, faults, delayer));
         server.setExecutor(executor);
         server.start();
@@ -184,8 +184,26 @@ public final class StsSandbox implements AutoCloseable {
         private Duration latency = Duration.ZERO;
         private double throttleRps;
         private double errorRate;
+        private java.util.Set<String> disabledRegions = java.util.Set.of();
 
         private Builder() {
+        }
+
+        /**
+         * {@code ACCOUNT:REGION} pairs whose AssumeRole calls (for a role of ACCOUNT, signed for REGION) are
+         * answered 403 {@code RegionDisabledException}, as AWS answers for a Region the account has not enabled.
+         * Default: none.
+         */
+        public Builder disabledRegions(java.util.Collection<String> pairs) {
+            java.util.Set<String> set = new java.util.LinkedHashSet<>();
+            for (String p : pairs) {
+                if (p == null || !p.matches("\\d{12}:[a-z0-9-]{1,32}")) {
+                    throw new IllegalArgumentException("a disabled region is ACCOUNT:REGION (12 digits, a region name), not '" + p + "'");
+                }
+                set.add(p);
+            }
+            this.disabledRegions = set;
+            return this;
         }
 
         /** The IAM world served. Default: {@link SandboxModel#demo()}. */
@@ -231,7 +249,10 @@ public final class StsSandbox implements AutoCloseable {
             return this;
         }
 
-        /** Requests per second before answering 400 Throttling "Rate exceeded" (token bucket). Default: 0, unlimited. */
+        /**
+         * Requests per second per region (the region each request is signed for, as AWS's quota is per Region)
+         * before answering 400 Throttling "Rate exceeded" (token bucket). Default: 0, unlimited.
+         */
         public Builder throttleRps(double rps) {
             if (!(rps >= 0 && Double.isFinite(rps))) {
                 throw new IllegalArgumentException("throttle must be a finite number of requests per second >= 0, not " + rps);

@@ -1,8 +1,5 @@
 package dev.stsfleet.cli.command;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.ProfileResult;
@@ -16,15 +13,16 @@ import dev.stsfleet.format.BotoJsonRenderer;
 import dev.stsfleet.format.FleetJsonRenderer;
 import dev.stsfleet.format.TableRenderer;
 import dev.stsfleet.sts.StsGateway;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.stsfleet.org.AccountFiles;
+import dev.stsfleet.org.TargetAccount;
+import dev.stsfleet.sts.RegionalGateways;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -36,87 +34,47 @@ final class AccountCommands {
     }
 
     /**
-     * The account ids of {@code --accounts} (comma-separated) or {@code --accounts-file} (one id per line with
-     * blank lines and {@code #} comments, or a JSON array of strings), every bad or repeated id reported
-     * together, before any call.
+     * The account ids of {@code --accounts} (comma-separated) or {@code --accounts-file} (see
+     * {@link AccountFiles}), every bad or repeated id reported together, before any call.
      *
      * @throws InvalidInputException listing every problem (exit 2)
      */
     static List<String> accounts(List<String> listed, Path file) {
+        return accountList(listed, file).stream().map(TargetAccount::id).toList();
+    }
+
+    /** {@link #accounts} with the names an accounts file gives (CSV, JSON or YAML). */
+    static List<TargetAccount> accountList(List<String> listed, Path file) {
         List<String> problems = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
+        List<TargetAccount> read = new ArrayList<>();
         if (listed != null && !listed.isEmpty()) {
             for (String id : listed) {
-                check(id.trim(), "--accounts", ids, problems);
+                String trimmed = id.trim();
+                if (ACCOUNT_ID.matcher(trimmed).matches()) {
+                    read.add(new TargetAccount(trimmed, null));
+                } else {
+                    problems.add("--accounts: not a 12-digit AWS account id: '"
+                            + (trimmed.length() > 40 ? trimmed.substring(0, 40) + "..." : trimmed) + "'");
+                }
             }
         } else {
-            readFile(file, ids, problems);
+            read.addAll(AccountFiles.read(file, problems));
         }
-        Set<String> seen = new LinkedHashSet<>();
+        Map<String, TargetAccount> seen = new LinkedHashMap<>();
         Set<String> repeated = new LinkedHashSet<>();
-        for (String id : ids) {
-            if (!seen.add(id)) {
-                repeated.add(id);
+        for (TargetAccount a : read) {
+            if (seen.putIfAbsent(a.id(), a) != null) {
+                repeated.add(a.id());
             }
         }
         repeated.forEach(id -> problems.add("account " + id + " is named more than once"));
-        if (problems.isEmpty() && ids.isEmpty()) {
+        if (problems.isEmpty() && read.isEmpty()) {
             problems.add(file == null ? "--accounts names no account" : "the accounts file " + file + " names no account");
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException(problems);
         }
-        return List.copyOf(seen);
-    }
-
-    private static void readFile(Path file, List<String> ids, List<String> problems) {
-        String content;
-        try {
-            content = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new InvalidInputException("cannot read the accounts file " + file + ": no such file");
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidInputException("cannot read the accounts file " + file + ": " + e.getClass().getSimpleName());
-        }
-        if (content.stripLeading().startsWith("[")) {
-            JsonNode array;
-            try {
-                array = new ObjectMapper().readTree(content);
-            } catch (JsonProcessingException e) {
-                throw new InvalidInputException("the accounts file " + file + " is not a valid JSON array: "
-                        + e.getOriginalMessage());
-            }
-            if (array == null || !array.isArray()) {
-                throw new InvalidInputException("the accounts file " + file + " is not a JSON array");
-            }
-            for (int i = 0; i < array.size(); i++) {
-                JsonNode n = array.get(i);
-                if (!n.isTextual()) {
-                    // A number loses leading zeros (012345678901), so ids must be strings.
-                    problems.add(file + " item " + (i + 1) + ": account ids must be JSON strings, not " + n);
-                } else {
-                    check(n.asText().trim(), file + " item " + (i + 1), ids, problems);
-                }
-            }
-            return;
-        }
-        String[] lines = content.split("\\R", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            int hash = line.indexOf('#');
-            String id = (hash >= 0 ? line.substring(0, hash) : line).trim();
-            if (!id.isEmpty()) {
-                check(id, file + " line " + (i + 1), ids, problems);
-            }
-        }
-    }
-
-    private static void check(String id, String where, List<String> ids, List<String> problems) {
-        if (ACCOUNT_ID.matcher(id).matches()) {
-            ids.add(id);
-        } else {
-            problems.add(where + ": not a 12-digit AWS account id: '" + (id.length() > 40 ? id.substring(0, 40) + "..." : id) + "'");
-        }
+        return List.copyOf(seen.values());
     }
 
     /**
@@ -137,19 +95,52 @@ final class AccountCommands {
         }
     }
 
+    /**
+     * One STS gateway per region of {@code regions}, region and endpoint otherwise as {@link #gateway}: with an
+     * endpoint override every region's calls go to it, signed for their own region.
+     */
+    static RegionalGateways regionalGateways(RootCommand root, ConcurrencyOptions limits, List<String> regions) {
+        try (StsFleet fleet = FleetFactory.builder(root).concurrency(limits.concurrency()).build()) {
+            return RegionalGateways.builder()
+                    .regions(regions)
+                    .endpoint(fleet.endpoint().orElse(null))
+                    .maxConnections(limits.concurrency())
+                    .throttleControl(limits.throttleControl())
+                    .callTimeout(root.global().callTimeout() != null ? root.global().callTimeout()
+                            : StsGateway.DEFAULT_CALL_TIMEOUT)
+                    .clock(root.context().clock())
+                    .build();
+        }
+    }
+
     static GenerateCommand.Format format(GenerateCommand.Format given, RootCommand root) {
         return given != null ? given : root.context().stdoutTerminal() ? GenerateCommand.Format.table : GenerateCommand.Format.json;
     }
 
     /** Renders the result, names each failure on stderr, prints the summary; returns the exit code. */
     static int report(FleetResult result, GenerateCommand.Format format, RootCommand root, Output output, String noun) {
+        return report(result, format, root, output, noun, Map.of());
+    }
+
+    /**
+     * {@link #report(FleetResult, GenerateCommand.Format, RootCommand, Output, String)} with the STS calls per
+     * region of a spread run: in the JSON summary ({@code stsCallsByRegion}) and on stderr; none when empty.
+     */
+    static int report(FleetResult result, GenerateCommand.Format format, RootCommand root, Output output, String noun,
+                      Map<String, Long> callsByRegion) {
         switch (format) {
             case boto -> BotoJsonRenderer.render(result, output.stdout());
-            case json -> FleetJsonRenderer.render(result, output.stdout());
+            case json -> FleetJsonRenderer.render(result, callsByRegion.isEmpty() ? Map.of()
+                    : Map.of("stsCallsByRegion", callsByRegion), output.stdout());
             case table -> new TableRenderer(root.context().clock()).render(result, output.stdout());
         }
         for (ProfileResult.Failed f : result.failures().values()) {
             output.problem("stsfleet: " + noun + " " + f.profile() + " failed: " + f.code() + ": " + f.message());
+        }
+        if (!callsByRegion.isEmpty()) {
+            StringBuilder line = new StringBuilder("stsfleet: STS calls by region:");
+            callsByRegion.forEach((region, n) -> line.append(' ').append(region).append(' ').append(n));
+            output.info(line.toString());
         }
         output.info(String.format(Locale.ROOT, "stsfleet: %d of %d %ss succeeded, %d failed, in %.1f s",
                 result.succeeded(), result.requested(), noun, result.failed(), result.elapsed().toMillis() / 1000.0));

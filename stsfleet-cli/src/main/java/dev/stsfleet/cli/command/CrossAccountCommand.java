@@ -21,7 +21,19 @@ import dev.stsfleet.provider.ProfileSessionProvider;
 import dev.stsfleet.sts.StsGateway;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import dev.stsfleet.InvalidInputException;
+import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.org.AccountFiles;
+import dev.stsfleet.org.OrganizationAccounts;
+import dev.stsfleet.org.OrganizationSelection;
+import dev.stsfleet.org.TargetAccount;
+import dev.stsfleet.sts.EndpointUrl;
+import dev.stsfleet.sts.RegionalGateways;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +75,53 @@ public final class CrossAccountCommand implements Callable<Integer> {
     private List<String> accounts = new ArrayList<>();
 
     @Option(names = "--accounts-file", paramLabel = "FILE",
-            description = "One 12-digit account id per line (blank lines and # comments allowed), or a JSON array of strings.")
+            description = "Account ids, one per line (blank lines and # comments allowed); or JSON (an array of ids or "
+                    + "of {\"id\": ..., \"name\": ...}); or CSV (.csv: id and name columns, header optional); or YAML "
+                    + "(.yaml/.yml: a list of ids or of maps with id and name).")
     private Path accountsFile;
+
+    @Option(names = "--organization",
+            description = "Every ACTIVE account of the base profile's AWS Organization (the base must be the "
+                    + "management account or a delegated administrator); the management account only with "
+                    + "--include-management.")
+    private boolean organization;
+
+    @Option(names = "--ou", paramLabel = "OU_ID",
+            description = "The ACTIVE accounts of this organizational unit's whole subtree (repeatable; a root id "
+                    + "r-... is the whole tree).")
+    private List<String> ous = new ArrayList<>();
+
+    @Option(names = "--account-tag", paramLabel = "KEY=VALUE",
+            description = "With --organization or --ou: only the accounts with this tag (repeatable: all must match).")
+    private List<String> accountTags = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "ACCOUNT_ID", split = ",",
+            description = "Never this account (repeatable, or comma-separated).")
+    private List<String> excluded = new ArrayList<>();
+
+    @Option(names = "--include-management",
+            description = "With --organization or --ou: target the management account too (off by default).")
+    private boolean includeManagement;
+
+    @Option(names = "--dry-run",
+            description = "Print the resolved accounts (id, then name) on stdout and stop before any role is assumed.")
+    private boolean dryRun;
+
+    @Option(names = "--save-accounts", paramLabel = "FILE",
+            description = "Save the resolved accounts for --accounts-file: CSV (.csv), YAML (.yaml/.yml), else JSON.")
+    private Path saveAccounts;
+
+    @Option(names = "--name-format", paramLabel = "TEMPLATE",
+            description = "The key of each entry, from {account_id}, {account_name} (the id when no name is known) and "
+                    + "{role}; characters not allowed in a profile name become '-' (default: sts-{account_id}-{role}).")
+    private String nameFormat;
+
+    @Option(names = "--sts-regions", paramLabel = "REGIONS",
+            description = "Spread the AssumeRole calls over these regional STS endpoints (comma-separated, or auto: "
+                    + "the Regions AWS enables by default), each with its own throttle control and --concurrency; "
+                    + "an account that has not enabled a region is served by another. Opt-in: every call counts "
+                    + "against the base account's STS quota in the Region it is sent to.")
+    private String stsRegions;
 
     @Option(names = "--external-id", paramLabel = "ID", description = "The external id the roles' trust policies require.")
     private String externalId;
@@ -86,12 +143,32 @@ public final class CrossAccountCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (accounts.isEmpty() == (accountsFile == null)) {
-            throw new UsageException("give the accounts with either --accounts IDS or --accounts-file FILE");
+        boolean fromOrganization = organization || !ous.isEmpty();
+        int sources = (accounts.isEmpty() ? 0 : 1) + (accountsFile == null ? 0 : 1) + (fromOrganization ? 1 : 0);
+        if (sources != 1) {
+            throw new UsageException("give the accounts with exactly one of --accounts IDS, --accounts-file FILE, "
+                    + "--organization or --ou OU_ID");
         }
-        limits.concurrency();
+        if (!fromOrganization && (!accountTags.isEmpty() || includeManagement)) {
+            throw new UsageException((includeManagement ? "--include-management" : "--account-tag")
+                    + " needs --organization or --ou");
+        }
+        if (organization && !ous.isEmpty()) {
+            throw new UsageException("give --organization or --ou, not both (--ou r-... is the whole tree)");
+        }
+        int concurrency = limits.concurrency();
         // Every bad id, the role name and the options are checked before any file of profiles is read or call made.
-        List<AccountRole> targets = AccountRole.of(AccountCommands.accounts(accounts, accountsFile), role);
+        AccountRole.of(List.of("000000000000"), role);
+        KeyTemplate keys = new KeyTemplate(nameFormat);
+        List<String> regions = stsRegions == null ? List.of() : RegionalGateways.parse(stsRegions);
+        if (regions.size() * concurrency > 1024) {
+            throw new UsageException("--sts-regions with " + regions.size() + " regions x --concurrency " + concurrency
+                    + " makes " + regions.size() * concurrency + " calls at once; at most 1024");
+        }
+        List<String> excludedIds = excludedIds();
+        OrganizationSelection selection = fromOrganization ? new OrganizationSelection(organization, ous,
+                OrganizationSelection.parseTags(accountTags), Set.copyOf(excludedIds), includeManagement) : null;
+        List<TargetAccount> listed = fromOrganization ? null : AccountCommands.accountList(accounts, accountsFile);
         CrossAccountSessionProvider.Builder provider = CrossAccountSessionProvider.builder().roleName(role)
                 .externalId(externalId).clock(root.context().clock());
         if (duration != null) {
@@ -116,19 +193,116 @@ public final class CrossAccountCommand implements Callable<Integer> {
                 baseCredentials = StaticCredentialsProvider.create(session.credentials().toSdkCredentials());
                 baseDescription = "the MFA session of profile " + baseProfile;
             }
-            return run(provider.base(baseCredentials).baseDescription(baseDescription), targets, chosen, output);
+            List<TargetAccount> resolved = listed != null ? withoutExcluded(listed)
+                    : fromOrganization(selection, baseCredentials, baseDescription, output);
+            if (saveAccounts != null) {
+                save(resolved, output);
+            }
+            if (dryRun) {
+                for (TargetAccount a : resolved) {
+                    output.stdout().write(a.id() + (a.name() == null ? "" : "\t" + a.name()) + "\n");
+                }
+                output.info("stsfleet: cross-account: " + resolved.size() + " accounts (dry run: no role assumed)");
+                output.flush();
+                return ExitCode.OK;
+            }
+            if (resolved.isEmpty()) {
+                throw new UsageException("no account is left to target");
+            }
+            output.info("stsfleet: cross-account: " + resolved.size() + " accounts, role " + role
+                    + (regions.isEmpty() ? "" : ", STS calls spread over " + regions.size() + " regions"));
+            return run(provider.base(baseCredentials).baseDescription(baseDescription), resolved, keys, regions,
+                    chosen, output);
         }
     }
 
-    private int run(CrossAccountSessionProvider.Builder provider, List<AccountRole> targets,
-                    GenerateCommand.Format chosen, Output output) {
-        try (StsGateway gateway = AccountCommands.gateway(root, limits);
-             CrossAccountSessionProvider crossAccount = provider.gateway(gateway).build()) {
-            AccountRunner runner = AccountRunner.builder().concurrency(limits.concurrency())
+    private List<String> excludedIds() {
+        List<String> ids = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (String id : excluded) {
+            String t = id.trim();
+            if (t.matches("\\d{12}")) {
+                ids.add(t);
+            } else {
+                problems.add("--exclude: not a 12-digit AWS account id: '" + (t.length() > 40 ? t.substring(0, 40) : t) + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(problems);
+        }
+        return ids;
+    }
+
+    private List<TargetAccount> withoutExcluded(List<TargetAccount> accounts) {
+        Set<String> out = Set.copyOf(excludedIds());
+        return accounts.stream().filter(a -> !out.contains(a.id())).toList();
+    }
+
+    /** The accounts of the selection, listed with the base credentials; the count on stderr. */
+    private List<TargetAccount> fromOrganization(OrganizationSelection selection, AwsCredentialsProvider base,
+                                                 String baseDescription, Output output) {
+        OrganizationAccounts.Builder b = OrganizationAccounts.builder().credentials(base)
+                .callerDescription(baseDescription).throttleControl(limits.throttleControl());
+        try (StsFleet fleet = FleetFactory.builder(root).build()) {
+            b.region(fleet.region());
+        }
+        b.endpoint(organizationsEndpoint());
+        if (root.global().callTimeout() != null) {
+            b.callTimeout(root.global().callTimeout());
+        }
+        try (OrganizationAccounts org = b.build()) {
+            OrganizationAccounts.Resolution r = org.resolve(selection);
+            output.info("stsfleet: AWS Organizations: " + r.accounts().size() + " accounts targeted (" + r.listed()
+                    + " listed, " + r.inactive() + " not ACTIVE, " + r.excluded() + " excluded"
+                    + (selection.tags().isEmpty() ? "" : ", " + r.withoutTags() + " without the tags") + ")");
+            return r.accounts();
+        }
+    }
+
+    /**
+     * The AWS convention: {@code --endpoint-url} for every service, else {@code AWS_ENDPOINT_URL_ORGANIZATIONS}
+     * for this one, else {@code AWS_ENDPOINT_URL} for every service, else the SDK's endpoint.
+     */
+    private URI organizationsEndpoint() {
+        if (root.global().endpointUrl() != null) {
+            return EndpointUrl.parse("--endpoint-url", root.global().endpointUrl());
+        }
+        Map<String, String> env = root.context().environment();
+        for (String name : List.of("AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_ENDPOINT_URL")) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) {
+                return EndpointUrl.parse(name, v);
+            }
+        }
+        return null;
+    }
+
+    private void save(List<TargetAccount> resolved, Output output) {
+        try {
+            AccountFiles.write(saveAccounts, resolved);
+        } catch (java.io.IOException e) {
+            throw new UsageException("cannot save the accounts to " + saveAccounts + ": " + e.getClass().getSimpleName());
+        }
+        output.info("stsfleet: " + resolved.size() + " accounts saved to " + saveAccounts);
+    }
+
+    private int run(CrossAccountSessionProvider.Builder provider, List<TargetAccount> resolved, KeyTemplate keys,
+                    List<String> regions, GenerateCommand.Format chosen, Output output) {
+        Map<String, String> names = new HashMap<>();
+        resolved.forEach(a -> names.put(a.id(), a.name()));
+        List<AccountRole> targets = AccountRole.of(resolved.stream().map(TargetAccount::id).toList(), role);
+        int concurrency = limits.concurrency() * Math.max(1, regions.size());
+        try (RegionalGateways spread = regions.isEmpty() ? null : AccountCommands.regionalGateways(root, limits, regions);
+             StsGateway gateway = regions.isEmpty() ? AccountCommands.gateway(root, limits) : null;
+             CrossAccountSessionProvider crossAccount = (spread != null ? provider.roleAssumer(spread)
+                     : provider.gateway(gateway)).build()) {
+            AccountRunner runner = AccountRunner.builder().concurrency(concurrency)
                     .format(chosen == GenerateCommand.Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT).build();
             FleetResult result = runner.run(crossAccount, targets,
+                    t -> keys.key(t.accountId(), names.get(t.accountId()), t.roleName()),
                     (r, done, total) -> output.progress(AccountCommands.progressLine("cross-account", r, done, total)));
-            return AccountCommands.report(result, chosen, root, output, "account");
+            return AccountCommands.report(result, chosen, root, output, "account",
+                    spread == null ? Map.of() : spread.callsByRegion());
         }
     }
 

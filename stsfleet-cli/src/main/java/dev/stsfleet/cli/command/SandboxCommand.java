@@ -43,8 +43,13 @@ public final class SandboxCommand implements Callable<Integer> {
     long latencyMs;
 
     @Option(names = "--throttle-rps", paramLabel = "N", defaultValue = "0",
-            description = "Answer Throttling beyond N requests per second; 0 = unlimited (default: ${DEFAULT-VALUE}).")
+            description = "Answer Throttling beyond N requests per second in each region (the region a request is "
+                    + "signed for); 0 = unlimited (default: ${DEFAULT-VALUE}).")
     double throttleRps;
+
+    @Option(names = "--disabled-regions", split = ",", paramLabel = "ACCOUNT:REGION",
+            description = "Answer RegionDisabledException to AssumeRole of a role of ACCOUNT signed for REGION.")
+    java.util.List<String> disabledRegions = new java.util.ArrayList<>();
 
     @Option(names = "--error-rate", paramLabel = "F", defaultValue = "0",
             description = "Answer this share of requests with HTTP 500 InternalFailure, 0 to 1 (default: ${DEFAULT-VALUE}).")
@@ -70,7 +75,8 @@ public final class SandboxCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--latency-ms must not be negative, not " + latencyMs);
             }
             builder = StsSandbox.builder().model(served).port(port).durationScale(durationScale)
-                    .latency(Duration.ofMillis(latencyMs)).throttleRps(throttleRps).errorRate(errorRate);
+                    .latency(Duration.ofMillis(latencyMs)).throttleRps(throttleRps).errorRate(errorRate)
+                    .disabledRegions(disabledRegions);
         } catch (SandboxModelException | IllegalArgumentException e) {
             return usageError(err, e.getMessage());
         }
@@ -90,7 +96,7 @@ public final class SandboxCommand implements Callable<Integer> {
         out.flush();
         err.println("stsfleet: sandbox: " + served.users().size() + " users, " + served.roles().size() + " roles, "
                 + served.samlProviders().size() + " SAML providers; stats at " + sandbox.endpoint()
-                + "/_sandbox/stats; stop with Ctrl-C");
+                + "/_sandbox/stats (per region: /_sandbox/stats/regions); stop with Ctrl-C");
         err.flush();
         try {
             stopped.await();
