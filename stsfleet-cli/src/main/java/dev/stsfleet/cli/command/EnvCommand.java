@@ -1,14 +1,11 @@
 package dev.stsfleet.cli.command;
 
-import dev.stsfleet.RoleCredentials;
-import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.EnvRenderer;
 import dev.stsfleet.format.Shell;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +23,13 @@ import picocli.CommandLine.Spec;
             "  stsfleet env PROFILE --shell powershell | Invoke-Expression",
             "Sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN and",
             "AWS_CREDENTIAL_EXPIRATION (with --legacy also AWS_ACCESS_KEY, AWS_SECRET_KEY, AWS_DELEGATION_TOKEN),",
-            "and unsets AWS_PROFILE and AWS_DEFAULT_PROFILE. A cached MFA session is reused."})
+            "AWS_REGION and AWS_DEFAULT_REGION (from --region, else the profile's or its source's region, when set),",
+            "and unsets AWS_PROFILE and AWS_DEFAULT_PROFILE. A cached MFA session is reused. For a profile with",
+            "long-term keys (an IAM user), prints its MFA session's credentials (cached; one code while it lasts)."},
+        footer = {"", "Examples:",
+            "  eval \"$(stsfleet env audit)\"",
+            "  eval \"$(stsfleet env alice --mfa-code 123456)\"     (alice's MFA session)",
+            "  stsfleet env audit --shell fish | source"})
 public final class EnvCommand implements Callable<Integer> {
     @ParentCommand
     private RootCommand root;
@@ -34,7 +37,7 @@ public final class EnvCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROFILE", description = "The role profile.")
+    @Parameters(paramLabel = "PROFILE", description = "The role profile, or a profile with long-term keys.")
     private String profile;
 
     @Option(names = "--shell", paramLabel = "SHELL", description = "bash, zsh, fish or powershell (default: bash).")
@@ -50,8 +53,8 @@ public final class EnvCommand implements Callable<Integer> {
     public Integer call() {
         EnvRenderer renderer = new EnvRenderer(Shell.parse(shell), legacy); // a bad name: exit 2 before any call
         Output output = Output.of(spec.commandLine(), root);
-        RoleCredentials credentials = Commands.single(Credentials.fetch(root, List.of(profile), mfa), profile);
-        renderer.render(credentials.credentials(), output.stdout());
+        ProfileCredentials credentials = ProfileCredentials.of(root, profile, mfa);
+        renderer.render(credentials.credentials(), credentials.regionVariables(), output.stdout());
         output.flush();
         return ExitCode.OK;
     }
