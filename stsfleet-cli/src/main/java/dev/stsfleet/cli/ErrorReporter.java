@@ -27,7 +27,13 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("stsfleet: error: " + oneLine(describe(ex)) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        String unknownCommand = unknownCommand(ex);
+        if (unknownCommand != null) {
+            err.println("stsfleet: error: " + unknownCommand);
+        } else {
+            err.println("stsfleet: error: " + oneLine(describe(ex)) + " (see '" + cmd.getCommandSpec().qualifiedName()
+                    + " --help')");
+        }
         if (root.global().debug()) {
             ex.printStackTrace(err);
         }
@@ -61,6 +67,56 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         }
         err.flush();
         return code;
+    }
+
+    /**
+     * For a word where a command was expected ({@code stsfleet genrate --all}): "unknown command 'genrate'", with
+     * the nearest command when one is close enough to be a typo; else {@code null}.
+     */
+    static String unknownCommand(ParameterException ex) {
+        CommandLine cmd = ex.getCommandLine();
+        if (!(ex instanceof UnmatchedArgumentException u) || cmd.getSubcommands().isEmpty() || u.getUnmatched().isEmpty()
+                || !cmd.getCommandSpec().positionalParameters().isEmpty()) {
+            return null;
+        }
+        String word = u.getUnmatched().get(0);
+        if (word.startsWith("-")) {
+            return null;
+        }
+        String nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (String name : cmd.getSubcommands().keySet()) {
+            int d = distance(word.toLowerCase(java.util.Locale.ROOT), name);
+            if (d < best) {
+                best = d;
+                nearest = name;
+            }
+        }
+        boolean close = nearest != null && (best <= Math.max(1, Math.min(3, word.length() / 3))
+                || nearest.startsWith(word) && word.length() >= 2);
+        return "unknown command '" + oneLine(word) + "'" + (close ? " (did you mean '" + nearest + "'?)"
+                : " (see 'stsfleet help')");
+    }
+
+    /** Damerau-style edit distance (insert, delete, replace, swap of neighbours). */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /**

@@ -285,6 +285,9 @@ public final class FastPath {
                 return null;
             }
             List<String> child = new java.util.ArrayList<>(args.subList(profile + 1, args.size()));
+            if (!child.isEmpty() && child.get(0).startsWith("-") && !child.get(0).equals("--")) {
+                return null; // options between PROFILE and the command are stsfleet's: the full command parses them
+            }
             if (!child.isEmpty() && child.get(0).equals("--")) {
                 child.remove(0);
             }

@@ -18,8 +18,11 @@ final class LoggingSetup {
         setIfAbsent("levelInBrackets", "false");
         setIfAbsent("showShortLogName", debug ? "true" : "false");
         setIfAbsent("defaultLogLevel", "warn");
-        String ours = debug ? "debug" : quiet ? "warn" : "info";
-        setIfAbsent("log.dev.stsfleet", ours);
+        // One voice on stderr: without --debug the library says nothing but warnings, shown as ours; the refresh
+        // events (cycles, retries, expiries) reach the user once, as the command's own lines via its listener.
+        setIfAbsent("warnLevelString", debug ? "WARN" : "stsfleet: warning:");
+        setIfAbsent("log.dev.stsfleet", debug ? "debug" : "warn");
+        setIfAbsent("log.dev.stsfleet.refresh", debug ? "debug" : "error");
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -22,19 +22,26 @@ public final class Output {
         this.progressVisible = stderrTerminal && !quiet;
     }
 
-    /** The output for a command, honouring the global {@code --quiet} and the context's terminal. */
     /** Output to given writers, stderr not a terminal (no progress lines); for tests and embedding. */
     public static Output to(PrintWriter out, PrintWriter err, boolean quiet) {
         return new Output(out, err, quiet, false);
     }
 
+    /** The output for a command, honouring the global {@code --quiet} and the context's terminal. */
     public static Output of(CommandLine cmd, RootCommand root) {
         return new Output(cmd.getOut(), cmd.getErr(), root.global().quiet(), root.context().stderrTerminal());
     }
 
-    /** Machine output. */
-    public PrintWriter stdout() {
+    /** Machine output; a live progress line on stderr is cleared first, so output starts at column 0. */
+    public synchronized PrintWriter stdout() {
+        endProgress();
+        err.flush();
         return out;
+    }
+
+    /** Whether progress is drawn as a live line (stderr is a terminal, not quiet). */
+    public boolean live() {
+        return progressVisible;
     }
 
     /** A progress line, redrawn in place; shown only when stderr is a terminal and not quiet. */

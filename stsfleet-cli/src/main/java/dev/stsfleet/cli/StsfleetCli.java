@@ -1,6 +1,11 @@
 package dev.stsfleet.cli;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The one factory that builds the command line, for {@link Main} and for in-process tests. */
 public final class StsfleetCli {
@@ -16,6 +21,7 @@ public final class StsfleetCli {
     public static CommandLine newCommandLine(CliContext context) {
         RootCommand root = new RootCommand(context);
         CommandLine cmd = new CommandLine(root);
+        withdrawIgnoredOptions(cmd);
         ErrorReporter errors = new ErrorReporter(root);
         cmd.setParameterExceptionHandler(errors);
         cmd.setExecutionExceptionHandler(errors);
@@ -25,5 +31,34 @@ public final class StsfleetCli {
             return new CommandLine.RunLast().execute(parseResult);
         });
         return cmd;
+    }
+
+    /** The global options each command that does not use them all keeps; the others are withdrawn from its help. */
+    private static final Map<String, Set<String>> KEPT = Map.of(
+            "demo", Set.of("--debug", "--quiet"),
+            "sandbox", Set.of("--debug", "--quiet"),
+            "help", Set.of(),
+            "profiles", Set.of("--profile", "--config-file", "--credentials-file", "--debug", "--quiet"));
+
+    /**
+     * Global options are inherited by every command; a command that ignores one must not offer it (it would be
+     * accepted and silently do nothing), so it is taken out of that command's model: using it is a usage error.
+     */
+    private static void withdrawIgnoredOptions(CommandLine root) {
+        List<String> globals = root.getCommandSpec().options().stream()
+                .filter(o -> o.scopeType() == CommandLine.ScopeType.INHERIT).map(OptionSpec::longestName).toList();
+        KEPT.forEach((name, kept) -> {
+            CommandLine sub = root.getSubcommands().get(name);
+            if (sub == null) {
+                return;
+            }
+            CommandSpec spec = sub.getCommandSpec();
+            for (String global : globals) {
+                OptionSpec option = spec.findOption(global);
+                if (option != null && !kept.contains(global) && option.inherited()) {
+                    spec.remove(option);
+                }
+            }
+        });
     }
 }

@@ -94,8 +94,8 @@ public final class ConsoleFederation implements AutoCloseable {
             return;
         }
         if (duration.compareTo(MIN_SESSION) < 0 || duration.compareTo(MAX_SESSION) > 0) {
-            throw new InvalidInputException("a console session lasts 15 minutes to 12 hours, not "
-                    + duration.toMinutes() + " minutes");
+            throw new InvalidInputException("a console session lasts 15m to 12h, not "
+                    + dev.stsfleet.format.Durations.human(duration));
         }
         if (roleChained && duration.compareTo(MAX_CHAINED_SESSION) > 0) {
             throw new InvalidInputException("a console session of " + duration.toMinutes()
@@ -154,7 +154,7 @@ public final class ConsoleFederation implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(form(params)))
                 .build();
         LOG.debug("getSigninToken at {} for {}{}", endpoint, credentials,
-                duration == null ? "" : " with a console session of " + duration.toSeconds() + " s");
+                duration == null ? "" : " with a console session of " + dev.stsfleet.format.Durations.human(duration));
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -76,11 +76,20 @@ public final class EnvRenderer {
     }
 
     public void render(TemporaryCredentials credentials, Writer out) {
+        render(credentials, Map.of(), out);
+    }
+
+    /**
+     * The statements for {@code credentials}, then one per entry of {@code extra} (settings that are not
+     * secrets, such as {@code AWS_REGION}), in its order.
+     */
+    public void render(TemporaryCredentials credentials, Map<String, String> extra, Writer out) {
         StringBuilder text = new StringBuilder();
         for (String name : UNSET) {
             text.append(unset(name)).append('\n');
         }
         variables(credentials, legacy).forEach((name, value) -> text.append(set(name, value)).append('\n'));
+        extra.forEach((name, value) -> text.append(set(name, value)).append('\n'));
         try {
             out.write(text.toString());
             out.flush();

@@ -227,7 +227,7 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
          */
         public Builder duration(Duration duration) {
             if (duration == null || duration.compareTo(MIN_DURATION) < 0 || duration.compareTo(MAX_DURATION) > 0) {
-                throw new InvalidInputException("the role session duration must be 15 minutes to 12 hours, not " + duration);
+                throw new InvalidInputException("the role session duration must be 15m to 12h, not " + dev.stsfleet.format.Durations.human(duration));
             }
             this.duration = duration;
             return this;

@@ -88,6 +88,8 @@ public final class Refresher<K, V> implements AutoCloseable {
     private volatile boolean wakeRequested;
     private volatile int completedCycles;
     private volatile int expectedCycles;
+    /** The lifetime end {@link #expectedCycles} was estimated for. */
+    private Instant estimatedFor;
 
     // Scheduler thread only.
     private Instant nextPermit = Instant.MIN;
@@ -603,7 +605,11 @@ public final class Refresher<K, V> implements AutoCloseable {
                 fire(l -> l.onCycle(cycle, 0, count, null));
                 continue;
             }
-            expectedCycles = Math.max(cycle, cycle + remainingCycles(sample, lifetimeEnd));
+            // The estimate only grows while the lifetime's end stays (jittered refreshes would make it wobble:
+            // "3 of 5" after "2 of 6"); a new end (an adopted session) starts a new estimate.
+            int estimate = Math.max(cycle, cycle + remainingCycles(sample, lifetimeEnd));
+            expectedCycles = lifetimeEnd.equals(estimatedFor) ? Math.max(expectedCycles, estimate) : estimate;
+            estimatedFor = lifetimeEnd;
             Duration left = Duration.between(now, lifetimeEnd);
             LOG.info("refresh cycle {} of {}: {} values refreshed, {} left in the lifetime", cycle,
                     expectedCycles, refreshed, human(left));

@@ -61,6 +61,30 @@ public final class CredentialCache {
     }
 
     /** The cached credentials for {@code key}, if more than the margin remains. */
+    /**
+     * An entry as stored, for listing.
+     *
+     * @param profile     the profile's name as its file name keeps it (unsafe characters replaced by {@code _})
+     * @param credentials the cached credentials, possibly expired
+     */
+    public record Stored(String profile, TemporaryCredentials credentials) {
+        @Override
+        public String toString() {
+            return "Stored[" + profile + ", " + credentials + "]";
+        }
+    }
+
+    /** Every stored entry, expired ones included. */
+    public java.util.List<Stored> entries() {
+        return files.list().stream().map(e -> new Stored(e.key().replaceFirst("-[0-9a-f]{16}$", ""), e.value()))
+                .toList();
+    }
+
+    /** Deletes the expired entries; returns how many. */
+    public int prune() {
+        return files.prune().size();
+    }
+
     public Optional<TemporaryCredentials> get(Key key) {
         return files.get(key.fileName());
     }

@@ -130,6 +130,50 @@ final class JsonFileCache<V> {
                 TemporaryCredentials.isoUtc(codec.lifetime(value).expiration()));
     }
 
+    /** An entry as stored: its key (the file name without {@code .json}) and value, whatever its freshness. */
+    record Listed<V>(String key, V value) {
+    }
+
+    /** Every readable entry, expired ones included; unreadable files are skipped (logged by name at debug). */
+    java.util.List<Listed<V>> list() {
+        java.util.List<Listed<V>> out = new java.util.ArrayList<>();
+        java.util.List<Path> files;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(directory)) {
+            files = s.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            return out;
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            String key = name.substring(0, name.length() - ".json".length());
+            try {
+                Optional<byte[]> bytes = state.read(file);
+                if (bytes.isPresent()) {
+                    JsonNode node = MAPPER.readTree(bytes.get());
+                    if (node != null && node.path("version").asInt(-1) == FORMAT_VERSION) {
+                        out.add(new Listed<>(key, codec.decode(node)));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("{} cache: skipping unreadable entry {} ({})", what, file, e.getClass().getSimpleName());
+            }
+        }
+        return out;
+    }
+
+    /** Deletes every entry expired at the clock's now; returns the keys deleted. */
+    java.util.List<String> prune() {
+        Instant now = clock.instant();
+        java.util.List<String> deleted = new java.util.ArrayList<>();
+        for (Listed<V> e : list()) {
+            if (!codec.lifetime(e.value()).expiration().isAfter(now)) {
+                state.delete(directory.resolve(e.key() + ".json"));
+                deleted.add(e.key());
+            }
+        }
+        return deleted;
+    }
+
     void invalidate(String key) {
         state.delete(fileOf(key));
     }

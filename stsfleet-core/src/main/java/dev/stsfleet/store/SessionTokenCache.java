@@ -79,6 +79,16 @@ public final class SessionTokenCache {
         });
     }
 
+    /** Every stored session, expired ones included, for listing (never served from here). */
+    public java.util.List<SessionToken> entries() {
+        return files.list().stream().map(JsonFileCache.Listed::value).toList();
+    }
+
+    /** Deletes the expired sessions; returns how many. */
+    public int prune() {
+        return files.prune().size();
+    }
+
     /** The file that holds an entry. */
     public Path fileOf(String sourceProfile, String mfaSerial, String scope) {
         return files.fileOf(key(sourceProfile, mfaSerial, scope));

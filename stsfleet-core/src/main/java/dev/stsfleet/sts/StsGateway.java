@@ -271,6 +271,19 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
         client.close();
     }
 
+    /** Why an attempt failed, in words safe to log: AWS's error code, else the kind of client failure. */
+    private static String retryReason(SdkException failure) {
+        if (failure instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+                && aws.awsErrorDetails() != null && aws.awsErrorDetails().errorCode() != null) {
+            return aws.awsErrorDetails().errorCode() + ", HTTP " + aws.statusCode();
+        }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName();
+    }
+
     /**
      * One call. Without AIMD the SDK runs it with its retries. With AIMD every attempt holds a permit from
      * the limiter, returned when the attempt ends whatever the exit (try-with-resources), and the SDK's
@@ -312,6 +325,10 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
             token = next.token();
             if (System.nanoTime() + next.delay().toNanos() >= deadline) {
                 throw failure; // the call's deadline comes before the next attempt could
+            }
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("STS call to {} failed ({}); retrying in {} ms", target, retryReason(failure),
+                        next.delay().toMillis());
             }
             try {
                 Thread.sleep(next.delay().toMillis());

@@ -1,6 +1,5 @@
 package dev.stsfleet.cli.command;
 
-import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
@@ -26,7 +25,13 @@ import picocli.CommandLine.Spec;
             "  stsfleet env PROFILE --shell powershell | Invoke-Expression",
             "Sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN and",
             "AWS_CREDENTIAL_EXPIRATION (with --legacy also AWS_ACCESS_KEY, AWS_SECRET_KEY, AWS_DELEGATION_TOKEN),",
-            "and unsets AWS_PROFILE and AWS_DEFAULT_PROFILE. A cached MFA session is reused."})
+            "AWS_REGION and AWS_DEFAULT_REGION (from --region, else the profile's or its source's region, when set),",
+            "and unsets AWS_PROFILE and AWS_DEFAULT_PROFILE. A cached MFA session is reused. For a profile with",
+            "long-term keys (an IAM user), prints its MFA session's credentials (cached; one code while it lasts)."},
+        footer = {"", "Examples:",
+            "  eval \"$(stsfleet env audit)\"",
+            "  eval \"$(stsfleet env alice --mfa-code 123456)\"     (alice's MFA session)",
+            "  stsfleet env audit --shell fish | source"})
 public final class EnvCommand implements Callable<Integer> {
     @ParentCommand
     private RootCommand root;
@@ -34,7 +39,7 @@ public final class EnvCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROFILE", description = "The role profile.")
+    @Parameters(paramLabel = "PROFILE", description = "The role profile, or a profile with long-term keys.")
     private String profile;
 
     @Option(names = "--shell", paramLabel = "SHELL", description = "bash, zsh, fish or powershell (default: bash).")
@@ -53,12 +58,12 @@ public final class EnvCommand implements Callable<Integer> {
     public Integer call() {
         EnvRenderer renderer = new EnvRenderer(Shell.parse(shell), legacy); // a bad name: exit 2 before any call
         Output output = Output.of(spec.commandLine(), root);
-        Credentials.Single single = Credentials.single(root, profile, mfa, cache);
+        ProfileCredentials credentials = ProfileCredentials.of(root, profile, mfa, cache);
         StringWriter text = new StringWriter();
-        renderer.render(single.credentials(), text);
+        renderer.render(credentials.credentials(), credentials.regionVariables(), text);
         output.stdout().print(text);
         output.flush();
-        single.remember(root, spec.root().commandLine().getParseResult().originalArgs(), text.toString());
+        credentials.remember(root, spec.root().commandLine().getParseResult().originalArgs(), text.toString());
         return ExitCode.OK;
     }
 }

@@ -1,7 +1,6 @@
 package dev.stsfleet.cli.command;
 
 import dev.stsfleet.cli.ChildProcess;
-import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.FastPath;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
@@ -10,13 +9,16 @@ import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.EnvRenderer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Stack;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,15 +26,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "exec", mixinStandardHelpOptions = true, modelTransformer = ExecCommand.StopAtCommand.class,
+@Command(name = "exec", mixinStandardHelpOptions = true,
         description = {
             "Runs a command with a role's credentials in its environment, and exits with its exit code.",
+            "For a profile with long-term keys (an IAM user), the child gets the user's MFA session (cached).",
             "The child gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_SECURITY_TOKEN and",
             "AWS_CREDENTIAL_EXPIRATION; AWS_PROFILE, AWS_DEFAULT_PROFILE and every other credential variable of this",
             "environment are removed, so the child cannot pick another identity. stdin, stdout and stderr are the",
-            "child's; SIGINT or SIGTERM to stsfleet stops the child too. Options of stsfleet go before PROFILE;",
-            "everything after PROFILE (after an optional --) is the command."},
-        footer = {"", "Exit codes: the command's; 127 when it is not found, 126 when it cannot be run; 1 or 2 when "
+            "child's; SIGINT or SIGTERM to stsfleet stops the child too. AWS_REGION and AWS_DEFAULT_REGION are set",
+            "from --region, else the profile's (or its source's) region. Options of stsfleet go before the command;",
+            "everything from its first word on (or after --) is the command's. Without a command, runs $SHELL with",
+            "STSFLEET_PROFILE set (an exec inside it warns)."},
+        footer = {"", "Examples:",
+            "  stsfleet exec audit -- aws s3 ls",
+            "  stsfleet exec audit --region eu-west-1 -- aws sts get-caller-identity",
+            "  stsfleet exec alice --mfa-code 123456          (a shell with alice's MFA session)",
+            "", "Exit codes: the command's; 127 when it is not found, 126 when it cannot be run; 1 or 2 when "
                 + "stsfleet itself fails."})
 public final class ExecCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ExecCommand.class);
@@ -46,10 +55,14 @@ public final class ExecCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PROFILE", description = "The role profile.")
+    /** The variable marking a shell or command started by exec, naming its profile. */
+    static final String MARKER = "STSFLEET_PROFILE";
+
+    @Parameters(index = "0", paramLabel = "PROFILE", description = "The role profile, or a profile with long-term keys.")
     private String profile;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments.")
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "COMMAND", parameterConsumer = RestIsTheCommand.class,
+            description = "The command and its arguments (default: $SHELL).")
     private List<String> command = new ArrayList<>();
 
     @Option(names = "--legacy", description = "Also set AWS_ACCESS_KEY, AWS_SECRET_KEY, AWS_DELEGATION_TOKEN.")
@@ -61,12 +74,19 @@ public final class ExecCommand implements Callable<Integer> {
     @Mixin
     private CacheOptions cache = new CacheOptions();
 
-    /** Everything after PROFILE belongs to the child, even words that look like our options. */
-    public static final class StopAtCommand implements IModelTransformer {
+    /**
+     * The command's first word and everything after it belong to the child, even words that look like our
+     * options; options between PROFILE and the command (aws-vault's habit) are ours.
+     */
+    public static final class RestIsTheCommand implements IParameterConsumer {
         @Override
-        public CommandSpec transform(CommandSpec commandSpec) {
-            commandSpec.parser().stopAtPositional(true);
-            return commandSpec;
+        public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+            List<String> rest = new ArrayList<>();
+            while (!args.isEmpty()) {
+                rest.add(args.pop());
+            }
+            List<String> value = argSpec.getValue();
+            value.addAll(rest);
         }
     }
 
@@ -76,16 +96,27 @@ public final class ExecCommand implements Callable<Integer> {
         if (!argv.isEmpty() && argv.get(0).equals("--")) {
             argv.remove(0);
         }
-        if (argv.isEmpty() || argv.get(0).isEmpty()) {
-            throw new UsageException("name the command to run after PROFILE");
+        if (!argv.isEmpty() && argv.get(0).isEmpty()) {
+            throw new UsageException("the command to run is an empty word");
         }
         Output output = Output.of(spec.commandLine(), root);
-        Credentials.Single single = Credentials.single(root, profile, mfa, cache);
+        String outer = root.context().env(MARKER);
+        if (outer != null) {
+            output.warn("already inside 'stsfleet exec " + outer + "': the command gets profile " + profile
+                    + "'s credentials, not " + outer + "'s");
+        }
+        if (argv.isEmpty()) {
+            String shell = root.context().env("SHELL");
+            argv.add(shell != null ? shell : "/bin/sh");
+        }
+        ProfileCredentials credentials = ProfileCredentials.of(root, profile, mfa, cache);
         output.flush();
-        Map<String, String> variables = EnvRenderer.variables(single.credentials(), legacy);
-        single.remember(root, spec.root().commandLine().getParseResult().originalArgs(),
+        Map<String, String> variables = new LinkedHashMap<>(EnvRenderer.variables(credentials.credentials(), legacy));
+        variables.putAll(credentials.regionVariables());
+        variables.put(MARKER, profile);
+        credentials.remember(root, spec.root().commandLine().getParseResult().originalArgs(),
                 FastPath.variablesText(variables));
-        LOG.debug("exec {}: set {}; removed any of {}", argv.get(0), variables.keySet(), REMOVED);
+        LOG.debug("exec {}: set {}; removed any of {}", argv.get(0), variables.keySet(), ChildProcess.REMOVED);
         return ChildProcess.run(argv, root.context().environment(), variables, output::problem);
     }
 }

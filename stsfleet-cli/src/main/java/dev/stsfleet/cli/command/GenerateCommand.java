@@ -8,6 +8,7 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.Progress;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
@@ -146,15 +147,7 @@ public final class GenerateCommand implements Callable<Integer> {
             // The IdP passwords first: a missing terminal is exit 2 with no call made.
             try (SamlLogins logins = samlProfiles.isEmpty() ? null
                     : SamlLogins.open(samlProfiles, passwordStdin, root.context(), output, fleet)) {
-                int total = names.size();
-                int[] done = {0};
-                ProgressListener progress = (r, d, t) -> {
-                    synchronized (done) {
-                        done[0]++;
-                        output.progress(String.format(Locale.ROOT, "generate: %d/%d done%s", done[0], total,
-                                r.succeeded() ? "" : " (last failure: " + r.profile() + ")"));
-                    }
-                };
+                ProgressListener progress = Progress.of(output, "generate");
                 result = fleet.generateCredentials(names, progress, logins == null ? null : logins::assume);
             }
             for (CredentialPlan.Source s : plan.sources()) {

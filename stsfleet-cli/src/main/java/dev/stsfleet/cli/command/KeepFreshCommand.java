@@ -77,7 +77,14 @@ public final class KeepFreshCommand implements Callable<Integer> {
                     output.info("keep-fresh: " + (writer.hasPending() ? "keeping in memory " : "wrote ") + first.size()
                             + " section" + (first.size() == 1 ? "" : "s") + " to " + editor.file() + "; refreshing until "
                             + TemporaryCredentials.isoUtc(fresh.end(fleet)));
-                    fresh.await(fleet, writer::write);
+                    // status lists this process while it runs.
+                    Runnable unregister = StatusCommand.RunFiles.register(
+                            dev.stsfleet.cli.Credentials.stateDirectory(root.context(), null), "keep-fresh", names, fresh.end(fleet));
+                    try {
+                        fresh.await(fleet, writer::write);
+                    } finally {
+                        unregister.run();
+                    }
                 }
             }
         }

@@ -94,7 +94,14 @@ public final class ServeCommand implements Callable<Integer> {
                     output.flush();
                     output.info("serve: " + served.size() + " profile" + (served.size() == 1 ? "" : "s") + " on "
                             + server.address() + " until " + TemporaryCredentials.isoUtc(fresh.end(fleet)));
-                    fresh.await(fleet, batch -> { });
+                    // status lists this process while it runs.
+                    Runnable unregister = StatusCommand.RunFiles.register(
+                            dev.stsfleet.cli.Credentials.stateDirectory(root.context(), null), "serve", names, fresh.end(fleet));
+                    try {
+                        fresh.await(fleet, batch -> { });
+                    } finally {
+                        unregister.run();
+                    }
                 }
             }
         }

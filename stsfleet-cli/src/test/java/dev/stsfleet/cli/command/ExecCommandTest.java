@@ -92,13 +92,14 @@ class ExecCommandTest {
     }
 
     @Test
-    void noCommand_orUnknownProfile_exit2_noStsCall() throws Exception {
+    void unknownProfile_exit2_noStsCall() throws Exception {
+        // Without a command exec runs $SHELL (ParsingTest covers it); an empty command word is still bad usage.
         Map<String, String> env = env();
 
-        Cli.Result none = Cli.run(env, "exec", "ops0");
+        Cli.Result empty = Cli.run(env, "exec", "ops0", "--", "");
         Cli.Result unknown = Cli.run(env, "exec", "nosuch", "--", "true");
 
-        assertThat(none.exit()).isEqualTo(2);
+        assertThat(empty.exit()).isEqualTo(2);
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.err()).startsWith("stsfleet: error: unknown profile nosuch").hasLineCount(1);
         assertThat(sandbox.stats().total("AssumeRole")).isZero();

@@ -256,7 +256,7 @@ public final class SamlSessionProvider implements RoleSessionProvider {
     public RoleCredentials assume(String accountId, String roleName, String principalArn, Duration duration) {
         Key key = key(accountId, roleName);
         if (duration != null && (duration.compareTo(MIN_DURATION) < 0 || duration.compareTo(MAX_DURATION) > 0)) {
-            throw new InvalidInputException("the role session length must be 15 minutes to 12 hours, not " + duration);
+            throw new InvalidInputException("the role session length must be 15m to 12h, not " + dev.stsfleet.format.Durations.human(duration));
         }
         return assume(key, principalArn, duration == null ? null : Math.toIntExact(duration.toSeconds()));
     }

@@ -1,0 +1,102 @@
+package dev.stsfleet.cli.command;
+
+import dev.stsfleet.SessionToken;
+import dev.stsfleet.StsFleet;
+import dev.stsfleet.TemporaryCredentials;
+import dev.stsfleet.cli.Credentials;
+import dev.stsfleet.cli.FleetFactory;
+import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.CacheOptions;
+import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.profile.ProfileCatalog;
+import dev.stsfleet.profile.RoleProfile;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The credentials {@code env} and {@code exec} hand out for one profile: a role profile's role credentials (as
+ * the plan decides), or, for a profile with long-term keys (an IAM user), its session: the cached MFA session
+ * when one lasts a few more minutes, else a new one (one MFA code), stored in the cache every command shares.
+ * With the region the profile (or a profile its chain goes through) names, for {@code AWS_REGION}.
+ *
+ * @param credentials the temporary credentials
+ * @param region      {@code --region}, else the profile's or its chain's {@code region}; {@code null} if none
+ * @param kind        "role" or "session", for messages
+ */
+record ProfileCredentials(TemporaryCredentials credentials, String region, String kind, Credentials.Single single) {
+    /** A session with less left than this is not handed out: a new one is made. */
+    static final Duration MIN_LEFT = Duration.ofMinutes(5);
+
+    static ProfileCredentials of(RootCommand root, String profile, MfaOptions mfa, CacheOptions cache) {
+        ProfileCatalog catalog = Credentials.catalog(root);
+        if (!catalog.isRoleProfile(profile) && !catalog.isSamlProfile(profile) && catalog.keys(profile).isPresent()) {
+            return new ProfileCredentials(userSession(root, profile, mfa), region(root, catalog, List.of(profile)),
+                    "session", null);
+        }
+        // The role-credential cache every single-role command shares (the plan decides how a miss is assumed).
+        Credentials.Single single = Credentials.single(root, profile, mfa, cache);
+        List<String> chain = new ArrayList<>(List.of(profile));
+        RoleProfile role = catalog.roleProfile(profile).orElseThrow();
+        for (Optional<RoleProfile> p = catalog.parentRole(role); p.isPresent(); p = catalog.parentRole(p.get())) {
+            if (chain.contains(p.get().name())) {
+                break;
+            }
+            chain.add(p.get().name());
+        }
+        if (role.credentialSource() != null) {
+            chain.add(role.credentialSource());
+        }
+        return new ProfileCredentials(single.credentials(), region(root, catalog, chain), "role", single);
+    }
+
+    /** Leaves a fast-path memo of {@code output} for the next identical call, when the role cache served this one. */
+    void remember(RootCommand root, List<String> originalArgs, String output) {
+        if (single != null) {
+            single.remember(root, originalArgs, output);
+        }
+    }
+
+    /** The session of a profile with long-term keys: cached, else GetSessionToken (with MFA when it has a device). */
+    private static TemporaryCredentials userSession(RootCommand root, String profile, MfaOptions mfa) {
+        try (StsFleet fleet = FleetFactory.builder(root).sourceProfile(profile).build()) {
+            String device = fleet.mfaSerialOf(profile).orElse(null);
+            if (device == null && mfa.given()) {
+                throw new UsageException("--mfa-code was given but profile " + profile + " has no mfa_serial");
+            }
+            Optional<SessionToken> cached = fleet.usableSession(profile, device, MIN_LEFT);
+            if (cached.isPresent()) {
+                return cached.get().credentials();
+            }
+            String code = device == null ? null : mfa.code(root.context(), device, profile, false);
+            return fleet.sessionToken(null, device, code).credentials();
+        }
+    }
+
+    private static String region(RootCommand root, ProfileCatalog catalog, List<String> chain) {
+        if (root.global().region() != null) {
+            return root.global().region();
+        }
+        for (String p : chain) {
+            Optional<String> r = catalog.property(p, "region").filter(s -> !s.isEmpty());
+            if (r.isPresent()) {
+                return r.get();
+            }
+        }
+        return null;
+    }
+
+    /** {@code AWS_REGION} and {@code AWS_DEFAULT_REGION} when a region is known, else nothing. */
+    Map<String, String> regionVariables() {
+        Map<String, String> vars = new LinkedHashMap<>();
+        if (region != null) {
+            vars.put("AWS_REGION", region);
+            vars.put("AWS_DEFAULT_REGION", region);
+        }
+        return vars;
+    }
+}
