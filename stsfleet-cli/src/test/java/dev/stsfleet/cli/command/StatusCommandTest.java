@@ -48,7 +48,7 @@ class StatusCommandTest {
     void listsSessionSectionAndCacheEntries_noStsCall_andPruneRemovesOnlyExpired() throws Exception {
         assertThat(Cli.run(env, "session-token", "--profile", Fleets.SOURCE, "--lifetime", "4h", "--mfa-code",
                 sandbox.totp(Fleets.MFA)).exit()).isZero();
-        assertThat(Cli.run(env, "write", "ops0").exit()).isZero();
+        assertThat(Cli.run(env, "write", "ops0").exit()).isZero(); // also stores ops0 in the role-credential cache
         assertThat(Cli.run(env, "credential-process", "ops1").exit()).isZero();
         Path file = dir.resolve("credentials");
         Files.writeString(file, "# keep me\n" + Files.readString(file));
@@ -82,7 +82,7 @@ class StatusCommandTest {
         Cli.Result pruned = Cli.run(env, later, "status", "--prune", "--format", "json");
 
         assertThat(pruned.exit()).as(pruned.toString()).isZero();
-        assertThat(pruned.err()).contains("pruned 0 expired MFA session(s), 1 credential_process entry, 1 section(s)");
+        assertThat(pruned.err()).contains("pruned 0 expired MFA session(s), 2 credential_process entries, 1 section(s)");
         assertThat(rows(new ObjectMapper().readTree(pruned.out()))).containsExactly(
                 "mfa-session alice 111111111111 (user, MFA)");
         String credentials = Files.readString(dir.resolve("credentials"));
