@@ -3,6 +3,7 @@ package dev.stsfleet.store;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.format.CredentialsSection;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,7 @@ public final class CredentialsFileEditor {
         }
         Map<String, String> texts = new LinkedHashMap<>();
         byName.forEach((name, section) -> texts.put(name, section.text()));
-        edit(lines -> lines.upsertAll(texts));
+        edit(Splice.upsert(texts));
         LOG.debug("wrote credentials sections {} to {}", byName.keySet(), PosixModes.display(file));
     }
 
@@ -120,12 +121,8 @@ public final class CredentialsFileEditor {
         if (!Files.exists(file)) {
             return;
         }
-        edit(lines -> valid.forEach(lines::remove));
+        edit(Splice.remove(valid));
         LOG.debug("removed credentials sections {} from {}", valid, PosixModes.display(file));
-    }
-
-    private interface Change {
-        void apply(Lines lines);
     }
 
     /**
@@ -177,22 +174,12 @@ public final class CredentialsFileEditor {
     }
 
     @SuppressWarnings("try") // the lock is held for the block; it is not used inside
-    private void edit(Change change) {
+    private void edit(Splice splice) {
         Path target = resolve();
         requireWritableFile(target); // a read-only file stays as it is, on every write
         try (LockFile lock = LockFile.acquire(target, lockTimeout)) {
-            byte[] before = read(target);
-            validate(before, target);
-            Lines lines = Lines.parse(before);
-            change.apply(lines);
-            CredentialsSyntax.Problem broken = lines.check();
-            if (broken != null) {
-                // Our own splice broke the file: a bug, and never a reason to write it.
-                throw new IllegalStateException("refusing to write " + PosixModes.display(target)
-                        + ": the edited content would not parse (line " + broken.line() + ")");
-            }
-            try {
-                AtomicFiles.write(target, lines::writeTo);
+            try (InputStream in = open(target)) {
+                AtomicFiles.write(target, out -> splice.run(in, out, target));
             } catch (IOException e) {
                 throw new InvalidInputException("cannot write " + PosixModes.display(target) + ": " + PosixModes.reason(e));
             }
@@ -211,15 +198,16 @@ public final class CredentialsFileEditor {
         return file.toAbsolutePath();
     }
 
-    private static byte[] read(Path target) {
+    /** The file's content, read as it is spliced; an empty stream for a missing file. */
+    private static InputStream open(Path target) {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            return new byte[0];
+            return InputStream.nullInputStream();
         }
         if (!Files.isRegularFile(target)) {
             throw new InvalidInputException(PosixModes.display(target) + " is not a regular file");
         }
         try {
-            return Files.readAllBytes(target);
+            return Files.newInputStream(target);
         } catch (IOException e) {
             throw new InvalidInputException("cannot read " + PosixModes.display(target) + ": " + PosixModes.reason(e));
         }
@@ -229,12 +217,9 @@ public final class CredentialsFileEditor {
      * Refuses content the SDK's reader would refuse ({@link CredentialsSyntax}, its rules on the raw bytes); the
      * rejection names the file and line, never the line's text.
      */
-    static void validate(byte[] content, Path shownAs) {
-        CredentialsSyntax.Problem problem = CredentialsSyntax.check(content);
-        if (problem != null) {
-            throw new InvalidInputException(PosixModes.display(shownAs) + " line " + problem.line() + ": "
-                    + reasonFor(problem.reason()));
-        }
+    static InvalidInputException malformed(CredentialsSyntax.Problem problem, Path shownAs) {
+        return new InvalidInputException(PosixModes.display(shownAs) + " line " + problem.line() + ": "
+                + reasonFor(problem.reason()));
     }
 
     /**
@@ -254,30 +239,41 @@ public final class CredentialsFileEditor {
     }
 
     /**
-     * The file as lines, each a byte range of the original content (or new text) with its own terminator: text
-     * we do not touch is written back byte for byte, whatever its encoding, and never copied on the way.
+     * One edit, made in one pass over the file: each line is read, checked by the SDK reader's rules
+     * ({@link CredentialsSyntax}) and written back byte for byte (its own terminator, whatever its encoding)
+     * unless a change owns it, so memory stays the size of a few lines whatever the size of the file. A
+     * section is its header through its last key or continuation line: blank and comment lines after that
+     * belong to whatever follows, so while a section is skipped they are held until the next key (still the
+     * section's) or header (not) decides. The trailing blank lines written last are held back too, with the
+     * line before them: a removed section (or a later copy) takes the blank line before it, and an appended
+     * one may need a line ending and one blank line before it. The edited lines are checked by the same rules
+     * as they are written. Not reusable: one instance per edit.
      */
-    static final class Lines {
+    static final class Splice {
         private static final byte[] NONE = new byte[0];
-        /** One line: {@code bytes[from, to)} and its terminator. */
-        private record Line(byte[] bytes, int from, int to, byte[] end) {
+        private static final byte[] LF = {'\n'};
+        private static final byte[] CR = {'\r'};
+        private static final byte[] CRLF = {'\r', '\n'};
+
+        /** One line: its bytes, without the terminator, and the terminator. */
+        private record Line(byte[] text, byte[] end) {
             boolean header() {
-                return to > from && bytes[from] == '[';
+                return text.length > 0 && text[0] == '[';
             }
 
             /** The name of a header line: between '[' and the first ']', stripped; {@code null} without ']'. */
             String headerName() {
-                for (int i = from + 1; i < to; i++) {
-                    if (bytes[i] == ']') {
-                        return new String(bytes, from + 1, i - from - 1, StandardCharsets.ISO_8859_1).strip();
+                for (int i = 1; i < text.length; i++) {
+                    if (text[i] == ']') {
+                        return new String(text, 1, i - 1, StandardCharsets.ISO_8859_1).strip();
                     }
                 }
                 return null;
             }
 
             boolean blank() {
-                for (int i = from; i < to; i++) {
-                    if (!whitespace(bytes[i])) {
+                for (byte b : text) {
+                    if (!whitespace(b)) {
                         return false;
                     }
                 }
@@ -286,9 +282,9 @@ public final class CredentialsFileEditor {
 
             /** A key or continuation line: neither blank nor a comment (after leading whitespace). */
             boolean owned() {
-                for (int i = from; i < to; i++) {
-                    if (!whitespace(bytes[i])) {
-                        return bytes[i] != '#' && bytes[i] != ';';
+                for (byte b : text) {
+                    if (!whitespace(b)) {
+                        return b != '#' && b != ';';
                     }
                 }
                 return false;
@@ -299,173 +295,203 @@ public final class CredentialsFileEditor {
             }
         }
 
-        private List<Line> lines;
-        private final byte[] newline;
+        /** Sections to write by name, in the order new ones are appended. */
+        private final Map<String, String> upserts;
+        /** Sections to remove, every copy. */
+        private final Set<String> removals;
 
-        private Lines(byte[] content) {
-            List<Line> parsed = new ArrayList<>();
-            byte[] first = null;
-            int i = 0;
-            int n = content.length;
-            while (i < n) {
-                int j = i;
-                while (j < n && content[j] != '\n' && content[j] != '\r') {
-                    j++;
-                }
-                byte[] end;
-                if (j == n) {
-                    end = NONE;
-                } else if (content[j] == '\r' && j + 1 < n && content[j + 1] == '\n') {
-                    end = CRLF;
-                } else {
-                    end = content[j] == '\n' ? LF : CR;
-                }
-                parsed.add(new Line(content, i, j, end));
-                if (first == null && end.length > 0) {
-                    first = end;
-                }
-                i = j + end.length;
-            }
-            this.lines = parsed;
-            this.newline = first != null ? first : LF;
+        private final CredentialsSyntax.Checker input = new CredentialsSyntax.Checker();
+        private final CredentialsSyntax.Checker output = new CredentialsSyntax.Checker();
+        private final Set<String> written = new HashSet<>();
+        /** The file's own line ending: the first one in it, else LF. */
+        private byte[] newline;
+        private OutputStream out;
+        private boolean wroteAny;
+        /** Lines emitted but not yet written: the last non-blank one (when any was) and the blank ones after it. */
+        private final List<Line> held = new ArrayList<>();
+        /** Inside a section being replaced or removed, whose lines are dropped up to its last key. */
+        private boolean skipping;
+        /** Blank and comment lines after the skipped section's last key so far. */
+        private final List<Line> tail = new ArrayList<>();
+        /** A section removed at the very top takes the blank line after it instead of one before. */
+        private boolean dropBlankAfter;
+
+        private Splice(Map<String, String> upserts, Set<String> removals) {
+            this.upserts = upserts;
+            this.removals = removals;
         }
 
-        private static final byte[] LF = {'\n'};
-        private static final byte[] CR = {'\r'};
-        private static final byte[] CRLF = {'\r', '\n'};
-
-        static Lines parse(byte[] content) {
-            return new Lines(content);
+        /** Replaces the first section of each name (dropping later copies) or appends it. */
+        static Splice upsert(Map<String, String> sections) {
+            return new Splice(sections, Set.of());
         }
 
-        /** The content as it is now, written to {@code out}. */
-        void writeTo(OutputStream out) throws IOException {
-            for (Line l : lines) {
-                out.write(l.bytes(), l.from(), l.to() - l.from());
-                out.write(l.end());
-            }
-        }
-
-        byte[] bytes() {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            try {
-                writeTo(out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return out.toByteArray();
-        }
-
-        /** Feeds every line, as it is now, to the syntax checker. */
-        CredentialsSyntax.Problem check() {
-            CredentialsSyntax.Checker checker = new CredentialsSyntax.Checker();
-            for (Line l : lines) {
-                if (!checker.line(l.bytes(), l.from(), l.to())) {
-                    break;
-                }
-            }
-            return checker.problem();
-        }
-
-        private List<Line> fresh(String sectionText) {
-            List<Line> out = new ArrayList<>();
-            for (String line : sectionText.lines().toList()) {
-                byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
-                out.add(new Line(b, 0, b.length, newline));
-            }
-            return out;
-        }
-
-        /** Replaces the first section called {@code name} (dropping later copies) or appends one. */
-        void upsert(String name, String sectionText) {
-            upsertAll(Map.of(name, sectionText));
+        /** Removes every section with one of {@code names}, each with the one blank line that separated it. */
+        static Splice remove(Set<String> names) {
+            return new Splice(Map.of(), names);
         }
 
         /**
-         * As {@link #upsert} for each entry in order, in one pass over the file: linear in its size whatever the
-         * number of sections.
+         * Reads {@code in} and writes the edited content to {@code sink}.
+         *
+         * @throws InvalidInputException if the content is malformed, naming {@code shownAs} and the line
          */
-        void upsertAll(Map<String, String> sections) {
-            List<Line> out = new ArrayList<>(lines.size() + sections.size() * 6);
-            Set<String> written = new HashSet<>();
-            int i = 0;
-            while (i < lines.size()) {
-                Line line = lines.get(i);
-                String name = line.header() ? line.headerName() : null;
-                if (name == null || !sections.containsKey(name)) {
-                    out.add(line);
-                    i++;
-                    continue;
+        void run(InputStream in, OutputStream sink, Path shownAs) throws IOException {
+            out = sink;
+            LineReader reader = new LineReader(in);
+            Line line;
+            while ((line = reader.next()) != null) {
+                if (newline == null && line.end().length > 0) {
+                    newline = line.end();
                 }
-                int last = lastOwned(i);
-                if (written.add(name)) {
-                    out.addAll(fresh(sections.get(name)));
-                } else if (!out.isEmpty() && out.get(out.size() - 1).blank()) {
-                    // A later copy goes with the blank line before it, as removeAt does.
-                    out.remove(out.size() - 1);
+                if (!input.line(line.text(), 0, line.text().length)) {
+                    throw malformed(input.problem(), shownAs);
                 }
-                i = last + 1;
+                accept(line);
             }
-            lines = out;
-            for (Map.Entry<String, String> e : sections.entrySet()) {
+            if (newline == null) {
+                newline = LF;
+            }
+            endSkip();
+            for (Map.Entry<String, String> e : upserts.entrySet()) {
                 if (!written.contains(e.getKey())) {
-                    append(fresh(e.getValue()));
+                    append(e.getValue());
                 }
             }
-        }
-
-        void remove(String name) {
-            int at;
-            while ((at = find(name, 0)) >= 0) {
-                removeAt(at);
+            flush();
+            CredentialsSyntax.Problem broken = output.problem();
+            if (broken != null) {
+                // Our own splice broke the file: a bug, and never a reason to write it.
+                throw new IllegalStateException("refusing to write " + PosixModes.display(shownAs)
+                        + ": the edited content would not parse (line " + broken.line() + ")");
             }
         }
 
-        private void append(List<Line> fresh) {
-            if (!lines.isEmpty()) {
-                int last = lines.size() - 1;
-                Line l = lines.get(last);
+        private void accept(Line line) throws IOException {
+            String name = line.header() ? line.headerName() : null;
+            if (skipping) {
+                if (name == null) {
+                    if (line.owned()) {
+                        tail.clear(); // a key further down: what was held was inside the section
+                    } else {
+                        tail.add(line);
+                    }
+                    return;
+                }
+                endSkip();
+            }
+            if (name != null && (upserts.containsKey(name) || removals.contains(name))) {
+                skipping = true;
+                if (upserts.containsKey(name) && written.add(name)) {
+                    fresh(upserts.get(name));
+                } else if (!held.isEmpty() && held.get(held.size() - 1).blank()) {
+                    held.remove(held.size() - 1); // a removed section, or a later copy, goes with the blank before it
+                } else if (!wroteAny && held.isEmpty() && removals.contains(name)) {
+                    dropBlankAfter = true;
+                }
+                return;
+            }
+            emit(line);
+        }
+
+        private void endSkip() throws IOException {
+            if (!skipping) {
+                return;
+            }
+            skipping = false;
+            int from = dropBlankAfter && !tail.isEmpty() && tail.get(0).blank() ? 1 : 0;
+            dropBlankAfter = false;
+            for (int i = from; i < tail.size(); i++) {
+                emit(tail.get(i));
+            }
+            tail.clear();
+        }
+
+        private void append(String sectionText) throws IOException {
+            if (!held.isEmpty()) {
+                int last = held.size() - 1;
+                Line l = held.get(last);
                 if (l.end().length == 0) {
-                    lines.set(last, new Line(l.bytes(), l.from(), l.to(), newline));
+                    held.set(last, new Line(l.text(), newline));
                 }
                 if (!l.blank()) {
-                    lines.add(new Line(NONE, 0, 0, newline));
+                    emit(new Line(NONE, newline));
                 }
             }
-            lines.addAll(fresh);
+            fresh(sectionText);
         }
 
-        /** Removes the section at header {@code at} and the one blank line that separated it. */
-        private void removeAt(int at) {
-            int last = lastOwned(at);
-            int from = at;
-            int to = last;
-            if (at > 0 && lines.get(at - 1).blank()) {
-                from = at - 1;
-            } else if (at == 0 && last + 1 < lines.size() && lines.get(last + 1).blank()) {
-                to = last + 1;
+        private void fresh(String sectionText) throws IOException {
+            byte[] end = newline != null ? newline : LF;
+            for (String l : sectionText.lines().toList()) {
+                emit(new Line(l.getBytes(StandardCharsets.ISO_8859_1), end));
             }
-            lines.subList(from, to + 1).clear();
         }
 
-        private int find(String name, int from) {
-            for (int i = from; i < lines.size(); i++) {
-                if (lines.get(i).header() && name.equals(lines.get(i).headerName())) {
-                    return i;
+        private void emit(Line line) throws IOException {
+            if (!line.blank()) {
+                flush();
+            }
+            held.add(line);
+        }
+
+        private void flush() throws IOException {
+            for (Line l : held) {
+                output.line(l.text(), 0, l.text().length);
+                out.write(l.text());
+                out.write(l.end());
+                wroteAny = true;
+            }
+            held.clear();
+        }
+
+        /** Splits a stream into lines as {@code BufferedReader.readLine} does (LF, CR or CRLF), keeping each terminator. */
+        private static final class LineReader {
+            private final InputStream in;
+            private final byte[] buffer = new byte[1 << 16];
+            private int position;
+            private int limit;
+            private byte[] line = new byte[256];
+            private int length;
+
+            LineReader(InputStream in) {
+                this.in = in;
+            }
+
+            /** The next line, or {@code null} at the end. */
+            Line next() throws IOException {
+                length = 0;
+                while (true) {
+                    if (position == limit && !fill()) {
+                        return length == 0 ? null : new Line(Arrays.copyOf(line, length), NONE);
+                    }
+                    byte b = buffer[position++];
+                    if (b == '\n') {
+                        return new Line(Arrays.copyOf(line, length), LF);
+                    }
+                    if (b == '\r') {
+                        if ((position < limit || fill()) && buffer[position] == '\n') {
+                            position++;
+                            return new Line(Arrays.copyOf(line, length), CRLF);
+                        }
+                        return new Line(Arrays.copyOf(line, length), CR);
+                    }
+                    if (length == line.length) {
+                        line = Arrays.copyOf(line, length * 2);
+                    }
+                    line[length++] = b;
                 }
             }
-            return -1;
-        }
 
-        /** The last line a section owns: its header or its last key/continuation line. */
-        private int lastOwned(int header) {
-            int last = header;
-            for (int i = header + 1; i < lines.size() && !lines.get(i).header(); i++) {
-                if (lines.get(i).owned()) {
-                    last = i;
+            private boolean fill() throws IOException {
+                int n = in.read(buffer);
+                if (n <= 0) {
+                    return false;
                 }
+                position = 0;
+                limit = n;
+                return true;
             }
-            return last;
         }
     }
 
