@@ -1,5 +1,6 @@
 package dev.stsfleet.cli;
 
+import dev.stsfleet.cli.command.CompletionCommand;
 import dev.stsfleet.cli.command.CredentialProcessCommand;
 import dev.stsfleet.cli.command.CrossAccountCommand;
 import dev.stsfleet.cli.command.DemoCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
         subcommands = {GenerateCommand.class, SessionTokenCommand.class, ProfilesCommand.class,
             EnvCommand.class, ExecCommand.class, WriteCommand.class, CredentialProcessCommand.class,
             LoginCommand.class, KeepFreshCommand.class, ServeCommand.class, CrossAccountCommand.class,
-            SamlCommand.class, StatusCommand.class, DemoCommand.class, SandboxCommand.class,
+            SamlCommand.class, StatusCommand.class, DemoCommand.class, SandboxCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 all done; 1 some profiles failed (each named); 2 bad usage or input."})
 public final class RootCommand implements Runnable {
