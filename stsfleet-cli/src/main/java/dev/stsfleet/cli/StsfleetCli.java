@@ -22,6 +22,7 @@ public final class StsfleetCli {
         RootCommand root = new RootCommand(context);
         CommandLine cmd = new CommandLine(root);
         withdrawIgnoredOptions(cmd);
+        HelpLayout.apply(cmd);
         ErrorReporter errors = new ErrorReporter(root);
         cmd.setParameterExceptionHandler(errors);
         cmd.setExecutionExceptionHandler(errors);
@@ -38,6 +39,7 @@ public final class StsfleetCli {
             "demo", Set.of("--debug", "--quiet"),
             "sandbox", Set.of("--debug", "--quiet"),
             "help", Set.of(),
+            "completion", Set.of("--debug"),
             "profiles", Set.of("--profile", "--config-file", "--credentials-file", "--debug", "--quiet"));
 
     /**

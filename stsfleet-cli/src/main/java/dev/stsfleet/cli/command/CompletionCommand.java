@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
  * list is always current and no JVM starts on a TAB.
  */
 @Command(name = "completion", mixinStandardHelpOptions = true,
+        header = "Prints a shell completion script.",
         description = {"Prints a shell completion script: commands, options, and profile names from the AWS config.",
             "Makes no AWS call."},
         footer = {"", "Examples:",

@@ -18,6 +18,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "credential-process", mixinStandardHelpOptions = true,
+        header = "A role's credentials for the AWS CLI's credential_process.",
+        footer = {"", "Examples:",
+            "  stsfleet credential-process prod",
+            "  aws sts get-caller-identity --profile prod-cli   # with the [profile prod-cli] above"},
         description = {
             "Prints a role's credentials as the credential_process JSON the AWS CLI and SDKs read:",
             "  [profile prod-cli]",

@@ -49,6 +49,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cross-account", mixinStandardHelpOptions = true,
+        header = "One role name in many accounts, from a base profile.",
+        footer = {"", "Examples:",
+            "  stsfleet cross-account --base-profile alice --role Audit --accounts 111111111111,222222222222",
+            "  stsfleet cross-account --base-profile mgmt --role Audit --organization --dry-run",
+            "  stsfleet cross-account --base-profile mgmt --role Audit --ou ou-ab12-cdef3456 --format boto"},
         description = {
             "Credentials for one role name in many accounts, assumed from a base account's profile.",
             "The role ARN of each account is arn:aws:iam::ACCOUNT:role/NAME. Entries are keyed sts-ACCOUNT-ROLE.",

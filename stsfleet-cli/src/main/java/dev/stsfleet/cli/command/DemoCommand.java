@@ -38,6 +38,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "The main job end to end on the embedded sandbox.",
+        footer = {"", "Examples:",
+            "  stsfleet demo"},
         description = {
             "The main job end to end, with no AWS account: starts the STS sandbox on 127.0.0.1 with its",
             "built-in model, writes a throwaway AWS config for it, computes the demo user's current MFA code,",

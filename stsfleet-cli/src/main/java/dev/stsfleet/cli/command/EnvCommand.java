@@ -18,6 +18,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "env", mixinStandardHelpOptions = true,
+        header = "Shell statements that export a role's credentials.",
         description = {
             "Shell statements that put a role's credentials into the environment:",
             "  eval \"$(stsfleet env PROFILE)\"                      (bash, zsh)",

@@ -27,6 +27,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "exec", mixinStandardHelpOptions = true,
+        header = "Runs a command with a role's credentials.",
         description = {
             "Runs a command with a role's credentials in its environment, and exits with its exit code.",
             "For a profile with long-term keys (an IAM user), the child gets the user's MFA session (cached).",

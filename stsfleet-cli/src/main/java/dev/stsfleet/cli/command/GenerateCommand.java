@@ -35,6 +35,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
+        header = "Credentials for many role profiles at once, one MFA code.",
+        footer = {"", "Examples:",
+            "  stsfleet generate --all --mfa-code 123456",
+            "  stsfleet generate ops-dev ops-prod --format boto > creds.json",
+            "  stsfleet generate --all --dry-run"},
         description = {
             "Credentials for many role profiles at once, with one MFA code.",
             "SAML-backed profiles (x_stsfleet_saml_url, see docs/PROFILES.md) are assumed with AssumeRoleWithSAML",

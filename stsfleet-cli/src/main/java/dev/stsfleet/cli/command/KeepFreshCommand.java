@@ -27,6 +27,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "keep-fresh", mixinStandardHelpOptions = true,
+        header = "Keeps credentials-file sections fresh for hours.",
+        footer = {"", "Examples:",
+            "  stsfleet keep-fresh --all --lifetime 8h --mfa-code 123456",
+            "  stsfleet keep-fresh ops-dev ops-prod --lifetime 2h --as-prefix k-"},
         description = {
             "Keeps credentials-file sections fresh for a whole session lifetime, with one MFA code.",
             "Writes a [<prefix><profile>] section per role (aws_access_key_id, aws_secret_access_key,",

@@ -30,6 +30,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "login", mixinStandardHelpOptions = true,
+        header = "An AWS console sign-in URL for a role.",
+        footer = {"", "Examples:",
+            "  stsfleet login prod",
+            "  stsfleet login prod --open --destination https://console.aws.amazon.com/ec2/"},
         description = {
             "An AWS console sign-in URL from a role's credentials, through the federation endpoint",
             "(getSigninToken, then the Action=login URL). The sign-in host follows the region: us-east-1 uses",

@@ -18,6 +18,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "profiles", mixinStandardHelpOptions = true,
+        header = "Lists the role profiles of the AWS files, as JSON.",
+        footer = {"", "Examples:",
+            "  stsfleet profiles",
+            "  stsfleet profiles --file team-roles.ini"},
         description = {"The role profiles (with role_arn, or SAML-backed with x_stsfleet_saml_url) of the AWS config and credentials files, or of FILE, as JSON.",
             "Makes no AWS call."})
 public final class ProfilesCommand implements Callable<Integer> {

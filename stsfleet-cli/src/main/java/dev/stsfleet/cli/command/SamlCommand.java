@@ -45,6 +45,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "saml", mixinStandardHelpOptions = true,
+        header = "Many accounts from ONE SAML identity-provider login.",
+        footer = {"", "Examples:",
+            "  stsfleet saml --idp-url https://idp.example.com/sso --user alice --role Audit --accounts 111111111111",
+            "  stsfleet saml --idp-url URL --user alice --all-roles --password-stdin < password.txt"},
         description = {
             "Credentials for many accounts through a SAML identity provider: ONE IdP login, then",
             "AssumeRoleWithSAML for the role in every account (or every role the assertion offers).",

@@ -20,6 +20,11 @@ import picocli.CommandLine.Spec;
  * port; everything else goes to stderr.
  */
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
+        header = "Runs the local strict STS sandbox on 127.0.0.1.",
+        footer = {"", "Examples:",
+            "  stsfleet sandbox --port 4566",
+            "  stsfleet sandbox --latency-ms 50 --throttle-rps 600 --error-rate 0.1",
+            "  stsfleet sandbox --print-model > model.json"},
         description = {"Start the local STS sandbox (strict AWS semantics, fault injection) on 127.0.0.1.",
                 "The first stdout line is 'sandbox listening on http://127.0.0.1:PORT'. Stop it with Ctrl-C or SIGTERM.",
                 "Model format: stsfleet-sandbox/MODEL.md."})

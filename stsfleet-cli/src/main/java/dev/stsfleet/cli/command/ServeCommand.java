@@ -28,6 +28,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
+        header = "Serves fresh role credentials to SDKs on 127.0.0.1.",
+        footer = {"", "Examples:",
+            "  stsfleet serve --all --lifetime 8h --port 9911",
+            "  stsfleet serve prod --lifetime 4h --format env   # prints the variables a client needs"},
         description = {
             "Serves refreshed role credentials to AWS SDKs and the AWS CLI on 127.0.0.1 only, in the",
             "container-credentials format, one path per profile, guarded by a random token.",

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "session-token", mixinStandardHelpOptions = true,
+        header = "An MFA session for an IAM user, cached for every command.",
         description = {
             "GetSessionToken for the source profile's IAM user (--profile, else AWS_PROFILE, else default), with MFA",
             "when the profile (or a role sourced from it) has an mfa_serial. The MFA session is cached: every later",

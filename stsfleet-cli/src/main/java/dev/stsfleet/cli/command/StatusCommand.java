@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
 import software.amazon.awssdk.profiles.ProfileFile;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
+        header = "Lists the credentials, sessions and caches now active.",
         description = {
             "Lists what is active, newest first: the credentials in this environment, the [sts-*] sections of the",
             "credentials file, cached MFA sessions, credential_process cache entries and running keep-fresh or serve",

@@ -30,6 +30,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "write", mixinStandardHelpOptions = true,
+        header = "Writes role credentials into the AWS credentials file.",
+        footer = {"", "Examples:",
+            "  stsfleet write prod                 # [sts-prod] in ~/.aws/credentials",
+            "  stsfleet write prod --as prod-temp",
+            "  stsfleet write --all --mfa-code 123456"},
         description = {
             "Writes role credentials into the AWS credentials file, one section per role (default name",
             "sts-<profile>) with aws_access_key_id, aws_secret_access_key, aws_session_token and",
