@@ -81,7 +81,19 @@ class KeepFreshCommandTest {
         assertThat(failures).as("failed AWS CLI calls").isEmpty();
         assertThat(attempts).as("AWS CLI calls over the lifetime").isGreaterThanOrEqualTo(25);
         assertThat(result.exit()).as(result.toString()).isZero();
-        assertThat(result.err()).contains("keep-fresh: cycle 3 of").contains("no role lost");
+        assertThat(result.err()).contains("keep-fresh: cycle 3 of").contains("no role lost")
+                .doesNotContain("dev.stsfleet").doesNotContain(" INFO ").doesNotContain(" WARN ");
+        // Each cycle once, numbered 1, 2, 3 ... and the same total on every line.
+        Matcher cycles = Pattern.compile("keep-fresh: cycle (\\d+) of (\\d+):").matcher(result.err());
+        List<Integer> numbers = new ArrayList<>();
+        java.util.Set<String> totals = new java.util.HashSet<>();
+        while (cycles.find()) {
+            numbers.add(Integer.parseInt(cycles.group(1)));
+            totals.add(cycles.group(2));
+        }
+        assertThat(numbers).as(result.err()).isNotEmpty()
+                .isEqualTo(java.util.stream.IntStream.rangeClosed(1, numbers.size()).boxed().toList());
+        assertThat(totals).as(result.err()).hasSize(1);
         assertThat(sandbox.stats().errors("AssumeRole")).doesNotContainKey("ExpiredToken");
         assertThat(sandbox.stats().errors("GetCallerIdentity")).doesNotContainKey("ExpiredToken");
         assertThat(sandbox.stats().ok("AssumeRole")).isGreaterThanOrEqualTo(5 * 5);
