@@ -583,12 +583,10 @@ public final class Refresher<K, V> implements AutoCloseable {
         while (true) {
             int cycle = completedCycles + 1;
             int refreshed = 0;
-            Snapshot<V> sample = null;
             for (Entry<K, V> entry : entries.values()) {
                 synchronized (entry) {
                     if (entry.generation >= cycle) {
                         refreshed++;
-                        sample = sample == null ? entry.snapshot : sample;
                     } else if (!entry.stopped && !entry.expiredNotified && (lifetimeEnd == null
                             || entry.snapshot.expiry().isBefore(lifetimeEnd))) {
                         return;
@@ -607,7 +605,7 @@ public final class Refresher<K, V> implements AutoCloseable {
             }
             // The estimate only grows while the lifetime's end stays (jittered refreshes would make it wobble:
             // "3 of 5" after "2 of 6"); a new end (an adopted session) starts a new estimate.
-            int estimate = Math.max(cycle, cycle + remainingCycles(sample, lifetimeEnd));
+            int estimate = Math.max(cycle, estimatedCycles(lifetimeEnd));
             expectedCycles = lifetimeEnd.equals(estimatedFor) ? Math.max(expectedCycles, estimate) : estimate;
             estimatedFor = lifetimeEnd;
             Duration left = Duration.between(now, lifetimeEnd);
@@ -616,6 +614,22 @@ public final class Refresher<K, V> implements AutoCloseable {
             int expected = expectedCycles;
             fire(l -> l.onCycle(cycle, expected, count, left));
         }
+    }
+
+    /**
+     * How many cycles the run will have: the most refreshes any key will have made by the end (its own so far
+     * plus those its current value's interval still needs; a key with the shortest interval decides it).
+     */
+    private int estimatedCycles(Instant lifetimeEnd) {
+        int most = 0;
+        for (Entry<K, V> entry : entries.values()) {
+            synchronized (entry) {
+                if (!entry.stopped && entry.generation > 0) {
+                    most = Math.max(most, entry.generation + remainingCycles(entry.snapshot, lifetimeEnd));
+                }
+            }
+        }
+        return most;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.stsfleet.cli.command;
 
 import dev.stsfleet.FleetListener;
 import dev.stsfleet.FleetResult;
+import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.ProfileResult;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.SessionToken;
@@ -83,15 +84,22 @@ final class FreshFleet implements FleetListener {
     FleetResult start(StsFleet fleet, List<String> names, Duration lifetime) {
         end = fleet.clock().instant().plus(lifetime);
         CredentialPlan plan = fleet.plan(names); // every problem before any call
+        CredentialPlan forLifetime;
+        try {
+            forLifetime = fleet.plan(names, lifetime);
+        } catch (InvalidInputException e) {
+            forLifetime = plan; // no code and no prompt: keepFresh runs on the cached sessions, as planned here
+        }
         FleetResult result = fleet.keepFresh(names, lifetime, ProgressListener.NONE);
-        for (CredentialPlan.Source s : plan.sources()) {
+        for (CredentialPlan.Source s : forLifetime.sources()) {
             Optional<SessionToken> session = fleet.usableSession(s.profile(), s.mfaSerial(), null);
             if (s.withMfa() && session.isPresent()) {
                 Instant sessionEnd = session.get().end();
                 output.info(command + ": MFA session of profile " + s.profile() + " until "
                         + TemporaryCredentials.isoUtc(sessionEnd) + " for " + s.roles().size() + " role"
                         + (s.roles().size() == 1 ? "" : "s"));
-                if (sessionEnd.isBefore(end)) {
+                // A session made now for the lifetime lasts it (a scaled sandbox shortens every session alike).
+                if (s.session() == CredentialPlan.Session.CACHED && sessionEnd.isBefore(end)) {
                     output.warn("the MFA session of profile " + s.profile() + " ends at "
                             + TemporaryCredentials.isoUtc(sessionEnd) + ", before the lifetime (" + Durations.human(lifetime)
                             + "): its roles are kept fresh until then, or longer once 'stsfleet session-token --profile "
