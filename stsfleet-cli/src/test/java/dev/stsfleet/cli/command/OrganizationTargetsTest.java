@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import dev.stsfleet.testing.MotoServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,9 @@ import software.amazon.awssdk.services.sts.model.Credentials;
  * made through the SDK with three levels of OUs, 150 accounts, {@code env=prod} on some.
  */
 class OrganizationTargetsTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     @RegisterExtension
     static final MotoServer MOTO = new MotoServer();
 
@@ -210,21 +214,20 @@ class OrganizationTargetsTest {
             outsider = sts.assumeRole(r -> r.roleArn("arn:aws:iam::999999999999:role/Outsider").roleSessionName("base"))
                     .credentials();
         }
-        try (StsSandbox sandbox = StsSandbox.builder().start()) {
-            Map<String, String> env = files(dir, outsider.accessKeyId(), outsider.secretAccessKey(), outsider.sessionToken());
-            env.put("AWS_ENDPOINT_URL_STS", sandbox.endpoint().toString());
-            env.put("AWS_ENDPOINT_URL_ORGANIZATIONS", MOTO.endpoint().toString());
-            env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+        StsSandbox sandbox = sts.start();
+        Map<String, String> env = files(dir, outsider.accessKeyId(), outsider.secretAccessKey(), outsider.sessionToken());
+        env.put("AWS_ENDPOINT_URL_STS", sandbox.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_ORGANIZATIONS", MOTO.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
 
-            Cli.Result r = Cli.run(env, "cross-account", "--base-profile", "base", "--role", "Audit", "--organization");
+        Cli.Result r = Cli.run(env, "cross-account", "--base-profile", "base", "--role", "Audit", "--organization");
 
-            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err().lines().toList()).hasSize(1);
-            assertThat(r.err()).startsWith("stsfleet: error: AWSOrganizationsNotInUseException: AWS Organizations "
-                    + "refused profile base: ").doesNotContain(outsider.secretAccessKey());
-            assertThat(r.out()).isEmpty();
-            assertThat(sandbox.stats().total("AssumeRole")).isZero();
-        }
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err().lines().toList()).hasSize(1);
+        assertThat(r.err()).startsWith("stsfleet: error: AWSOrganizationsNotInUseException: AWS Organizations "
+                + "refused profile base: ").doesNotContain(outsider.secretAccessKey());
+        assertThat(r.out()).isEmpty();
+        assertThat(sandbox.stats().total("AssumeRole")).isZero();
     }
 
     @Test

@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
+import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * second (the region read from each request's signature), some accounts with regions disabled.
  */
 class RegionalSpreadTest {
+    @RegisterExtension
+    final StsSandboxExtension sts = StsSandboxExtension.onDemand();
+
     private static final String KEY = "AKIASPREADBASE000001";
     private static final String SECRET = "spreadBaseSecretKey/forRegionalSpreadTests";
     private static final List<String> REGIONS = List.of("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2");
@@ -53,34 +58,32 @@ class RegionalSpreadTest {
             }
         }
         Files.writeString(dir.resolve("accounts.txt"), String.join("\n", accounts) + "\n");
-        try (StsSandbox sandbox = StsSandbox.builder().model(model.build()).throttleRps(600)
-                .disabledRegions(disabled).start()) {
-            Cli.Result r = Cli.run(files(dir, sandbox.endpoint().toString()), "cross-account", "--base-profile", "base",
-                    "--role", "Audit", "--accounts-file", dir.resolve("accounts.txt").toString(),
-                    "--sts-regions", String.join(",", REGIONS), "--format", "json", "--concurrency", "32");
+        StsSandbox sandbox = sts.start(b -> b.model(model.build()).throttleRps(600).disabledRegions(disabled));
+        Cli.Result r = Cli.run(files(dir, sandbox.endpoint().toString()), "cross-account", "--base-profile", "base",
+                "--role", "Audit", "--accounts-file", dir.resolve("accounts.txt").toString(),
+                "--sts-regions", String.join(",", REGIONS), "--format", "json", "--concurrency", "32");
 
-            assertThat(r.exit()).as(r.toString()).isZero();
-            JsonNode doc = new ObjectMapper().readTree(r.out());
-            assertThat(doc.get("credentials").size()).isEqualTo(3000);
-            assertThat(doc.get("summary").get("succeeded").asInt()).isEqualTo(3000);
-            JsonNode byRegion = doc.get("summary").get("stsCallsByRegion");
-            assertThat(GenerateCommandTest.keys(byRegion)).containsExactlyElementsOf(REGIONS);
-            long calls = 0;
-            for (String region : REGIONS) {
-                // Spread: every region carries a real share (a quarter would be 750).
-                assertThat(byRegion.get(region).asLong()).as(region).isGreaterThan(300);
-                assertThat(sandbox.stats().ok(region, "AssumeRole")).as(region).isGreaterThan(300);
-                calls += byRegion.get(region).asLong();
-            }
-            Map<String, Long> sent = sandbox.stats().totalByRegion("AssumeRole");
-            assertThat(sent.keySet()).containsExactlyInAnyOrderElementsOf(REGIONS);
-            assertThat(sandbox.stats().ok("AssumeRole")).isEqualTo(3000);
-            // The ten accounts were refused in a region they have not enabled, then served in ap-southeast-2;
-            // a disabled region is not tried twice for one account.
-            long refused = sandbox.stats().errors("AssumeRole").getOrDefault("RegionDisabledException", 0L);
-            assertThat(refused).isBetween(1L, 30L);
-            assertThat(calls).isEqualTo(3000 + refused);
-            assertThat(r.err()).contains("STS calls by region: us-east-1 ", "3000 of 3000 accounts succeeded");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertThat(doc.get("credentials").size()).isEqualTo(3000);
+        assertThat(doc.get("summary").get("succeeded").asInt()).isEqualTo(3000);
+        JsonNode byRegion = doc.get("summary").get("stsCallsByRegion");
+        assertThat(GenerateCommandTest.keys(byRegion)).containsExactlyElementsOf(REGIONS);
+        long calls = 0;
+        for (String region : REGIONS) {
+            // Spread: every region carries a real share (a quarter would be 750).
+            assertThat(byRegion.get(region).asLong()).as(region).isGreaterThan(300);
+            assertThat(sandbox.stats().ok(region, "AssumeRole")).as(region).isGreaterThan(300);
+            calls += byRegion.get(region).asLong();
         }
+        Map<String, Long> sent = sandbox.stats().totalByRegion("AssumeRole");
+        assertThat(sent.keySet()).containsExactlyInAnyOrderElementsOf(REGIONS);
+        assertThat(sandbox.stats().ok("AssumeRole")).isEqualTo(3000);
+        // The ten accounts were refused in a region they have not enabled, then served in ap-southeast-2;
+        // a disabled region is not tried twice for one account.
+        long refused = sandbox.stats().errors("AssumeRole").getOrDefault("RegionDisabledException", 0L);
+        assertThat(refused).isBetween(1L, 30L);
+        assertThat(calls).isEqualTo(3000 + refused);
+        assertThat(r.err()).contains("STS calls by region: us-east-1 ", "3000 of 3000 accounts succeeded");
     }
 }
