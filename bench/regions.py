@@ -94,13 +94,16 @@ def run_one(name, cmd, env, endpoint, work, timeout):
 
 
 def main():
+    global RPS
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="1 run per tool (default 3)")
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--runs", type=int)
+    ap.add_argument("--rps", type=int, default=RPS, help="the sandbox's throttle rate per region (default 600)")
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--results", default=os.path.join(BENCH, "results"))
     args = ap.parse_args()
+    RPS = args.rps
     runs = args.runs or (1 if args.quick else 3)
     n = args.n
     work = args.workdir
@@ -164,7 +167,8 @@ def main():
     doc = {"scenario": 6, "n": n, "latency_ms": LATENCY_MS, "rps_per_region": RPS, "runs": runs,
            "cpus": os.cpu_count(), "summary": summary, "ratio_4_to_1": ratio, "target": "<= 0.45",
            "met": ratio <= 0.45, "rows": rows,
-           "command": "flock /tmp/stsfleet-mvn.lock bench/regions.sh" + (" --quick" if args.quick else "")}
+           "command": "flock /tmp/stsfleet-mvn.lock bench/regions.sh" + (" --quick" if args.quick else "")
+                      + ("" if n == 10000 else " --n %d" % n) + ("" if RPS == 600 else " --rps %d" % RPS)}
     md = ["### Scenario 6: regional spread, N = %d, %d ms latency, %d rps per region (%s, %d run%s)" % (
         n, LATENCY_MS, RPS, stamp, runs, "" if runs == 1 else "s"), "",
           "| tool | regions | wall s (median; min-max) | floor s | x floor | Throttling answers | all ok | calls per region |",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scenario 6 (issue 17), regional spread: flock /tmp/stsfleet-mvn.lock bench/regions.sh [--quick] [--n N] [--runs R]
+# Scenario 6 (issue 17), regional spread: flock /tmp/stsfleet-mvn.lock bench/regions.sh [--quick] [--n N] [--runs R] [--rps R]
 # Builds the command if needed, starts the sandbox (loopback, free port) and measures one region vs
 # --sts-regions with 4 regions vs boto3 (64 threads); writes bench/results/regions-<UTC>.{json,md}.
 # Everything it starts is killed and its scratch directory removed on exit.
