@@ -88,4 +88,35 @@ class StatusCommandTest {
         String credentials = Files.readString(dir.resolve("credentials"));
         assertThat(credentials).contains("[alice]").contains("# keep me").doesNotContain("sts-ops0");
     }
+
+    @Test
+    void aRunningKeepFresh_isListedWithItsProfilesAndEnd_andGoneWhenItEnds() throws Exception {
+        Fleets fleet = Fleets.create(Files.createDirectories(dir.resolve("scaled")), 2, 0, 1, true);
+        StsSandbox scaled = sts.start(b -> b.model(fleet.model()).durationScale(0.01)); // 15m lasts 9 s
+        Map<String, String> scaledEnv = fleet.env(scaled.endpoint().toString());
+        java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Cli.Result> run = runner.submit(() -> Cli.run(scaledEnv, "keep-fresh", "--all",
+                    "--lifetime", "15m", "--mfa-code", scaled.totp(Fleets.MFA)));
+            KeepFreshCommandTest.awaitSections(fleet.credentials(), 2, run);
+
+            Cli.Result r = Cli.run(scaledEnv, "status", "--format", "json");
+
+            assertThat(r.exit()).as(r.toString()).isZero();
+            JsonNode running = null;
+            for (JsonNode n : new ObjectMapper().readTree(r.out())) {
+                if (n.path("source").asText().equals("keep-fresh")) {
+                    running = n;
+                }
+            }
+            assertThat(running).as(r.out()).isNotNull();
+            assertThat(running.path("profile").asText()).isEqualTo("ops0,ops1");
+            assertThat(running.toString()).contains("pid " + ProcessHandle.current().pid());
+            assertThat(running.path("secondsLeft").asLong()).isPositive();
+            assertThat(run.get(60, java.util.concurrent.TimeUnit.SECONDS).exit()).isZero();
+            assertThat(Cli.run(scaledEnv, "status", "--format", "json").out()).doesNotContain("keep-fresh");
+        } finally {
+            runner.shutdownNow();
+        }
+    }
 }
