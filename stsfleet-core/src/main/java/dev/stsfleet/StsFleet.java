@@ -125,6 +125,8 @@ public final class StsFleet implements AutoCloseable {
     private final AtomicReference<CredentialPlanner.Codes> codes;
     /** The end of {@link #keepFresh}'s lifetime: refresh is never extended past it. */
     private volatile Instant keepFreshUntil;
+    /** What every AssumeRole of the fleet carries (source identity, session tags, session policies). */
+    private final RequestOptions requestOptions;
     /** The lifetime asked of the last session token, reused by {@link #renewSession}. */
     private volatile Duration lastLifetime = DEFAULT_LIFETIME;
 
@@ -138,6 +140,7 @@ public final class StsFleet implements AutoCloseable {
         this.sessionLifetime = b.sessionLifetime;
         this.mfaPrompt = b.mfaPrompt;
         this.mfaHint = b.mfaHint;
+        this.requestOptions = b.requestOptions;
         this.codes = new AtomicReference<>(new CredentialPlanner.Codes(b.mfaCodes, b.mfaCode, b.mfaPrompt != null,
                 b.mfaHint));
         String explicitSource = firstNonBlank(b.sourceProfile, env.get("AWS_PROFILE"));
@@ -337,6 +340,26 @@ public final class StsFleet implements AutoCloseable {
 
     private Planned planFor(Collection<String> names, boolean withSaml, Instant wantedEnd) {
         ensureOpen();
+        // The request options' problems join every other problem of the request, before any call.
+        List<String> optionProblems = requestOptions.problems();
+        Planned planned;
+        try {
+            planned = planChecked(names, withSaml, wantedEnd);
+        } catch (InvalidInputException e) {
+            if (optionProblems.isEmpty()) {
+                throw e;
+            }
+            List<String> all = new ArrayList<>(e.problems());
+            all.addAll(optionProblems);
+            throw new InvalidInputException(all);
+        }
+        if (!optionProblems.isEmpty()) {
+            throw new InvalidInputException(optionProblems);
+        }
+        return planned;
+    }
+
+    private Planned planChecked(Collection<String> names, boolean withSaml, Instant wantedEnd) {
         CredentialPlanner.Codes given = codes.get();
         ProfileCatalog.Selection selection;
         try {
@@ -614,7 +637,7 @@ public final class StsFleet implements AutoCloseable {
                         + "made: " + RoleChain.messageOf(failed));
             }
             return first(profile, device, null);
-        });
+        }, requestOptions);
         Map<String, RoleProfile> roles = new HashMap<>();
         planned.roles.forEach(r -> roles.put(r.name(), r));
         Map<String, SamlProfile> samlProfiles = new HashMap<>();
@@ -677,7 +700,8 @@ public final class StsFleet implements AutoCloseable {
     private Expiring<RoleCredentials> refreshRole(String profile) {
         RoleProfile role = catalog.roleProfile(profile).orElseThrow(() -> new StsCallException("ClientError",
                 "profile " + profile + " is not a role profile"));
-        RoleChain chain = new RoleChain(catalog, gateway, (p, device) -> first(p, device, this::adopted));
+        RoleChain chain = new RoleChain(catalog, gateway, (p, device) -> first(p, device, this::adopted),
+                requestOptions);
         AssumedRole a = chain.assume(role);
         RoleCredentials c = new RoleCredentials(role.name(), role.roleArn(), a.assumedRoleArn(), a.credentials());
         LOG.debug("profile {}: refreshed to {}", profile, c);
@@ -835,6 +859,11 @@ public final class StsFleet implements AutoCloseable {
         return throttleControl;
     }
 
+    /** What every AssumeRole of the fleet carries. */
+    public RequestOptions requestOptions() {
+        return requestOptions;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -970,8 +999,19 @@ public final class StsFleet implements AutoCloseable {
         private MfaPrompt mfaPrompt;
         private String mfaHint;
         private Duration sessionLifetime;
+        private RequestOptions requestOptions = RequestOptions.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * What every AssumeRole of the fleet carries: a source identity, session tags and session policies (bulk
+         * calls and refresh alike). Checked with AWS's rules by {@link StsFleet#plan} and every bulk call, with every
+         * other problem of the request, before any call. Default: {@link RequestOptions#NONE}.
+         */
+        public Builder requestOptions(RequestOptions requestOptions) {
+            this.requestOptions = Objects.requireNonNull(requestOptions, "requestOptions");
+            return this;
         }
 
         /**

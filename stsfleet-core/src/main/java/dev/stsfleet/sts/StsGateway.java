@@ -1,6 +1,7 @@
 package dev.stsfleet.sts;
 
 import dev.stsfleet.CallerIdentity;
+import dev.stsfleet.RequestOptions;
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.StsFleetException;
@@ -52,7 +53,10 @@ import software.amazon.awssdk.retries.internal.DefaultAdaptiveRetryStrategy;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.auth.scheme.StsAuthSchemeProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
+import software.amazon.awssdk.services.sts.model.Tag;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithSamlResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
@@ -204,19 +208,42 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
     /** AssumeRole signed with {@code caller}. */
     @Override
     public AssumedRole assumeRole(AwsCredentials caller, String roleArn, String sessionName, int durationSeconds,
-                                  String externalId) {
+                                  String externalId, RequestOptions options) {
         Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(options, "options");
         try {
-            AssumeRoleResponse response = send(() -> client.assumeRole(r -> r
-                    .roleArn(roleArn)
-                    .roleSessionName(sessionName)
-                    .durationSeconds(durationSeconds)
-                    .externalId(externalId)
-                    .overrideConfiguration(signedBy(caller))));
+            AssumeRoleResponse response = send(() -> client.assumeRole(r -> {
+                r.roleArn(roleArn)
+                        .roleSessionName(sessionName)
+                        .durationSeconds(durationSeconds)
+                        .externalId(externalId)
+                        .overrideConfiguration(signedBy(caller));
+                withOptions(r, options);
+            }));
             String assumedArn = response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn();
             return new AssumedRole(convert(response.credentials()), assumedArn);
         } catch (SdkException e) {
             throw fail(e, caller, externalId);
+        }
+    }
+
+    private static void withOptions(AssumeRoleRequest.Builder r, RequestOptions options) {
+        if (options.sourceIdentity() != null) {
+            r.sourceIdentity(options.sourceIdentity());
+        }
+        if (!options.tags().isEmpty()) {
+            r.tags(options.tags().entrySet().stream()
+                    .map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList());
+        }
+        if (!options.transitiveTagKeys().isEmpty()) {
+            r.transitiveTagKeys(options.transitiveTagKeys());
+        }
+        if (!options.policyArns().isEmpty()) {
+            r.policyArns(options.policyArns().stream()
+                    .map(a -> PolicyDescriptorType.builder().arn(a).build()).toList());
+        }
+        if (options.policy() != null) {
+            r.policy(options.policy());
         }
     }
 

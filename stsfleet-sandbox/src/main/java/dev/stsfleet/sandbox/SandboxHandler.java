@@ -64,6 +64,14 @@ final class SandboxHandler implements HttpHandler {
                 send(exchange, 200, "application/json", stats.toJson());
             } else if (path.equals("/_sandbox/stats/regions") && method.equals("GET")) {
                 send(exchange, 200, "application/json", stats.toJsonByRegion());
+            } else if (path.startsWith("/_sandbox/sessions/") && method.equals("GET")) {
+                String key = path.substring("/_sandbox/sessions/".length());
+                java.util.Optional<String> session = service.sessionJson(key);
+                if (session.isPresent()) {
+                    send(exchange, 200, "application/json", session.get());
+                } else {
+                    send(exchange, 404, "application/json", "{\"error\":\"no session issued with that access key id\"}");
+                }
             } else if (path.equals("/_sandbox/reset") && method.equals("POST")) {
                 stats.reset();
                 send(exchange, 200, "application/json", "{}");

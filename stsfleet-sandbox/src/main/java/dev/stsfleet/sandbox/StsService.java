@@ -122,6 +122,7 @@ final class StsService {
         }
         Integer requested = params.containsKey("DurationSeconds") ? durationSeconds(params, 43200, 3600) : null;
         Mfa mfa = mfaParams(params);
+        SessionAttributes attributes = SessionAttributes.of(params, caller.attributes());
 
         SandboxModel.Role role = model.role(roleArn).orElse(null);
         if (role == null || !caller.isTrustedBy(role) || revoked.contains(roleArn)) {
@@ -152,11 +153,14 @@ final class StsService {
             }
             seconds = requested == null ? 3600 : requested;
         }
-        Principal session = Principal.roleSession(role, sessionName, withMfa, chained);
+        Principal session = Principal.roleSession(role, sessionName, withMfa, chained, attributes);
         IssuedCredentials creds = issue(session, scaled(seconds), null);
         LOG.debug("AssumeRole {} by {} ({} s{}{})", roleArn, caller.arn(), seconds, withMfa ? ", MFA" : "",
                 chained ? ", chained" : "");
-        return "<AssumeRoleResult>" + assumedRoleUserXml(session) + credentialsXml(creds) + "</AssumeRoleResult>";
+        return "<AssumeRoleResult>" + assumedRoleUserXml(session) + credentialsXml(creds)
+                + (attributes.sourceIdentity() == null ? ""
+                        : "<SourceIdentity>" + Xml.escape(attributes.sourceIdentity()) + "</SourceIdentity>")
+                + "</AssumeRoleResult>";
     }
 
     String assumeRoleWithSaml(Map<String, String> params) {
@@ -195,6 +199,26 @@ final class StsService {
                 + "<Subject>" + Xml.escape(assertion.subject()) + "</Subject>"
                 + "<SubjectType>" + Xml.escape(assertion.subjectType()) + "</SubjectType>"
                 + "</AssumeRoleWithSAMLResult>";
+    }
+
+    /**
+     * What the sandbox remembers of an issued session, as JSON without any secret: its ARN, kind, expiry, whether it
+     * was role chaining, and its source identity, tags and session policies; empty for an unknown key.
+     */
+    Optional<String> sessionJson(String accessKeyId) {
+        IssuedCredentials c = issued.get(accessKeyId);
+        if (c == null) {
+            return Optional.empty();
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode();
+        node.put("accessKeyId", c.accessKeyId()).put("arn", c.principal().arn())
+                .put("kind", c.principal().kind().name()).put("expiration", c.expiration().toString())
+                .put("chained", c.principal().chained()).put("mfa", c.principal().mfa());
+        if (c.principal().role() != null) {
+            node.put("roleArn", c.principal().role().arn());
+        }
+        c.principal().attributes().writeTo(node);
+        return Optional.of(node.toString());
     }
 
     String getCallerIdentity(Principal caller) {
