@@ -29,7 +29,7 @@ final class SandboxHandler implements HttpHandler {
     private static final int MAX_BODY = 1 << 20;
     private static final String VERSION = "2011-06-15";
     private static final Set<String> ACTIONS = Set.of("GetSessionToken", "AssumeRole", "AssumeRoleWithSAML",
-            "GetCallerIdentity");
+            "AssumeRoleWithWebIdentity", "GetCallerIdentity");
 
     private static final String UNSIGNED_REGION = "us-east-1";
     private static final java.util.regex.Pattern SCOPE_REGION =
@@ -149,6 +149,7 @@ final class SandboxHandler implements HttpHandler {
             }
             String result = switch (action) {
                 case "AssumeRoleWithSAML" -> service.assumeRoleWithSaml(params);
+                case "AssumeRoleWithWebIdentity" -> service.assumeRoleWithWebIdentity(params);
                 case "GetSessionToken" -> service.getSessionToken(params, service.authenticate(received(exchange, method, body)));
                 case "AssumeRole" -> {
                     Principal caller = service.authenticate(received(exchange, method, body));

@@ -221,6 +221,52 @@ final class StsService {
         return Optional.of(node.toString());
     }
 
+    /**
+     * AssumeRoleWithWebIdentity: unsigned; the token is the proof (see {@link WebIdentityToken}); the role must trust
+     * the token's provider and, with {@code webIdentitySubjects}, its subject.
+     */
+    String assumeRoleWithWebIdentity(Map<String, String> params) {
+        String roleArn = roleArn(params);
+        String sessionName = required(params, "RoleSessionName", "roleSessionName");
+        constraint(sessionName.length() >= 2, sessionName, "roleSessionName", "Member must have length greater than or equal to 2");
+        constraint(sessionName.length() <= 64, sessionName, "roleSessionName", "Member must have length less than or equal to 64");
+        constraint(SESSION_NAME.matcher(sessionName).matches(), sessionName, "roleSessionName",
+                "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+        String token = required(params, "WebIdentityToken", "webIdentityToken");
+        // The token is a secret: never quoted back.
+        constraint(token.length() >= 4, "***", "webIdentityToken", "Member must have length greater than or equal to 4");
+        constraint(token.length() <= 20000, "***", "webIdentityToken", "Member must have length less than or equal to 20000");
+        Integer requested = params.containsKey("DurationSeconds") ? durationSeconds(params, 43200, 3600) : null;
+        Map<String, String> policies = new HashMap<>(params);
+        policies.keySet().removeIf(k -> k.startsWith("Tags.") || k.startsWith("TransitiveTagKeys.") || k.equals("SourceIdentity"));
+        SessionAttributes requestedAttributes = SessionAttributes.of(policies, SessionAttributes.NONE);
+
+        WebIdentityToken identity = WebIdentityToken.verify(token, model, clock.instant());
+        SandboxModel.Role role = model.role(roleArn).orElse(null);
+        if (role == null || !role.trustedPrincipals().contains(identity.provider().arn()) || revoked.contains(roleArn)
+                || !OidcProviders.subjectAllowed(role, identity.subject())) {
+            throw StsError.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity");
+        }
+        int seconds = requested == null ? 3600 : requested;
+        if (seconds > role.maxSessionDurationSeconds()) {
+            throw StsError.validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+        }
+        SessionAttributes attributes = new SessionAttributes(identity.sourceIdentity(), Map.of(), java.util.Set.of(),
+                requestedAttributes.policyArns(), requestedAttributes.policy());
+        Principal session = Principal.roleSession(role, sessionName, false, false, attributes);
+        IssuedCredentials creds = issue(session, scaled(seconds), null);
+        String provider = identity.provider().issuer().substring("https://".length());
+        LOG.debug("AssumeRoleWithWebIdentity {} through {} ({} s)", roleArn, identity.provider().arn(), seconds);
+        return "<AssumeRoleWithWebIdentityResult>"
+                + "<SubjectFromWebIdentityToken>" + Xml.escape(identity.subject()) + "</SubjectFromWebIdentityToken>"
+                + "<Audience>" + Xml.escape(identity.audience()) + "</Audience>"
+                + assumedRoleUserXml(session) + credentialsXml(creds)
+                + "<Provider>" + Xml.escape(provider) + "</Provider>"
+                + (identity.sourceIdentity() == null ? ""
+                        : "<SourceIdentity>" + Xml.escape(identity.sourceIdentity()) + "</SourceIdentity>")
+                + "</AssumeRoleWithWebIdentityResult>";
+    }
+
     String getCallerIdentity(Principal caller) {
         return "<GetCallerIdentityResult><Arn>" + Xml.escape(caller.arn()) + "</Arn><UserId>"
                 + Xml.escape(caller.userId()) + "</UserId><Account>" + caller.account()
