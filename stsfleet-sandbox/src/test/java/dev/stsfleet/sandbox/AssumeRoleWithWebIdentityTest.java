@@ -60,7 +60,7 @@ class AssumeRoleWithWebIdentityTest {
         assertThat(r.provider()).isEqualTo("token.actions.example.com");
         assertThat(assume(MAIN_ONLY, token).credentials().accessKeyId()).startsWith("ASIA");
         try (StsClient ci = Sdk.client(sandbox, r.credentials())) {
-            assertThat(ci.assumeRole(b -> b.roleArn("arn:aws:iam::222222222222:role/Target").roleSessionName("t"))
+            assertThat(ci.assumeRole(b -> b.roleArn("arn:aws:iam::222222222222:role/Target").roleSessionName("target"))
                     .credentials().accessKeyId()).startsWith("ASIA");
         }
         assertThat(sandbox.stats().ok("AssumeRoleWithWebIdentity")).isEqualTo(2);

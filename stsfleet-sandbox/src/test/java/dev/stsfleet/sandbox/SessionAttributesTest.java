@@ -82,7 +82,7 @@ class SessionAttributesTest {
 
     @Test
     void badAttributes_areRefused_withAwsCodes() {
-        error(() -> alice.assumeRole(r -> r.roleArn(AUDIT).roleSessionName("a").externalId(AUDIT_EXTERNAL_ID)
+        error(() -> alice.assumeRole(r -> r.roleArn(AUDIT).roleSessionName("ab").externalId(AUDIT_EXTERNAL_ID)
                 .sourceIdentity("aws:me")), "ValidationError", 400);
         error(() -> alice.assumeRole(r -> r.roleArn(AUDIT).roleSessionName("ab").externalId(AUDIT_EXTERNAL_ID)
                 .sourceIdentity("a b")), "ValidationError", 400);
