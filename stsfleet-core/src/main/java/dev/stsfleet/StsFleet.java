@@ -112,6 +112,8 @@ public final class StsFleet implements AutoCloseable {
     private final StsGateway gateway;
     private final ThreadPoolExecutor pool;
     private final RootSessions sessions;
+    /** The roots that are credentials sources of their own (web identity, credential_source, credential_process). */
+    private final RootSources rootSources;
     private final CredentialStore store = new CredentialStore();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Every worker thread ever started, so close() can join them: no thread of ours outlives it. */
@@ -160,8 +162,8 @@ public final class StsFleet implements AutoCloseable {
             this.profilesFileRoles = List.of();
             this.profilesFileSamlProfiles = List.of();
         }
-        // --profile / AWS_PROFILE serves only roles that name no source of their own.
-        this.catalog = ProfileCatalog.of(profiles, explicitSource);
+        this.catalog = catalog(profiles, explicitSource, env);
+        profiles = catalog.profileFile();
         this.sourceProfile = explicitSource != null ? explicitSource : implicitSource(catalog);
         LOG.debug("profiles: {} from {} and {}", catalog, configFile, credentialsFile);
 
@@ -212,6 +214,7 @@ public final class StsFleet implements AutoCloseable {
                 .build();
         this.sessions = new RootSessions(catalog, gateway, clock, b.sessionCache,
                 endpoint == null ? "aws" : endpoint.toString());
+        this.rootSources = new RootSources(catalog, gateway, clock, env);
         AtomicInteger threads = new AtomicInteger();
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, "stsfleet-" + threads.incrementAndGet());
@@ -230,6 +233,22 @@ public final class StsFleet implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The catalog a fleet reads {@code profiles} as: roles that name no source are served by {@code explicitSource}
+     * ({@code --profile}, {@code AWS_PROFILE}), else, when {@code AWS_WEB_IDENTITY_TOKEN_FILE} and
+     * {@code AWS_ROLE_ARN} are set (CI systems, EKS), by that web identity (as the profile {@code env-web-identity}).
+     */
+    public static ProfileCatalog catalog(ProfileFile profiles, String explicitSource, Map<String, String> env) {
+        if (explicitSource == null && EnvironmentWebIdentity.present(env)) {
+            LOG.debug("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN set: roles that name no source use that web "
+                    + "identity (as profile {})", EnvironmentWebIdentity.PROFILE);
+            return ProfileCatalog.of(ProfileFile.aggregator().addFile(profiles)
+                    .addFile(EnvironmentWebIdentity.profileFile(env)).build(), EnvironmentWebIdentity.PROFILE);
+        }
+        // --profile / AWS_PROFILE serves only roles that name no source of their own.
+        return ProfileCatalog.of(profiles, explicitSource);
     }
 
     /**
@@ -426,6 +445,26 @@ public final class StsFleet implements AutoCloseable {
             } catch (StsCallException e) {
                 LOG.debug("profile {}: GetSessionToken with MFA failed: {}", s.profile(), e.code());
                 failed.put(rootKey(s.profile(), s.mfaSerial()), e);
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Gets the credentials of the plan's roots that are sources of their own (one AssumeRoleWithWebIdentity per web
+     * identity root, one fetch per credential_source or credential_process) before any role is assumed; a root that
+     * fails is returned with its failure, so its roles fail with it, with no call of theirs, and the others go on.
+     */
+    private Map<String, StsCallException> openSources(CredentialPlan plan) {
+        Map<String, StsCallException> failed = new HashMap<>();
+        for (CredentialPlan.Source s : plan.sources()) {
+            if (s.session().ownSource()) {
+                try {
+                    rootSources.current(s.profile());
+                } catch (StsCallException e) {
+                    LOG.debug("{}: its credentials could not be had: {}", RootSources.describe(s.profile()), e.code());
+                    failed.put(s.profile(), e);
+                }
             }
         }
         return failed;
@@ -630,11 +669,16 @@ public final class StsFleet implements AutoCloseable {
     private FleetResult run(Planned planned, Function<SamlProfile, RoleCredentials> saml, Duration lifetime,
                             ProgressListener listener) {
         Map<String, StsCallException> failedRoots = openSessions(planned.plan, lifetime);
+        Map<String, StsCallException> failedSources = openSources(planned.plan);
         RoleChain chain = new RoleChain(catalog, gateway, (profile, device) -> {
             StsCallException failed = failedRoots.get(rootKey(profile, device));
             if (failed != null) {
                 throw new StsCallException(failed.code(), "the MFA session of profile " + profile + " could not be "
                         + "made: " + RoleChain.messageOf(failed));
+            }
+            StsCallException sourceFailed = failedSources.get(profile);
+            if (sourceFailed != null) {
+                throw sourceFailed; // said once per root, before any of its roles was called
             }
             return first(profile, device, null);
         }, requestOptions);
@@ -674,6 +718,9 @@ public final class StsFleet implements AutoCloseable {
      * @param onAdopted told of a newer session found in the cache (refresh), or {@code null} (a bulk call)
      */
     private RoleChain.First first(String profile, String device, Consumer<SessionToken> onAdopted) {
+        if (rootSources.serves(profile)) {
+            return rootSources.first(profile); // fetched again when no longer fresh (a web identity reads its file)
+        }
         Optional<SessionToken> session = sessions.signing(profile, device, onAdopted);
         if (session.isPresent()) {
             SessionToken s = session.get();

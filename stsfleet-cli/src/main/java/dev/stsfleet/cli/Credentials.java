@@ -71,7 +71,8 @@ public final class Credentials {
      */
     public static ProfileCatalog catalog(RootCommand root) {
         String source = root.global().profile() != null ? root.global().profile() : root.context().env("AWS_PROFILE");
-        return ProfileCatalog.of(locations(root).read(), source);
+        return StsFleet.catalog(locations(root).read(), source == null || source.isBlank() ? null : source.trim(),
+                root.context().environment());
     }
 
     /** The STS endpoint in words, for cache keys: the option, the variables, else AWS's. */

@@ -58,6 +58,7 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
 import software.amazon.awssdk.services.sts.model.Tag;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithSamlResponse;
+import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 import software.amazon.awssdk.services.sts.model.GetSessionTokenResponse;
@@ -85,6 +86,7 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
     static final Set<String> TRANSIENT_CODES = Set.of("InternalFailure", "InternalError", "ServiceUnavailable",
             "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete");
     static final Set<String> FINAL_CODES = Set.of("AccessDenied", "ValidationError", "ExpiredToken",
+            "InvalidIdentityToken", "ExpiredTokenException", "IDPRejectedClaim",
             "InvalidClientTokenId", "SignatureDoesNotMatch", "MalformedPolicyDocument",
             "RegionDisabledException", "PackedPolicyTooLarge", "IncompleteSignature", "MissingAuthenticationToken");
 
@@ -269,6 +271,30 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
             return new AssumedRole(convert(response.credentials()), assumedArn);
         } catch (SdkException e) {
             throw fail(e, null, base64Assertion);
+        }
+    }
+
+    /**
+     * AssumeRoleWithWebIdentity, unsigned (the token is the proof), through the same shared client. AWS's messages
+     * are passed on with the token masked.
+     *
+     * @param token           the OIDC token as read (a secret)
+     * @param durationSeconds the session's length, or {@code null} for AWS's default (one hour)
+     */
+    public AssumedRole assumeRoleWithWebIdentity(String roleArn, String sessionName, String token,
+                                                 Integer durationSeconds) {
+        Objects.requireNonNull(token, "token");
+        try {
+            AssumeRoleWithWebIdentityResponse response = send(() -> client.assumeRoleWithWebIdentity(r -> r
+                    .roleArn(roleArn)
+                    .roleSessionName(sessionName)
+                    .webIdentityToken(token)
+                    .durationSeconds(durationSeconds)
+                    .overrideConfiguration(UNSIGNED)));
+            String assumedArn = response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn();
+            return new AssumedRole(convert(response.credentials()), assumedArn);
+        } catch (SdkException e) {
+            throw fail(e, null, token);
         }
     }
 
