@@ -123,8 +123,10 @@ final class RoleChain {
                     name, duration, CHAINED_MAX_SECONDS);
             duration = CHAINED_MAX_SECONDS;
         }
+        String root = role.credentialSource() == null ? null
+                : role.credentialSource().replace(dev.stsfleet.profile.RootProfile.CREDENTIAL_SOURCE_PREFIX, "");
         String sessionName = role.roleSessionName() != null ? role.roleSessionName()
-                : sessionName(user != null ? user : role.credentialSource());
+                : sessionName(user != null ? user : root);
         LOG.debug("profile {}: AssumeRole {} as session {} for {} s{}{}", name, role.roleArn(), sessionName,
                 duration, role.externalId() == null ? "" : " with an external id",
                 hopOptions.isEmpty() ? "" : " with " + hopOptions.describe()

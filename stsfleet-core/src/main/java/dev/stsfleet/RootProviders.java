@@ -5,6 +5,7 @@ import dev.stsfleet.profile.RootProfile;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -35,10 +36,10 @@ final class RootProviders {
         String where = RootSources.describe(root);
         return switch (kind) {
             case ENVIRONMENT -> () -> environment(where, env, clock);
-            case EC2_INSTANCE_METADATA -> sdk(where, kind, ec2(env), clock);
-            case ECS_CONTAINER -> sdk(where, kind, ContainerCredentialsProvider.builder()
+            case EC2_INSTANCE_METADATA -> sdk(where, kind, () -> ec2(env), clock);
+            case ECS_CONTAINER -> sdk(where, kind, () -> ContainerCredentialsProvider.builder()
                     .asyncCredentialUpdateEnabled(false).build(), clock);
-            case CREDENTIAL_PROCESS -> sdk(where, kind, ProcessCredentialsProvider.builder()
+            case CREDENTIAL_PROCESS -> sdk(where, kind, () -> ProcessCredentialsProvider.builder()
                     .command(catalog.property(root, "credential_process").orElseThrow())
                     .asyncCredentialUpdateEnabled(false).build(), clock);
             default -> throw new IllegalArgumentException("not a provider root: " + kind);
@@ -55,16 +56,29 @@ final class RootProviders {
         return b.build();
     }
 
-    private static RootSources.Source sdk(String where, RootProfile.Kind kind, AwsCredentialsProvider provider,
-                                          Clock clock) {
+    /**
+     * A source asking a new SDK provider at every fetch: {@link RootSources} decides when to fetch (one freshness
+     * rule), so the provider's own cache, on the system clock, must not answer for it; closed after each fetch.
+     */
+    private static RootSources.Source sdk(String where, RootProfile.Kind kind,
+                                          Supplier<? extends AwsCredentialsProvider> providers, Clock clock) {
         return () -> {
             AwsCredentials c;
+            AwsCredentialsProvider provider = providers.get();
             try {
                 c = provider.resolveCredentials();
             } catch (SdkException e) {
                 // The SDK's message names the endpoint or the command, not a secret; the type says what failed.
                 throw new StsCallException("CredentialSourceFailed", where + " (" + kind.words() + "): "
                         + safeLine(e));
+            } finally {
+                if (provider instanceof AutoCloseable closeable) {
+                    try {
+                        closeable.close();
+                    } catch (Exception ignored) {
+                        // nothing held that matters
+                    }
+                }
             }
             Instant expiration = c.expirationTime().orElse(null);
             LOG.debug("{}: {} credentials from the SDK's {}{}", where, c instanceof AwsSessionCredentials

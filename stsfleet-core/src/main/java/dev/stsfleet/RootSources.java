@@ -56,6 +56,9 @@ final class RootSources {
         }
     }
 
+    /** How long temporary credentials of unknown expiry are used before their provider is asked again. */
+    static final java.time.Duration UNKNOWN_END_RECHECK = java.time.Duration.ofMinutes(5);
+
     private final ProfileCatalog catalog;
     private final StsGateway gateway;
     private final Clock clock;
@@ -90,7 +93,7 @@ final class RootSources {
         RootProfile.Kind kind = catalog.root(root).orElseThrow().kind();
         // Credentials with a session token are temporary: a role assumed with them is role chaining (one hour).
         return new RoleChain.First(c.credentials(), c.temporary(), null,
-                "the " + kind.words() + " credentials of " + describe(root));
+                "the credentials of " + describe(root) + " (" + kind.words() + ")");
     }
 
     /** The root in words: "source profile ci", or "credential_source = Environment". */
@@ -172,7 +175,9 @@ final class RootSources {
                 return false;
             }
             if (c.expiration() == null) {
-                return true; // long-term keys from the environment or a process: they do not expire
+                // Long-term keys do not expire; temporary ones whose provider did not say when they end are asked
+                // for again after a while (the provider answers from its own cache while they last).
+                return !c.temporary() || clock.instant().isBefore(c.start().plus(UNKNOWN_END_RECHECK));
             }
             Instant now = clock.instant();
             return Freshness.usable(Freshness.remaining(Freshness.CACHE_MARGIN, Freshness.SESSION_SHARE),

@@ -50,15 +50,16 @@ class WebIdentityRefreshTest {
             assertThat(first.allSucceeded()).as(first.toString()).isTrue();
             assertThat(sandbox.stats().ok("AssumeRoleWithWebIdentity")).isEqualTo(1);
 
-            // The CI system writes a new token; the first one expires.
-            clock.advance(Duration.ofMinutes(50));
+            // The CI system writes a new token; then time passes and the first one expires (the file is written
+            // first: background refresh may run the moment the clock moves).
             Files.writeString(token, IDP.token("system:serviceaccount:ci:deployer", "sts.amazonaws.com",
-                    clock.instant().plus(Duration.ofMinutes(20))));
+                    clock.instant().plus(Duration.ofMinutes(70))));
+            clock.advance(Duration.ofMinutes(50));
             fleet.refresher().refreshNow("target").get(30, java.util.concurrent.TimeUnit.SECONDS);
 
             assertThat(sandbox.stats().ok("AssumeRoleWithWebIdentity")).isEqualTo(2);
             assertThat(sandbox.stats().errors("AssumeRoleWithWebIdentity")).isEmpty();
-            assertThat(sandbox.stats().ok("AssumeRole")).isEqualTo(2);
+            assertThat(sandbox.stats().ok("AssumeRole")).isBetween(2L, 3L); // refreshNow, and background refresh may too
             assertThat(fleet.currentCredentials("target").orElseThrow().credentials().expiration())
                     .isAfter(clock.instant().plus(Duration.ofMinutes(50)));
         }

@@ -21,7 +21,7 @@ public record RootProfile(String name, Kind kind) {
         /** {@code credential_source = Ec2InstanceMetadata}: the EC2 instance's role (IMDSv2) */
         EC2_INSTANCE_METADATA("EC2 instance metadata"),
         /** {@code credential_source = EcsContainer}: the container credentials endpoint */
-        ECS_CONTAINER("ECS container credentials"),
+        ECS_CONTAINER("ECS container"),
         /** {@code credential_process}: a program's credentials */
         CREDENTIAL_PROCESS("credential_process");
 

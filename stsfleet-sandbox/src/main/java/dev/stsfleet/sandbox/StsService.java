@@ -267,6 +267,11 @@ final class StsService {
                 + "</AssumeRoleWithWebIdentityResult>";
     }
 
+    /** Credentials of the EC2 instance role, as the metadata service hands them out: six hours (scaled). */
+    IssuedCredentials instanceRoleCredentials(SandboxModel.Role role) {
+        return issue(Principal.roleSession(role, "i-0sandbox00000000", false, false), scaled(21600), null);
+    }
+
     String getCallerIdentity(Principal caller) {
         return "<GetCallerIdentityResult><Arn>" + Xml.escape(caller.arn()) + "</Arn><UserId>"
                 + Xml.escape(caller.userId()) + "</UserId><Account>" + caller.account()
