@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
@@ -110,6 +111,29 @@ final class RootSources {
             case WEB_IDENTITY -> () -> webIdentity(root);
             default -> RootProviders.of(root, kind, catalog, environment, clock);
         };
+    }
+
+    /**
+     * The source identity a web identity root's token sets (its {@code https://aws.amazon.com/source_identity}
+     * claim), read without verifying the token (STS verifies it); empty when there is none or the file cannot be
+     * read now (the run then says so when it reads it).
+     */
+    Optional<String> tokenSourceIdentity(String root) {
+        Optional<String> file = catalog.property(root, "web_identity_token_file");
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String[] parts = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).strip().split("\\.");
+            if (parts.length != 3) {
+                return Optional.empty();
+            }
+            com.fasterxml.jackson.databind.JsonNode claims = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+            return Optional.ofNullable(claims.path("https://aws.amazon.com/source_identity").textValue());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** AssumeRoleWithWebIdentity with the token as the file holds it now. */

@@ -372,10 +372,33 @@ public final class StsFleet implements AutoCloseable {
             all.addAll(optionProblems);
             throw new InvalidInputException(all);
         }
+        optionProblems = new ArrayList<>(optionProblems);
+        optionProblems.addAll(sourceIdentityProblems(planned.plan));
         if (!optionProblems.isEmpty()) {
             throw new InvalidInputException(optionProblems);
         }
         return planned;
+    }
+
+    /**
+     * A source identity set on a root cannot change down its chains (AWS refuses it): a web identity root whose
+     * token sets one, with a different one requested, is a problem before any call.
+     */
+    private List<String> sourceIdentityProblems(CredentialPlan plan) {
+        String wanted = requestOptions.sourceIdentity();
+        List<String> problems = new ArrayList<>();
+        if (wanted == null) {
+            return problems;
+        }
+        for (CredentialPlan.Source s : plan.sources()) {
+            if (s.session() == CredentialPlan.Session.WEB_IDENTITY) {
+                rootSources.tokenSourceIdentity(s.profile()).filter(set -> !set.equals(wanted)).ifPresent(set ->
+                        problems.add(RootSources.describe(s.profile()) + ": its web identity token sets source identity "
+                                + set + ", which AWS keeps down every chain from it; the requested source identity "
+                                + wanted + " cannot replace it (leave it out, or ask for " + set + ")"));
+            }
+        }
+        return problems;
     }
 
     private Planned planChecked(Collection<String> names, boolean withSaml, Instant wantedEnd) {

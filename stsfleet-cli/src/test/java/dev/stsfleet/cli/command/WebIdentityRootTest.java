@@ -126,6 +126,28 @@ class WebIdentityRootTest {
     }
 
     @Test
+    void aTokenSettingASourceIdentity_anotherOneRequested_exit2BeforeAnyCall_theSameOneCarriesThrough(StsSandbox sandbox)
+            throws Exception {
+        Map<String, Object> claims = new LinkedHashMap<>(Map.of("iss", IDP.issuer(), "sub", SUBJECT, "aud", AUDIENCE,
+                "exp", clock.instant().plusSeconds(3600).getEpochSecond(),
+                "https://aws.amazon.com/source_identity", "ci-bot"));
+        Map<String, String> env = env(sandbox, IDP.token(claims));
+
+        Cli.Result refused = Cli.run(env, clock, "generate", "--format", "json", "--source-identity", "alice",
+                "deploy-00-0", "deploy-01-1");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("source profile ci: its web identity token sets source identity ci-bot, "
+                + "which AWS keeps down every chain from it; the requested source identity alice cannot replace it");
+        assertThat(sandbox.stats().total("AssumeRoleWithWebIdentity") + sandbox.stats().total("AssumeRole")).isZero();
+
+        Cli.Result same = Cli.run(env, clock, "generate", "--format", "json", "--source-identity", "ci-bot", "deploy-00-0");
+        assertThat(same.exit()).as(same.toString()).isZero();
+        JsonNode session = RequestOptionsCommandTest.session(sandbox, new ObjectMapper().readTree(same.out())
+                .get("credentials").get("sts-deploy-00-0").get("AccessKeyId").asText());
+        assertThat(session.get("sourceIdentity").asText()).isEqualTo("ci-bot");
+    }
+
+    @Test
     void write_thenTheAwsCli_getCallerIdentity_withTheWrittenProfile(StsSandbox sandbox) throws Exception {
         TestClock real = new TestClock(); // the AWS CLI signs with the real time
         String token = IDP.token(SUBJECT, AUDIENCE, real.instant().plus(Duration.ofHours(1)));
