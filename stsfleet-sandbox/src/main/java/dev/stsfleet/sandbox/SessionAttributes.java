@@ -155,10 +155,6 @@ record SessionAttributes(String sourceIdentity, Map<String, String> tags, Set<St
     }
 
     private static void constraint(boolean ok, String shownValue, String member, String constraint) {
-        if (!ok) {
-            String shown = shownValue.length() > 100 ? shownValue.substring(0, 100) + "..." : shownValue;
-            throw StsError.validation("1 validation error detected: Value '" + shown + "' at '" + member
-                    + "' failed to satisfy constraint: " + constraint);
-        }
+        StsService.constraint(ok, shownValue, member, constraint);
     }
 }

@@ -108,11 +108,7 @@ final class StsService {
 
     String assumeRole(Map<String, String> params, Principal caller) {
         String roleArn = roleArn(params);
-        String sessionName = required(params, "RoleSessionName", "roleSessionName");
-        constraint(sessionName.length() >= 2, sessionName, "roleSessionName", "Member must have length greater than or equal to 2");
-        constraint(sessionName.length() <= 64, sessionName, "roleSessionName", "Member must have length less than or equal to 64");
-        constraint(SESSION_NAME.matcher(sessionName).matches(), sessionName, "roleSessionName",
-                "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+        String sessionName = roleSessionName(params);
         String externalId = params.get("ExternalId");
         if (externalId != null) {
             constraint(externalId.length() >= 2, externalId, "externalId", "Member must have length greater than or equal to 2");
@@ -227,11 +223,7 @@ final class StsService {
      */
     String assumeRoleWithWebIdentity(Map<String, String> params) {
         String roleArn = roleArn(params);
-        String sessionName = required(params, "RoleSessionName", "roleSessionName");
-        constraint(sessionName.length() >= 2, sessionName, "roleSessionName", "Member must have length greater than or equal to 2");
-        constraint(sessionName.length() <= 64, sessionName, "roleSessionName", "Member must have length less than or equal to 64");
-        constraint(SESSION_NAME.matcher(sessionName).matches(), sessionName, "roleSessionName",
-                "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+        String sessionName = roleSessionName(params);
         String token = required(params, "WebIdentityToken", "webIdentityToken");
         // The token is a secret: never quoted back.
         constraint(token.length() >= 4, "***", "webIdentityToken", "Member must have length greater than or equal to 4");
@@ -427,6 +419,15 @@ final class StsService {
         return arn;
     }
 
+    private static String roleSessionName(Map<String, String> params) {
+        String sessionName = required(params, "RoleSessionName", "roleSessionName");
+        constraint(sessionName.length() >= 2, sessionName, "roleSessionName", "Member must have length greater than or equal to 2");
+        constraint(sessionName.length() <= 64, sessionName, "roleSessionName", "Member must have length less than or equal to 64");
+        constraint(SESSION_NAME.matcher(sessionName).matches(), sessionName, "roleSessionName",
+                "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+        return sessionName;
+    }
+
     private static String required(Map<String, String> params, String name, String member) {
         String value = params.get(name);
         if (value == null) {
@@ -436,7 +437,8 @@ final class StsService {
         return value;
     }
 
-    private static void constraint(boolean ok, String shownValue, String member, String constraint) {
+    /** AWS's ValidationError for a member that breaks a constraint, quoting at most 100 characters of the value. */
+    static void constraint(boolean ok, String shownValue, String member, String constraint) {
         if (!ok) {
             String shown = shownValue.length() > 100 ? shownValue.substring(0, 100) + "..." : shownValue;
             throw StsError.validation("1 validation error detected: Value '" + shown + "' at '" + member

@@ -80,11 +80,7 @@ class CredentialSourceRootsTest {
         Files.writeString(dir.resolve("config"), config);
         Files.writeString(dir.resolve("credentials"), "[ci]\naws_access_key_id = " + KEY + "\naws_secret_access_key = "
                 + SECRET + "\n");
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_CONFIG_FILE", dir.resolve("config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString());
-        env.put("AWS_ENDPOINT_URL_STS", sandbox.endpoint().toString());
-        env.put("HOME", dir.toString());
+        Map<String, String> env = Cli.awsEnv(dir, sandbox.endpoint());
         return env;
     }
 

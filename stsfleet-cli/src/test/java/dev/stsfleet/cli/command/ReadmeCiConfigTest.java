@@ -50,11 +50,7 @@ class ReadmeCiConfigTest {
         assertThat(config).contains("web_identity_token_file = /tmp/oidc-token");
         Files.writeString(dir.resolve("config"), config.replace("/tmp/oidc-token", token.toString()));
         Files.writeString(dir.resolve("credentials"), "");
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_CONFIG_FILE", dir.resolve("config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString());
-        env.put("AWS_ENDPOINT_URL_STS", sandbox.endpoint().toString());
-        env.put("HOME", dir.toString());
+        Map<String, String> env = Cli.awsEnv(dir, sandbox.endpoint());
 
         Cli.Result r = Cli.run(env, clock, "generate", "--all", "--format", "json", "--source-identity", "octocat",
                 "--tag", "repo=my-org/app", "--transitive-tag", "repo", "--policy-arn", "arn:aws:iam::aws:policy/ReadOnlyAccess");

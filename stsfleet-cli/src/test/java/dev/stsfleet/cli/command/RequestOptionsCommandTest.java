@@ -65,11 +65,7 @@ class RequestOptionsCommandTest {
                 + "\naws_secret_access_key = " + CI_SECRET + "\n");
         Files.writeString(dir.resolve("policy.json"), "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": "
                 + "\"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}\n");
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_CONFIG_FILE", dir.resolve("config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString());
-        env.put("AWS_ENDPOINT_URL_STS", sandbox.endpoint().toString());
-        env.put("HOME", dir.toString());
+        Map<String, String> env = Cli.awsEnv(dir, sandbox.endpoint());
         return env;
     }
 

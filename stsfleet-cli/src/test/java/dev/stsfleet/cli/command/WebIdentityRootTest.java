@@ -71,11 +71,7 @@ class WebIdentityRootTest {
         }
         Files.writeString(dir.resolve("config"), config);
         Files.writeString(dir.resolve("credentials"), "");
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_CONFIG_FILE", dir.resolve("config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString());
-        env.put("AWS_ENDPOINT_URL_STS", sandbox.endpoint().toString());
-        env.put("HOME", dir.toString());
+        Map<String, String> env = Cli.awsEnv(dir, sandbox.endpoint());
         return env;
     }
 
