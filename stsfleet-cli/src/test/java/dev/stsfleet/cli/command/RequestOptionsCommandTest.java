@@ -128,6 +128,28 @@ class RequestOptionsCommandTest {
     }
 
     @Test
+    void crossAccount_carriesTheOptionsToEveryAccount_andRefusesBadOnesBeforeAnyCall(StsSandbox sandbox) throws Exception {
+        Map<String, String> env = env(sandbox);
+        List<String> args = new ArrayList<>(List.of("cross-account", "--base-profile", "ci", "--role", "Deploy03",
+                "--accounts", "200000000003", "--format", "json"));
+        args.addAll(options());
+        Cli.Result r = Cli.run(env, args.toArray(String[]::new));
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode credentials = JSON.readTree(r.out()).get("credentials");
+        JsonNode session = session(sandbox, credentials.elements().next().get("AccessKeyId").asText());
+        assertThat(session.get("sourceIdentity").asText()).isEqualTo("alice");
+        assertThat(session.get("tags").get("team").asText()).isEqualTo("core");
+        assertThat(session.get("policyArns").toString()).contains(POLICY_ARN);
+
+        sandbox.resetStats();
+        Cli.Result bad = Cli.run(env, "cross-account", "--base-profile", "ci", "--role", "Deploy03",
+                "--accounts", "200000000003", "--transitive-tag", "team");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("transitive tag key 'team' is not one of the session tags");
+        assertThat(sandbox.stats().total("AssumeRole")).isZero();
+    }
+
+    @Test
     void fiftyOneTags_orABadIdentity_orATransitiveKeyNotTagged_exit2_everyProblemInOneLine_noCall(StsSandbox sandbox)
             throws Exception {
         Map<String, String> env = env(sandbox);
@@ -153,6 +175,13 @@ class RequestOptionsCommandTest {
         Cli.Result tagless = Cli.run(env, "env", "deploy00", "--tag", "team");
         assertThat(tagless.exit()).isEqualTo(2);
         assertThat(tagless.err()).contains("--tag team: give KEY=VALUE");
+        for (String command : List.of("keep-fresh", "serve")) {
+            Cli.Result r2 = Cli.run(env, command, "deploy00", "--lifetime", "1h", "--policy-arn", "not-an-arn",
+                    "--source-identity", "x");
+            assertThat(r2.exit()).as(command + ": " + r2).isEqualTo(2);
+            assertThat(r2.err()).as(command).contains("'not-an-arn' is not a managed policy ARN")
+                    .contains("source identity 'x' must be 2 to 64 characters");
+        }
         assertThat(sandbox.stats().total("AssumeRole")).isZero();
     }
 
