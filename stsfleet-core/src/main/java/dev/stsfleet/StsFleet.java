@@ -673,7 +673,9 @@ public final class StsFleet implements AutoCloseable {
         // Roots with long-term keys refresh for the whole lifetime; roots on a session until it ends (or a newer
         // one adopted from the cache ends), at most the lifetime.
         keepFreshUntil = end;
-        Instant until = planned.plan.sources().stream().anyMatch(s -> !s.withSession()) ? end
+        // Roots that are sources of their own (web identity, credential_source, credential_process) renew by
+        // themselves, as roots with long-term keys do.
+        Instant until = planned.plan.sources().stream().anyMatch(s -> !s.withSession() || s.session().ownSource()) ? end
                 : planned.plan.sources().stream()
                         .map(s -> sessions.usable(s.profile(), s.mfaSerial(), null).map(SessionToken::end).orElse(null))
                         .filter(Objects::nonNull).max(Instant::compareTo).filter(e -> e.isBefore(end)).orElse(end);
