@@ -46,12 +46,23 @@ final class RoleChain {
     private final ProfileCatalog catalog;
     private final StsGateway gateway;
     private final Roots roots;
+    private final RequestOptions options;
     private final Map<String, FutureTask<AssumedRole>> assumed = new ConcurrentHashMap<>();
 
     RoleChain(ProfileCatalog catalog, StsGateway gateway, Roots roots) {
+        this(catalog, gateway, roots, RequestOptions.NONE);
+    }
+
+    /**
+     * @param options what every AssumeRole carries (validated): in full on a hop from the root; on a hop signed by
+     *                a role assumed here, {@link RequestOptions#forChainedHop()} (AWS carries the source identity
+     *                and transitive tags down the chain itself)
+     */
+    RoleChain(ProfileCatalog catalog, StsGateway gateway, Roots roots, RequestOptions options) {
         this.catalog = catalog;
         this.gateway = gateway;
         this.roots = roots;
+        this.options = options;
     }
 
     /**
@@ -84,6 +95,7 @@ final class RoleChain {
         AwsCredentials caller;
         boolean chained;
         String user;
+        RequestOptions hopOptions = options;
         RoleProfile parent = catalog.parentRole(role).orElse(null);
         if (parent != null) {
             AssumedRole p;
@@ -96,6 +108,7 @@ final class RoleChain {
             caller = p.credentials().toSdkCredentials();
             chained = true;
             user = userOf(role.mfaSerial());
+            hopOptions = options.forChainedHop();
             LOG.debug("profile {}: AssumeRole with the credentials of role profile {}", name, parent.name());
         } else {
             First first = roots.first(role.credentialSource(), role.mfaSerial());
@@ -110,11 +123,15 @@ final class RoleChain {
                     name, duration, CHAINED_MAX_SECONDS);
             duration = CHAINED_MAX_SECONDS;
         }
+        String root = role.credentialSource() == null ? null
+                : role.credentialSource().replace(dev.stsfleet.profile.RootProfile.CREDENTIAL_SOURCE_PREFIX, "");
         String sessionName = role.roleSessionName() != null ? role.roleSessionName()
-                : sessionName(user != null ? user : role.credentialSource());
-        LOG.debug("profile {}: AssumeRole {} as session {} for {} s{}", name, role.roleArn(), sessionName,
-                duration, role.externalId() == null ? "" : " with an external id");
-        return gateway.assumeRole(caller, role.roleArn(), sessionName, duration, role.externalId());
+                : sessionName(user != null ? user : root);
+        LOG.debug("profile {}: AssumeRole {} as session {} for {} s{}{}", name, role.roleArn(), sessionName,
+                duration, role.externalId() == null ? "" : " with an external id",
+                hopOptions.isEmpty() ? "" : " with " + hopOptions.describe()
+                        + (hopOptions == options ? "" : " (the source identity and transitive tags come down the chain)"));
+        return gateway.assumeRole(caller, role.roleArn(), sessionName, duration, role.externalId(), hopOptions);
     }
 
     /** The message part of an StsCallException, without the code prefix the exception adds. */

@@ -112,6 +112,8 @@ public final class StsFleet implements AutoCloseable {
     private final StsGateway gateway;
     private final ThreadPoolExecutor pool;
     private final RootSessions sessions;
+    /** The roots that are credentials sources of their own (web identity, credential_source, credential_process). */
+    private final RootSources rootSources;
     private final CredentialStore store = new CredentialStore();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Every worker thread ever started, so close() can join them: no thread of ours outlives it. */
@@ -125,6 +127,8 @@ public final class StsFleet implements AutoCloseable {
     private final AtomicReference<CredentialPlanner.Codes> codes;
     /** The end of {@link #keepFresh}'s lifetime: refresh is never extended past it. */
     private volatile Instant keepFreshUntil;
+    /** What every AssumeRole of the fleet carries (source identity, session tags, session policies). */
+    private final RequestOptions requestOptions;
     /** The lifetime asked of the last session token, reused by {@link #renewSession}. */
     private volatile Duration lastLifetime = DEFAULT_LIFETIME;
 
@@ -138,6 +142,7 @@ public final class StsFleet implements AutoCloseable {
         this.sessionLifetime = b.sessionLifetime;
         this.mfaPrompt = b.mfaPrompt;
         this.mfaHint = b.mfaHint;
+        this.requestOptions = b.requestOptions;
         this.codes = new AtomicReference<>(new CredentialPlanner.Codes(b.mfaCodes, b.mfaCode, b.mfaPrompt != null,
                 b.mfaHint));
         String explicitSource = firstNonBlank(b.sourceProfile, env.get("AWS_PROFILE"));
@@ -157,8 +162,8 @@ public final class StsFleet implements AutoCloseable {
             this.profilesFileRoles = List.of();
             this.profilesFileSamlProfiles = List.of();
         }
-        // --profile / AWS_PROFILE serves only roles that name no source of their own.
-        this.catalog = ProfileCatalog.of(profiles, explicitSource);
+        this.catalog = catalog(profiles, explicitSource, env);
+        profiles = catalog.profileFile();
         this.sourceProfile = explicitSource != null ? explicitSource : implicitSource(catalog);
         LOG.debug("profiles: {} from {} and {}", catalog, configFile, credentialsFile);
 
@@ -209,6 +214,7 @@ public final class StsFleet implements AutoCloseable {
                 .build();
         this.sessions = new RootSessions(catalog, gateway, clock, b.sessionCache,
                 endpoint == null ? "aws" : endpoint.toString());
+        this.rootSources = new RootSources(catalog, gateway, clock, env);
         AtomicInteger threads = new AtomicInteger();
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, "stsfleet-" + threads.incrementAndGet());
@@ -227,6 +233,22 @@ public final class StsFleet implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The catalog a fleet reads {@code profiles} as: roles that name no source are served by {@code explicitSource}
+     * ({@code --profile}, {@code AWS_PROFILE}), else, when {@code AWS_WEB_IDENTITY_TOKEN_FILE} and
+     * {@code AWS_ROLE_ARN} are set (CI systems, EKS), by that web identity (as the profile {@code env-web-identity}).
+     */
+    public static ProfileCatalog catalog(ProfileFile profiles, String explicitSource, Map<String, String> env) {
+        if (explicitSource == null && EnvironmentWebIdentity.present(env)) {
+            LOG.debug("AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN set: roles that name no source use that web "
+                    + "identity (as profile {})", EnvironmentWebIdentity.PROFILE);
+            return ProfileCatalog.of(ProfileFile.aggregator().addFile(profiles)
+                    .addFile(EnvironmentWebIdentity.profileFile(env)).build(), EnvironmentWebIdentity.PROFILE);
+        }
+        // --profile / AWS_PROFILE serves only roles that name no source of their own.
+        return ProfileCatalog.of(profiles, explicitSource);
     }
 
     /**
@@ -337,6 +359,49 @@ public final class StsFleet implements AutoCloseable {
 
     private Planned planFor(Collection<String> names, boolean withSaml, Instant wantedEnd) {
         ensureOpen();
+        // The request options' problems join every other problem of the request, before any call.
+        List<String> optionProblems = requestOptions.problems();
+        Planned planned;
+        try {
+            planned = planChecked(names, withSaml, wantedEnd);
+        } catch (InvalidInputException e) {
+            if (optionProblems.isEmpty()) {
+                throw e;
+            }
+            List<String> all = new ArrayList<>(e.problems());
+            all.addAll(optionProblems);
+            throw new InvalidInputException(all);
+        }
+        optionProblems = new ArrayList<>(optionProblems);
+        optionProblems.addAll(sourceIdentityProblems(planned.plan));
+        if (!optionProblems.isEmpty()) {
+            throw new InvalidInputException(optionProblems);
+        }
+        return planned;
+    }
+
+    /**
+     * A source identity set on a root cannot change down its chains (AWS refuses it): a web identity root whose
+     * token sets one, with a different one requested, is a problem before any call.
+     */
+    private List<String> sourceIdentityProblems(CredentialPlan plan) {
+        String wanted = requestOptions.sourceIdentity();
+        List<String> problems = new ArrayList<>();
+        if (wanted == null) {
+            return problems;
+        }
+        for (CredentialPlan.Source s : plan.sources()) {
+            if (s.session() == CredentialPlan.Session.WEB_IDENTITY) {
+                rootSources.tokenSourceIdentity(s.profile()).filter(set -> !set.equals(wanted)).ifPresent(set ->
+                        problems.add(RootSources.describe(s.profile()) + ": its web identity token sets source identity "
+                                + set + ", which AWS keeps down every chain from it; the requested source identity "
+                                + wanted + " cannot replace it (leave it out, or ask for " + set + ")"));
+            }
+        }
+        return problems;
+    }
+
+    private Planned planChecked(Collection<String> names, boolean withSaml, Instant wantedEnd) {
         CredentialPlanner.Codes given = codes.get();
         ProfileCatalog.Selection selection;
         try {
@@ -403,6 +468,26 @@ public final class StsFleet implements AutoCloseable {
             } catch (StsCallException e) {
                 LOG.debug("profile {}: GetSessionToken with MFA failed: {}", s.profile(), e.code());
                 failed.put(rootKey(s.profile(), s.mfaSerial()), e);
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Gets the credentials of the plan's roots that are sources of their own (one AssumeRoleWithWebIdentity per web
+     * identity root, one fetch per credential_source or credential_process) before any role is assumed; a root that
+     * fails is returned with its failure, so its roles fail with it, with no call of theirs, and the others go on.
+     */
+    private Map<String, StsCallException> openSources(CredentialPlan plan) {
+        Map<String, StsCallException> failed = new HashMap<>();
+        for (CredentialPlan.Source s : plan.sources()) {
+            if (s.session().ownSource()) {
+                try {
+                    rootSources.current(s.profile());
+                } catch (StsCallException e) {
+                    LOG.debug("{}: its credentials could not be had: {}", RootSources.describe(s.profile()), e.code());
+                    failed.put(s.profile(), e);
+                }
             }
         }
         return failed;
@@ -588,7 +673,9 @@ public final class StsFleet implements AutoCloseable {
         // Roots with long-term keys refresh for the whole lifetime; roots on a session until it ends (or a newer
         // one adopted from the cache ends), at most the lifetime.
         keepFreshUntil = end;
-        Instant until = planned.plan.sources().stream().anyMatch(s -> !s.withSession()) ? end
+        // Roots that are sources of their own (web identity, credential_source, credential_process) renew by
+        // themselves, as roots with long-term keys do.
+        Instant until = planned.plan.sources().stream().anyMatch(s -> !s.withSession() || s.session().ownSource()) ? end
                 : planned.plan.sources().stream()
                         .map(s -> sessions.usable(s.profile(), s.mfaSerial(), null).map(SessionToken::end).orElse(null))
                         .filter(Objects::nonNull).max(Instant::compareTo).filter(e -> e.isBefore(end)).orElse(end);
@@ -607,14 +694,19 @@ public final class StsFleet implements AutoCloseable {
     private FleetResult run(Planned planned, Function<SamlProfile, RoleCredentials> saml, Duration lifetime,
                             ProgressListener listener) {
         Map<String, StsCallException> failedRoots = openSessions(planned.plan, lifetime);
+        Map<String, StsCallException> failedSources = openSources(planned.plan);
         RoleChain chain = new RoleChain(catalog, gateway, (profile, device) -> {
             StsCallException failed = failedRoots.get(rootKey(profile, device));
             if (failed != null) {
                 throw new StsCallException(failed.code(), "the MFA session of profile " + profile + " could not be "
                         + "made: " + RoleChain.messageOf(failed));
             }
+            StsCallException sourceFailed = failedSources.get(profile);
+            if (sourceFailed != null) {
+                throw sourceFailed; // said once per root, before any of its roles was called
+            }
             return first(profile, device, null);
-        });
+        }, requestOptions);
         Map<String, RoleProfile> roles = new HashMap<>();
         planned.roles.forEach(r -> roles.put(r.name(), r));
         Map<String, SamlProfile> samlProfiles = new HashMap<>();
@@ -651,6 +743,9 @@ public final class StsFleet implements AutoCloseable {
      * @param onAdopted told of a newer session found in the cache (refresh), or {@code null} (a bulk call)
      */
     private RoleChain.First first(String profile, String device, Consumer<SessionToken> onAdopted) {
+        if (rootSources.serves(profile)) {
+            return rootSources.first(profile); // fetched again when no longer fresh (a web identity reads its file)
+        }
         Optional<SessionToken> session = sessions.signing(profile, device, onAdopted);
         if (session.isPresent()) {
             SessionToken s = session.get();
@@ -677,7 +772,8 @@ public final class StsFleet implements AutoCloseable {
     private Expiring<RoleCredentials> refreshRole(String profile) {
         RoleProfile role = catalog.roleProfile(profile).orElseThrow(() -> new StsCallException("ClientError",
                 "profile " + profile + " is not a role profile"));
-        RoleChain chain = new RoleChain(catalog, gateway, (p, device) -> first(p, device, this::adopted));
+        RoleChain chain = new RoleChain(catalog, gateway, (p, device) -> first(p, device, this::adopted),
+                requestOptions);
         AssumedRole a = chain.assume(role);
         RoleCredentials c = new RoleCredentials(role.name(), role.roleArn(), a.assumedRoleArn(), a.credentials());
         LOG.debug("profile {}: refreshed to {}", profile, c);
@@ -835,6 +931,11 @@ public final class StsFleet implements AutoCloseable {
         return throttleControl;
     }
 
+    /** What every AssumeRole of the fleet carries. */
+    public RequestOptions requestOptions() {
+        return requestOptions;
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -970,8 +1071,19 @@ public final class StsFleet implements AutoCloseable {
         private MfaPrompt mfaPrompt;
         private String mfaHint;
         private Duration sessionLifetime;
+        private RequestOptions requestOptions = RequestOptions.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * What every AssumeRole of the fleet carries: a source identity, session tags and session policies (bulk
+         * calls and refresh alike). Checked with AWS's rules by {@link StsFleet#plan} and every bulk call, with every
+         * other problem of the request, before any call. Default: {@link RequestOptions#NONE}.
+         */
+        public Builder requestOptions(RequestOptions requestOptions) {
+            this.requestOptions = Objects.requireNonNull(requestOptions, "requestOptions");
+            return this;
         }
 
         /**

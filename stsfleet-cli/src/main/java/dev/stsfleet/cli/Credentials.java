@@ -2,6 +2,7 @@ package dev.stsfleet.cli;
 
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.ProfileResult;
+import dev.stsfleet.RequestOptions;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
@@ -70,7 +71,8 @@ public final class Credentials {
      */
     public static ProfileCatalog catalog(RootCommand root) {
         String source = root.global().profile() != null ? root.global().profile() : root.context().env("AWS_PROFILE");
-        return ProfileCatalog.of(locations(root).read(), source);
+        return StsFleet.catalog(locations(root).read(), source == null || source.isBlank() ? null : source.trim(),
+                root.context().environment());
     }
 
     /** The STS endpoint in words, for cache keys: the option, the variables, else AWS's. */
@@ -105,7 +107,12 @@ public final class Credentials {
 
     /** Credentials for the named role profiles; see {@link #fetch(RootCommand, Collection, MfaOptions, Consumer)}. */
     public static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa) {
-        return fetch(root, names, mfa, plan -> { });
+        return fetch(root, names, mfa, RequestOptions.NONE, plan -> { });
+    }
+
+    /** {@link #fetch(RootCommand, Collection, MfaOptions)} with what every AssumeRole carries. */
+    public static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa, RequestOptions options) {
+        return fetch(root, names, mfa, options, plan -> { });
     }
 
     /**
@@ -115,7 +122,12 @@ public final class Credentials {
      */
     public static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa,
                                 Consumer<CredentialPlan> check) {
-        try (StsFleet fleet = FleetFactory.builder(root, mfa).build()) {
+        return fetch(root, names, mfa, RequestOptions.NONE, check);
+    }
+
+    private static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa, RequestOptions options,
+                                 Consumer<CredentialPlan> check) {
+        try (StsFleet fleet = FleetFactory.builder(root, mfa, options).build()) {
             CredentialPlan plan = fleet.plan(List.copyOf(names));
             check.accept(plan);
             FleetResult result = fleet.generateCredentials(List.copyOf(names));
@@ -131,11 +143,30 @@ public final class Credentials {
      * @throws StsCallException with AWS's code and the profile's name when it failed (exit 1)
      */
     public static Single single(RootCommand root, String profile, MfaOptions mfa, CacheOptions options) {
+        return single(root, profile, mfa, RequestOptions.NONE, options);
+    }
+
+    /**
+     * {@link #single(RootCommand, String, MfaOptions, CacheOptions)} with what the AssumeRole carries; a cached
+     * entry serves only a call with the same request options.
+     */
+    public static Single single(RootCommand root, String profile, MfaOptions mfa, RequestOptions request,
+                                CacheOptions options) {
         ProfileCatalog catalog = catalog(root);
-        RoleProfile role = catalog.select(List.of(profile)).get(0); // a bad name: exit 2 before anything else
+        RoleProfile role;
+        List<String> problems = new ArrayList<>(request.problems());
+        try {
+            role = catalog.select(List.of(profile)).get(0); // a bad name: exit 2 before anything else
+        } catch (dev.stsfleet.InvalidInputException e) {
+            problems.addAll(0, e.problems());
+            throw new dev.stsfleet.InvalidInputException(problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new dev.stsfleet.InvalidInputException(problems);
+        }
         ProfileLocations files = locations(root);
         if (!options.enabled()) {
-            return new Single(assume(root, profile, mfa), null, null, files);
+            return new Single(assume(root, profile, mfa, request), null, null, files);
         }
         StateDirectory state;
         CredentialCache cache;
@@ -150,16 +181,16 @@ public final class Credentials {
         } catch (RuntimeException e) {
             // A state directory that cannot be used costs the cache, not the command.
             LoggerFactory.getLogger(Credentials.class).warn("the credential cache cannot be used: {}", e.getMessage());
-            return new Single(assume(root, profile, mfa), null, null, files);
+            return new Single(assume(root, profile, mfa, request), null, null, files);
         }
-        CredentialCache.Key key = cacheKey(root, catalog, role);
+        CredentialCache.Key key = cacheKey(root, catalog, role, request);
         TemporaryCredentials credentials;
         if (options.refresh()) {
-            credentials = assume(root, profile, mfa);
+            credentials = assume(root, profile, mfa, request);
             cache.put(key, credentials);
         } else {
             Optional<TemporaryCredentials> cached = cache.get(key);
-            credentials = cached.orElseGet(() -> cache.getOrLoad(key, () -> assume(root, profile, mfa)));
+            credentials = cached.orElseGet(() -> cache.getOrLoad(key, () -> assume(root, profile, mfa, request)));
         }
         return new Single(credentials, state, cache.fileOf(key), files);
     }
@@ -170,14 +201,22 @@ public final class Credentials {
      * ({@code --profile} / {@code AWS_PROFILE}) and the STS endpoint.
      */
     public static CredentialCache.Key cacheKey(RootCommand root, ProfileCatalog catalog, RoleProfile role) {
+        return cacheKey(root, catalog, role, RequestOptions.NONE);
+    }
+
+    /** {@link #cacheKey(RootCommand, ProfileCatalog, RoleProfile)} of a call carrying {@code request}. */
+    public static CredentialCache.Key cacheKey(RootCommand root, ProfileCatalog catalog, RoleProfile role,
+                                               RequestOptions request) {
         String source = "chain=" + catalog.chainDescription(role.name())
                 + ";default=" + catalog.defaultSource().orElse(null)
-                + ";session=" + root.global().profile() + ";endpoint=" + endpointLabel(root);
+                + ";session=" + root.global().profile() + ";endpoint=" + endpointLabel(root)
+                + (request.isEmpty() ? "" : ";request=" + request.fingerprint());
         return new CredentialCache.Key(role.name(), role.roleArn(), source, role.externalId());
     }
 
-    private static TemporaryCredentials assume(RootCommand root, String profile, MfaOptions mfa) {
-        Fetched fetched = fetch(root, List.of(profile), mfa);
+    private static TemporaryCredentials assume(RootCommand root, String profile, MfaOptions mfa,
+                                               RequestOptions request) {
+        Fetched fetched = fetch(root, List.of(profile), mfa, request);
         ProfileResult r = fetched.result().results().get(FleetResult.keyOf(profile));
         if (r instanceof ProfileResult.Succeeded ok) {
             return ok.credentials().credentials();

@@ -2,6 +2,7 @@ package dev.stsfleet.cli;
 
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.OutputFormat;
+import dev.stsfleet.RequestOptions;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.option.GlobalOptions;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -58,6 +59,11 @@ public final class FleetFactory {
     /** {@link #builder(RootCommand)} with the command's MFA codes and, on a terminal, a prompt for missing ones. */
     public static StsFleet.Builder builder(RootCommand root, MfaOptions mfa) {
         return mfa.applyTo(builder(root), root.context());
+    }
+
+    /** {@link #builder(RootCommand, MfaOptions)} with what every AssumeRole of the command carries. */
+    public static StsFleet.Builder builder(RootCommand root, MfaOptions mfa, RequestOptions options) {
+        return builder(root, mfa).requestOptions(options);
     }
 
     static URI endpoint(String value) {

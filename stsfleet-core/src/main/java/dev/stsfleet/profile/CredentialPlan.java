@@ -35,7 +35,34 @@ public record CredentialPlan(List<Source> sources, List<Role> roles) {
         /** a new GetSessionToken with MFA, its code given with the request */
         NEW_WITH_CODE,
         /** a new GetSessionToken with MFA, its code asked for at a prompt */
-        NEW_WITH_PROMPT
+        NEW_WITH_PROMPT,
+        /** a web identity session: AssumeRoleWithWebIdentity with the token file, read again at each refresh */
+        WEB_IDENTITY,
+        /** {@code credential_source = Environment}: the environment's credentials */
+        ENVIRONMENT,
+        /** {@code credential_source = Ec2InstanceMetadata}: the instance role's credentials (IMDSv2) */
+        EC2_INSTANCE_METADATA,
+        /** {@code credential_source = EcsContainer}: the container credentials endpoint's */
+        ECS_CONTAINER,
+        /** a {@code credential_process} profile: the program's credentials, fetched again when they expire */
+        CREDENTIAL_PROCESS;
+
+        /** How the first hop of a root of this kind is signed (not {@link RootProfile.Kind#KEYS}: that depends on MFA). */
+        public static Session of(RootProfile.Kind kind) {
+            return switch (kind) {
+                case KEYS -> KEYS;
+                case WEB_IDENTITY -> WEB_IDENTITY;
+                case ENVIRONMENT -> ENVIRONMENT;
+                case EC2_INSTANCE_METADATA -> EC2_INSTANCE_METADATA;
+                case ECS_CONTAINER -> ECS_CONTAINER;
+                case CREDENTIAL_PROCESS -> CREDENTIAL_PROCESS;
+            };
+        }
+
+        /** Whether the root is a credentials source of its own (not long-term keys nor an MFA session). */
+        public boolean ownSource() {
+            return ordinal() > NEW_WITH_PROMPT.ordinal();
+        }
     }
 
     /**
@@ -111,6 +138,11 @@ public record CredentialPlan(List<Source> sources, List<Role> roles) {
         return (int) sources.stream().filter(Source::newSession).count();
     }
 
+    /** How many AssumeRoleWithWebIdentity calls running the plan makes: one per web identity root. */
+    public int webIdentityCalls() {
+        return (int) sources.stream().filter(s -> s.session() == Session.WEB_IDENTITY).count();
+    }
+
     /** How many AssumeRole calls running the plan makes: every selected role and every role on its way, once. */
     public int assumeRoleCalls() {
         Set<String> all = new LinkedHashSet<>();
@@ -132,7 +164,9 @@ public record CredentialPlan(List<Source> sources, List<Role> roles) {
         lines.add(String.format("plan: %d role profile%s from %d source%s; %d GetSessionToken call%s, %d AssumeRole call%s",
                 roles.size(), roles.size() == 1 ? "" : "s", sources.size(), sources.size() == 1 ? "" : "s",
                 sessionTokenCalls(), sessionTokenCalls() == 1 ? "" : "s", assumeRoleCalls(),
-                assumeRoleCalls() == 1 ? "" : "s"));
+                assumeRoleCalls() == 1 ? "" : "s")
+                + (webIdentityCalls() == 0 ? "" : ", " + webIdentityCalls() + " AssumeRoleWithWebIdentity call"
+                        + (webIdentityCalls() == 1 ? "" : "s")));
         for (Source s : sources) {
             String how = switch (s.session()) {
                 case KEYS -> "its long-term keys";
@@ -140,8 +174,14 @@ public record CredentialPlan(List<Source> sources, List<Role> roles) {
                         + DateTimeFormatter.ISO_INSTANT.format(s.sessionEnd().truncatedTo(ChronoUnit.SECONDS)) + ")";
                 case NEW_WITH_CODE -> "a new MFA session (GetSessionToken, code given)";
                 case NEW_WITH_PROMPT -> "a new MFA session (GetSessionToken, code asked for)";
+                case WEB_IDENTITY -> "its web identity session (AssumeRoleWithWebIdentity with its token file)";
+                case ENVIRONMENT -> "the environment's credentials (credential_source = Environment)";
+                case EC2_INSTANCE_METADATA -> "the EC2 instance role's credentials (credential_source = Ec2InstanceMetadata)";
+                case ECS_CONTAINER -> "the container's credentials (credential_source = EcsContainer)";
+                case CREDENTIAL_PROCESS -> "the credentials of its credential_process";
             };
-            lines.add("source " + s.profile() + (s.withMfa() ? ", MFA device " + s.mfaSerial() : ", no MFA") + ": "
+            lines.add("source " + s.profile() + (s.withMfa() ? ", MFA device " + s.mfaSerial()
+                    : s.session().ownSource() ? "" : ", no MFA") + ": "
                     + s.roles().size() + " role" + (s.roles().size() == 1 ? "" : "s") + " assumed with " + how);
             List<String> named = s.roles().subList(0, Math.min(10, s.roles().size()));
             lines.add("  " + String.join(" ", named) + (s.roles().size() > named.size()

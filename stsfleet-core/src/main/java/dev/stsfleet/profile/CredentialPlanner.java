@@ -124,6 +124,17 @@ public final class CredentialPlanner {
         List<Root> needCode = new ArrayList<>();
         for (Map.Entry<Root, List<String>> e : rootRoles.entrySet()) {
             Root root = e.getKey();
+            RootProfile.Kind kind = catalog.root(root.profile()).map(RootProfile::kind).orElse(RootProfile.Kind.KEYS);
+            if (kind != RootProfile.Kind.KEYS) {
+                // A root that is a credentials source of its own: no MFA session is made from it.
+                if (root.device() != null) {
+                    problems.add("MFA device " + root.device() + " is named for roles of source " + root.profile()
+                            + ", whose credentials come from its " + kind.words() + ": no MFA session can be made from it");
+                }
+                sources.put(root, new CredentialPlan.Source(root.profile(), root.device(), CredentialPlan.Session.of(kind),
+                        null, e.getValue()));
+                continue;
+            }
             Optional<Instant> usable = sessions.usable(root.profile(), root.device());
             boolean codeGiven = root.device() != null && codes.byDevice().containsKey(root.device());
             CredentialPlan.Session how;

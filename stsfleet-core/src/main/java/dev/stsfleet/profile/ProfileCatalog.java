@@ -43,12 +43,14 @@ public final class ProfileCatalog {
             "x_stsfleet_saml_account", "x_stsfleet_saml_principal_arn", "x_stsfleet_saml_login",
             "x_stsfleet_saml_ca_file", "x_stsfleet_saml_verify_tls");
 
+    private final ProfileFile file;
     private final Map<String, Profile> profiles;
     private final Map<String, Resolved> roles;
     private final Map<String, ResolvedSaml> saml;
     private final String defaultSource;
 
     private ProfileCatalog(ProfileFile file, String defaultSource) {
+        this.file = file;
         this.profiles = Collections.unmodifiableMap(new TreeMap<>(file.profiles()));
         this.defaultSource = defaultSource == null || defaultSource.isBlank() ? null : defaultSource.trim();
         Map<String, Resolved> resolved = new TreeMap<>();
@@ -80,6 +82,11 @@ public final class ProfileCatalog {
      */
     public static ProfileCatalog of(ProfileFile file, String defaultSource) {
         return new ProfileCatalog(Objects.requireNonNull(file, "file"), defaultSource);
+    }
+
+    /** The profile file this catalog reads. */
+    public ProfileFile profileFile() {
+        return file;
     }
 
     /** The profile that serves roles naming no source, if one was given. */
@@ -128,6 +135,9 @@ public final class ProfileCatalog {
      */
     public Optional<RoleProfile> parentRole(RoleProfile role) {
         String parent = role.sourceProfile() != null ? role.sourceProfile() : defaultSource;
+        if (role.sourceProfile() == null && property(role.name(), "credential_source").isPresent()) {
+            return Optional.empty(); // its root is its credential_source
+        }
         if (parent == null || parent.equals(role.name())) {
             return Optional.empty();
         }
@@ -318,8 +328,28 @@ public final class ProfileCatalog {
         return prev[b.length()];
     }
 
+    /** A profile with a role assumed through a source chain (a web identity profile is a root of its own). */
     private static boolean isRole(Profile p) {
-        return p.property("role_arn").isPresent();
+        return p.property("role_arn").isPresent() && !RootProfiles.isWebIdentity(p);
+    }
+
+    /**
+     * What a root of the plan is: a profile with long-term keys, a web identity or {@code credential_process}
+     * profile, or a {@code credential_source=VALUE} root; empty for anything else.
+     */
+    public Optional<RootProfile> root(String name) {
+        if (name.startsWith(RootProfile.CREDENTIAL_SOURCE_PREFIX)) {
+            return Optional.ofNullable(RootProfiles.CREDENTIAL_SOURCES.get(
+                    name.substring(RootProfile.CREDENTIAL_SOURCE_PREFIX.length()))).map(k -> new RootProfile(name, k));
+        }
+        Profile p = profiles.get(name);
+        if (p == null) {
+            return Optional.empty();
+        }
+        if (hasKeys(p) && !RootProfiles.isWebIdentity(p)) {
+            return Optional.of(new RootProfile(name, RootProfile.Kind.KEYS));
+        }
+        return RootProfiles.kind(p).map(k -> new RootProfile(name, k));
     }
 
     private static boolean isSaml(Profile p) {
@@ -353,8 +383,9 @@ public final class ProfileCatalog {
         while (true) {
             Optional<String> src = prop(cur, "source_profile");
             String where = cur == role ? "profile " + name : "profile " + name + ": source profile " + cur.name();
-            if (src.isEmpty() && prop(cur, "credential_source").isPresent()) {
-                problems.add(where + " uses credential_source, which stsfleet does not support (use source_profile)");
+            if (prop(cur, "credential_source").isPresent()) {
+                RootProfile root = RootProfiles.credentialSource(cur, where, problems);
+                credentialSource = root == null ? null : root.name();
                 break;
             }
             if (src.isEmpty() && (defaultSource == null || path.contains(defaultSource))) {
@@ -396,9 +427,13 @@ public final class ProfileCatalog {
             }
             if (hasKeys(next)) {
                 credentialSource = srcName;
+            } else if (RootProfiles.kind(next).isPresent()) {
+                RootProfiles.check(next, "profile " + name + ": source profile " + srcName, problems);
+                credentialSource = srcName;
             } else {
                 problems.add("profile " + name + ": source profile " + srcName
-                        + " has no long-term keys (aws_access_key_id and aws_secret_access_key)");
+                        + " has no long-term keys (aws_access_key_id and aws_secret_access_key), "
+                        + "web_identity_token_file or credential_process");
             }
             break;
         }

@@ -1,6 +1,7 @@
 package dev.stsfleet.provider;
 
 import dev.stsfleet.InvalidInputException;
+import dev.stsfleet.RequestOptions;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.sts.AssumedRole;
@@ -47,6 +48,7 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
     private final String baseDescription;
     private final String roleName;
     private final String externalId;
+    private final RequestOptions options;
     private final Duration duration;
     private final String sessionNamePrefix;
     private final Clock clock;
@@ -59,6 +61,7 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
         this.baseDescription = b.baseDescription;
         this.roleName = b.roleName;
         this.externalId = b.externalId;
+        this.options = b.options;
         this.duration = b.duration;
         this.sessionNamePrefix = b.sessionNamePrefix;
         this.clock = b.clock;
@@ -111,11 +114,12 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
             seconds = CHAINED_MAX.toSeconds();
         }
         String sessionName = sessionName(sessionNamePrefix);
-        LOG.debug("{}: AssumeRole {} from {} as session {} for {} s{}", target.name(), target.roleArn(),
-                baseDescription, sessionName, seconds, externalId == null ? "" : " with an external id");
+        LOG.debug("{}: AssumeRole {} from {} as session {} for {} s{}{}", target.name(), target.roleArn(),
+                baseDescription, sessionName, seconds, externalId == null ? "" : " with an external id",
+                options.isEmpty() ? "" : ", " + options.describe());
         try {
             AssumedRole a = gateway.assumeRole(caller, target.roleArn(), sessionName, Math.toIntExact(seconds),
-                    externalId);
+                    externalId, options);
             return new RoleCredentials(target.name(), target.roleArn(), a.assumedRoleArn(), a.credentials());
         } catch (StsCallException e) {
             String message = e.getMessage().startsWith(e.code() + ": ")
@@ -157,6 +161,7 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
         private String baseDescription;
         private String roleName;
         private String externalId;
+        private RequestOptions options = RequestOptions.NONE;
         private Duration duration = Duration.ofHours(1);
         private String sessionNamePrefix = "stsfleet";
         private Clock clock = Clock.systemUTC();
@@ -218,6 +223,21 @@ public final class CrossAccountSessionProvider implements RoleSessionProvider {
                 throw new InvalidInputException("the external id must be 2 to 1224 characters of [\\w+=,.@:/-]");
             }
             this.externalId = externalId;
+            return this;
+        }
+
+        /**
+         * What every AssumeRole carries: source identity, session tags, session policies.
+         * Default {@link RequestOptions#NONE}.
+         *
+         * @throws InvalidInputException listing every problem of the options by AWS's rules
+         */
+        public Builder requestOptions(RequestOptions options) {
+            java.util.List<String> problems = Objects.requireNonNull(options, "options").problems();
+            if (!problems.isEmpty()) {
+                throw new InvalidInputException(problems);
+            }
+            this.options = options;
             return this;
         }
 

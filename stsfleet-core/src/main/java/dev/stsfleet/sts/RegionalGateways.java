@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.stsfleet.RequestOptions;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
 /**
@@ -117,7 +118,7 @@ public final class RegionalGateways implements RoleAssumer, AutoCloseable {
 
     @Override
     public AssumedRole assumeRole(AwsCredentials caller, String roleArn, String sessionName, int durationSeconds,
-                                  String externalId) {
+                                  String externalId, RequestOptions options) {
         String account = accountOf(roleArn);
         StsCallException last = null;
         for (int attempt = 0; attempt < regions.size(); attempt++) {
@@ -128,7 +129,7 @@ public final class RegionalGateways implements RoleAssumer, AutoCloseable {
             inFlight[r].incrementAndGet();
             calls[r].increment();
             try {
-                return gateways.get(r).assumeRole(caller, roleArn, sessionName, durationSeconds, externalId);
+                return gateways.get(r).assumeRole(caller, roleArn, sessionName, durationSeconds, externalId, options);
             } catch (StsCallException e) {
                 if (!"RegionDisabledException".equals(e.code())) {
                     throw e;

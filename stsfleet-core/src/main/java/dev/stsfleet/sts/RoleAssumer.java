@@ -1,5 +1,6 @@
 package dev.stsfleet.sts;
 
+import dev.stsfleet.RequestOptions;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
 /**
@@ -12,6 +13,17 @@ public interface RoleAssumer {
      *
      * @throws dev.stsfleet.StsCallException with AWS's code, secrets masked
      */
+    default AssumedRole assumeRole(AwsCredentials caller, String roleArn, String sessionName, int durationSeconds,
+                                   String externalId) {
+        return assumeRole(caller, roleArn, sessionName, durationSeconds, externalId, RequestOptions.NONE);
+    }
+
+    /**
+     * AssumeRole signed with {@code caller}, carrying {@code options} (source identity, session tags, session
+     * policies), which the caller has validated ({@link RequestOptions#problems()}).
+     *
+     * @throws dev.stsfleet.StsCallException with AWS's code, secrets masked
+     */
     AssumedRole assumeRole(AwsCredentials caller, String roleArn, String sessionName, int durationSeconds,
-                           String externalId);
+                           String externalId, RequestOptions options);
 }

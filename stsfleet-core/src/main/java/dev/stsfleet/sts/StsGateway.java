@@ -1,6 +1,7 @@
 package dev.stsfleet.sts;
 
 import dev.stsfleet.CallerIdentity;
+import dev.stsfleet.RequestOptions;
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.StsFleetException;
@@ -52,8 +53,12 @@ import software.amazon.awssdk.retries.internal.DefaultAdaptiveRetryStrategy;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.auth.scheme.StsAuthSchemeProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
+import software.amazon.awssdk.services.sts.model.Tag;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithSamlResponse;
+import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 import software.amazon.awssdk.services.sts.model.GetSessionTokenResponse;
@@ -81,6 +86,7 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
     static final Set<String> TRANSIENT_CODES = Set.of("InternalFailure", "InternalError", "ServiceUnavailable",
             "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete");
     static final Set<String> FINAL_CODES = Set.of("AccessDenied", "ValidationError", "ExpiredToken",
+            "InvalidIdentityToken", "ExpiredTokenException", "IDPRejectedClaim",
             "InvalidClientTokenId", "SignatureDoesNotMatch", "MalformedPolicyDocument",
             "RegionDisabledException", "PackedPolicyTooLarge", "IncompleteSignature", "MissingAuthenticationToken");
 
@@ -204,19 +210,42 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
     /** AssumeRole signed with {@code caller}. */
     @Override
     public AssumedRole assumeRole(AwsCredentials caller, String roleArn, String sessionName, int durationSeconds,
-                                  String externalId) {
+                                  String externalId, RequestOptions options) {
         Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(options, "options");
         try {
-            AssumeRoleResponse response = send(() -> client.assumeRole(r -> r
-                    .roleArn(roleArn)
-                    .roleSessionName(sessionName)
-                    .durationSeconds(durationSeconds)
-                    .externalId(externalId)
-                    .overrideConfiguration(signedBy(caller))));
+            AssumeRoleResponse response = send(() -> client.assumeRole(r -> {
+                r.roleArn(roleArn)
+                        .roleSessionName(sessionName)
+                        .durationSeconds(durationSeconds)
+                        .externalId(externalId)
+                        .overrideConfiguration(signedBy(caller));
+                withOptions(r, options);
+            }));
             String assumedArn = response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn();
             return new AssumedRole(convert(response.credentials()), assumedArn);
         } catch (SdkException e) {
             throw fail(e, caller, externalId);
+        }
+    }
+
+    private static void withOptions(AssumeRoleRequest.Builder r, RequestOptions options) {
+        if (options.sourceIdentity() != null) {
+            r.sourceIdentity(options.sourceIdentity());
+        }
+        if (!options.tags().isEmpty()) {
+            r.tags(options.tags().entrySet().stream()
+                    .map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList());
+        }
+        if (!options.transitiveTagKeys().isEmpty()) {
+            r.transitiveTagKeys(options.transitiveTagKeys());
+        }
+        if (!options.policyArns().isEmpty()) {
+            r.policyArns(options.policyArns().stream()
+                    .map(a -> PolicyDescriptorType.builder().arn(a).build()).toList());
+        }
+        if (options.policy() != null) {
+            r.policy(options.policy());
         }
     }
 
@@ -242,6 +271,30 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
             return new AssumedRole(convert(response.credentials()), assumedArn);
         } catch (SdkException e) {
             throw fail(e, null, base64Assertion);
+        }
+    }
+
+    /**
+     * AssumeRoleWithWebIdentity, unsigned (the token is the proof), through the same shared client. AWS's messages
+     * are passed on with the token masked.
+     *
+     * @param token           the OIDC token as read (a secret)
+     * @param durationSeconds the session's length, or {@code null} for AWS's default (one hour)
+     */
+    public AssumedRole assumeRoleWithWebIdentity(String roleArn, String sessionName, String token,
+                                                 Integer durationSeconds) {
+        Objects.requireNonNull(token, "token");
+        try {
+            AssumeRoleWithWebIdentityResponse response = send(() -> client.assumeRoleWithWebIdentity(r -> r
+                    .roleArn(roleArn)
+                    .roleSessionName(sessionName)
+                    .webIdentityToken(token)
+                    .durationSeconds(durationSeconds)
+                    .overrideConfiguration(UNSIGNED)));
+            String assumedArn = response.assumedRoleUser() == null ? null : response.assumedRoleUser().arn();
+            return new AssumedRole(convert(response.credentials()), assumedArn);
+        } catch (SdkException e) {
+            throw fail(e, null, token);
         }
     }
 

@@ -84,7 +84,7 @@ class ProfileCatalogTest {
 
             [profile ec2]
             role_arn = arn:aws:iam::111111111111:role/x
-            credential_source = Ec2InstanceMetadata
+            credential_source = Ec2Metadata
 
             [profile keyless]
             region = us-east-1
@@ -191,7 +191,8 @@ class ProfileCatalogTest {
         assertThat(problemsOf("dangling")).containsExactly("profile dangling: source_profile nobody does not exist");
         assertThat(problemsOf("orphan")).singleElement().asString()
                 .startsWith("profile orphan has role_arn but no source_profile");
-        assertThat(problemsOf("ec2")).singleElement().asString().contains("credential_source");
+        assertThat(problemsOf("ec2")).containsExactly("profile ec2: credential_source Ec2Metadata is not one of "
+                + "Environment, Ec2InstanceMetadata, EcsContainer");
         assertThat(problemsOf("via-keyless")).singleElement().asString()
                 .contains("source profile keyless has no long-term keys");
     }

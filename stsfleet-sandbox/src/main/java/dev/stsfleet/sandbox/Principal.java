@@ -14,22 +14,29 @@ import java.security.NoSuchAlgorithmException;
  * @param mfa       whether the session was authenticated with MFA
  * @param temporary whether the request was signed with temporary credentials
  * @param chained   for role sessions: assumed with temporary credentials (role chaining)
+ * @param attributes for role sessions: source identity, session tags and policies; else none
  */
 record Principal(Kind kind, String arn, String account, SandboxModel.User user, SandboxModel.Role role,
-                 String sessionName, boolean mfa, boolean temporary, boolean chained) {
+                 String sessionName, boolean mfa, boolean temporary, boolean chained, SessionAttributes attributes) {
     enum Kind { USER, SESSION_TOKEN, ROLE_SESSION }
 
     static Principal user(SandboxModel.User user) {
-        return new Principal(Kind.USER, user.arn(), user.account(), user, null, null, false, false, false);
+        return new Principal(Kind.USER, user.arn(), user.account(), user, null, null, false, false, false, SessionAttributes.NONE);
     }
 
     static Principal sessionToken(SandboxModel.User user, boolean mfa) {
-        return new Principal(Kind.SESSION_TOKEN, user.arn(), user.account(), user, null, null, mfa, true, false);
+        return new Principal(Kind.SESSION_TOKEN, user.arn(), user.account(), user, null, null, mfa, true, false, SessionAttributes.NONE);
     }
 
     static Principal roleSession(SandboxModel.Role role, String sessionName, boolean mfa, boolean chained) {
+        return roleSession(role, sessionName, mfa, chained, SessionAttributes.NONE);
+    }
+
+    static Principal roleSession(SandboxModel.Role role, String sessionName, boolean mfa, boolean chained,
+                                 SessionAttributes attributes) {
         String arn = "arn:aws:sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName;
-        return new Principal(Kind.ROLE_SESSION, arn, role.account(), null, role, sessionName, mfa, true, chained);
+        return new Principal(Kind.ROLE_SESSION, arn, role.account(), null, role, sessionName, mfa, true, chained,
+                attributes);
     }
 
     /** AWS's unique id: AIDA... for users, AROA...:SESSION for role sessions. */

@@ -29,7 +29,7 @@ final class SandboxHandler implements HttpHandler {
     private static final int MAX_BODY = 1 << 20;
     private static final String VERSION = "2011-06-15";
     private static final Set<String> ACTIONS = Set.of("GetSessionToken", "AssumeRole", "AssumeRoleWithSAML",
-            "GetCallerIdentity");
+            "AssumeRoleWithWebIdentity", "GetCallerIdentity");
 
     private static final String UNSIGNED_REGION = "us-east-1";
     private static final java.util.regex.Pattern SCOPE_REGION =
@@ -64,6 +64,14 @@ final class SandboxHandler implements HttpHandler {
                 send(exchange, 200, "application/json", stats.toJson());
             } else if (path.equals("/_sandbox/stats/regions") && method.equals("GET")) {
                 send(exchange, 200, "application/json", stats.toJsonByRegion());
+            } else if (path.startsWith("/_sandbox/sessions/") && method.equals("GET")) {
+                String key = path.substring("/_sandbox/sessions/".length());
+                java.util.Optional<String> session = service.sessionJson(key);
+                if (session.isPresent()) {
+                    send(exchange, 200, "application/json", session.get());
+                } else {
+                    send(exchange, 404, "application/json", "{\"error\":\"no session issued with that access key id\"}");
+                }
             } else if (path.equals("/_sandbox/reset") && method.equals("POST")) {
                 stats.reset();
                 send(exchange, 200, "application/json", "{}");
@@ -141,6 +149,7 @@ final class SandboxHandler implements HttpHandler {
             }
             String result = switch (action) {
                 case "AssumeRoleWithSAML" -> service.assumeRoleWithSaml(params);
+                case "AssumeRoleWithWebIdentity" -> service.assumeRoleWithWebIdentity(params);
                 case "GetSessionToken" -> service.getSessionToken(params, service.authenticate(received(exchange, method, body)));
                 case "AssumeRole" -> {
                     Principal caller = service.authenticate(received(exchange, method, body));

@@ -39,6 +39,7 @@ public final class SandboxModel {
     static final Pattern MFA_ARN = Pattern.compile("arn:aws:iam::(\\d{12}):mfa/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
     static final Pattern SAML_PROVIDER_ARN = Pattern.compile("arn:aws:iam::(\\d{12}):saml-provider/[\\w.-]{1,128}");
     static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("arn:aws:iam::(\\d{12}):oidc-provider/([A-Za-z0-9.-]+(?::\\d+)?(?:/[\\w.~-]+)*)");
     static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     private static final Pattern LONG_TERM_KEY_ID = Pattern.compile("AKIA[A-Z0-9]{12,124}");
 
@@ -49,12 +50,16 @@ public final class SandboxModel {
     private final List<User> users;
     private final List<Role> roles;
     private final List<SamlProvider> samlProviders;
+    private final List<OidcProvider> oidcProviders;
 
-    private SandboxModel(List<User> users, List<Role> roles, List<SamlProvider> samlProviders) {
+    private SandboxModel(List<User> users, List<Role> roles, List<SamlProvider> samlProviders,
+                         List<OidcProvider> oidcProviders) {
         this.users = List.copyOf(users);
         this.roles = List.copyOf(roles);
         this.samlProviders = List.copyOf(samlProviders);
+        this.oidcProviders = List.copyOf(oidcProviders);
         validate();
+        OidcProviders.validate(this.oidcProviders, this.roles);
     }
 
     /**
@@ -107,7 +112,7 @@ public final class SandboxModel {
         if (root == null || !root.isObject()) {
             throw new SandboxModelException("model: must be a JSON object with users, roles and samlProviders");
         }
-        onlyFields(root, "", Set.of("users", "roles", "samlProviders"));
+        onlyFields(root, "", Set.of("users", "roles", "samlProviders", "oidcProviders"));
         Builder builder = builder();
         list(root, "users", (node, path) -> {
             onlyFields(node, path, Set.of("arn", "accessKeyId", "secretAccessKey", "mfaSerial", "totpSecret"));
@@ -116,7 +121,7 @@ public final class SandboxModel {
         }).forEach(builder::user);
         list(root, "roles", (node, path) -> {
             onlyFields(node, path, Set.of("arn", "trustedPrincipals", "requireMfa", "externalId",
-                    "maxSessionDurationSeconds"));
+                    "maxSessionDurationSeconds", "webIdentitySubjects"));
             List<String> principals = new ArrayList<>();
             JsonNode trusted = node.get("trustedPrincipals");
             if (trusted != null && !trusted.isNull()) {
@@ -143,12 +148,17 @@ public final class SandboxModel {
                 maxSeconds = max.intValue();
             }
             return new Role(text(node, path, "arn"), principals, mfa != null && mfa.asBoolean(),
-                    text(node, path, "externalId"), maxSeconds);
+                    text(node, path, "externalId"), maxSeconds, OidcProviders.strings(node, path, "webIdentitySubjects"));
         }).forEach(builder::role);
         list(root, "samlProviders", (node, path) -> {
             onlyFields(node, path, Set.of("arn", "certificatePem"));
             return new SamlProvider(text(node, path, "arn"), text(node, path, "certificatePem"));
         }).forEach(builder::samlProvider);
+        list(root, "oidcProviders", (node, path) -> {
+            onlyFields(node, path, Set.of("arn", "issuer", "audiences", "publicKeyPem"));
+            return new OidcProvider(text(node, path, "arn"), text(node, path, "issuer"),
+                    OidcProviders.strings(node, path, "audiences"), text(node, path, "publicKeyPem"));
+        }).forEach(builder::oidcProvider);
         return builder.build();
     }
 
@@ -167,10 +177,21 @@ public final class SandboxModel {
             r.trustedPrincipals().forEach(node.putArray("trustedPrincipals")::add);
             node.put("requireMfa", r.requireMfa()).put("externalId", r.externalId())
                     .put("maxSessionDurationSeconds", r.maxSessionDurationSeconds());
+            if (r.webIdentitySubjects() != null) {
+                r.webIdentitySubjects().forEach(node.putArray("webIdentitySubjects")::add);
+            }
         }
         ArrayNode providerNodes = root.putArray("samlProviders");
         for (SamlProvider p : samlProviders) {
             providerNodes.addObject().put("arn", p.arn()).put("certificatePem", p.certificatePem());
+        }
+        if (!oidcProviders.isEmpty()) {
+            ArrayNode oidcNodes = root.putArray("oidcProviders");
+            for (OidcProvider p : oidcProviders) {
+                ObjectNode node = oidcNodes.addObject().put("arn", p.arn()).put("issuer", p.issuer());
+                p.audiences().forEach(node.putArray("audiences")::add);
+                node.put("publicKeyPem", p.publicKeyPem());
+            }
         }
         try {
             return JSON.writeValueAsString(root) + System.lineSeparator();
@@ -189,6 +210,15 @@ public final class SandboxModel {
 
     public List<SamlProvider> samlProviders() {
         return samlProviders;
+    }
+
+    public List<OidcProvider> oidcProviders() {
+        return oidcProviders;
+    }
+
+    /** The OIDC provider whose issuer is {@code issuer} (a token's {@code iss}), if any. */
+    Optional<OidcProvider> oidcProviderByIssuer(String issuer) {
+        return oidcProviders.stream().filter(p -> p.issuer().equals(issuer)).findFirst();
     }
 
     public static Builder builder() {
@@ -214,7 +244,7 @@ public final class SandboxModel {
     @Override
     public String toString() {
         return "SandboxModel[" + users.size() + " users, " + roles.size() + " roles, "
-                + samlProviders.size() + " SAML providers]";
+                + samlProviders.size() + " SAML providers, " + oidcProviders.size() + " OIDC providers]";
     }
 
     private void validate() {
@@ -259,9 +289,10 @@ public final class SandboxModel {
                 String p = r.trustedPrincipals().get(j);
                 require(p != null && (ROOT_ARN.matcher(p).matches() || USER_ARN.matcher(p).matches()
                                 || ROLE_ARN.matcher(p).matches() || SAML_PROVIDER_ARN.matcher(p).matches()
+                                || OIDC_PROVIDER_ARN.matcher(p).matches()
                                 || ACCOUNT_ID.matcher(p).matches()),
                         path + ".trustedPrincipals[" + j + "]",
-                        "not an account id or an account root, user, role or SAML provider ARN: " + quote(p));
+                        "not an account id or an account root, user, role, SAML or OIDC provider ARN: " + quote(p));
             }
             if (r.externalId() != null) {
                 requireMatch(r.externalId(), EXTERNAL_ID, path + ".externalId",
@@ -284,6 +315,10 @@ public final class SandboxModel {
                 }
             }
         }
+    }
+
+    static void requireField(boolean ok, String field, String problem) {
+        require(ok, field, problem);
     }
 
     static String account(Pattern pattern, String arn) {
@@ -366,8 +401,15 @@ public final class SandboxModel {
         private final List<User> users = new ArrayList<>();
         private final List<Role> roles = new ArrayList<>();
         private final List<SamlProvider> samlProviders = new ArrayList<>();
+        private final List<OidcProvider> oidcProviders = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** Adds an OIDC provider (AssumeRoleWithWebIdentity). Default: none. */
+        public Builder oidcProvider(OidcProvider provider) {
+            oidcProviders.add(provider);
+            return this;
         }
 
         /** Adds a user. Default: none. */
@@ -390,7 +432,7 @@ public final class SandboxModel {
 
         /** @throws SandboxModelException naming the field and the problem */
         public SandboxModel build() {
-            return new SandboxModel(users, roles, samlProviders);
+            return new SandboxModel(users, roles, samlProviders, oidcProviders);
         }
     }
 
@@ -417,10 +459,18 @@ public final class SandboxModel {
      * session it allows (3600 to 43200 seconds).
      */
     public record Role(String arn, List<String> trustedPrincipals, boolean requireMfa, String externalId,
-                       int maxSessionDurationSeconds) {
+                       int maxSessionDurationSeconds, List<String> webIdentitySubjects) {
         public Role {
             trustedPrincipals = trustedPrincipals == null ? List.of()
                     : java.util.Collections.unmodifiableList(new ArrayList<>(trustedPrincipals));
+            webIdentitySubjects = webIdentitySubjects == null ? null
+                    : java.util.Collections.unmodifiableList(new ArrayList<>(webIdentitySubjects));
+        }
+
+        /** A role whose trust puts no condition on a web identity's subject. */
+        public Role(String arn, List<String> trustedPrincipals, boolean requireMfa, String externalId,
+                    int maxSessionDurationSeconds) {
+            this(arn, trustedPrincipals, requireMfa, externalId, maxSessionDurationSeconds, null);
         }
 
         public String account() {
@@ -434,6 +484,16 @@ public final class SandboxModel {
                 throw new IllegalStateException("not a role ARN");
             }
             return m.group(2);
+        }
+    }
+
+    /**
+     * An OpenID Connect identity provider (AssumeRoleWithWebIdentity): its IAM ARN, the issuer its tokens name
+     * ({@code iss}), the audiences (client ids) it accepts, and the RSA public key its tokens are signed with (RS256).
+     */
+    public record OidcProvider(String arn, String issuer, List<String> audiences, String publicKeyPem) {
+        public OidcProvider {
+            audiences = audiences == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(audiences));
         }
     }
 

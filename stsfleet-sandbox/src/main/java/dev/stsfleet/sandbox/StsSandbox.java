@@ -92,6 +92,11 @@ public final class StsSandbox implements AutoCloseable {
         }
         this.faults = new Faults(b.latency, b.throttleRps, b.errorRate, b.disabledRegions);
         server.createContext("/", new SandboxHandler(service, stats, faults, delayer));
+        if (b.instanceRole != null) {
+            SandboxModel.Role role = b.model.role(b.instanceRole).orElseThrow(() -> new IllegalArgumentException(
+                    "instance role " + b.instanceRole + " is not a role of the model"));
+            server.createContext("/latest/", new InstanceMetadata(service, stats, role));
+        }
         server.setExecutor(executor);
         server.start();
         this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -185,8 +190,18 @@ public final class StsSandbox implements AutoCloseable {
         private double throttleRps;
         private double errorRate;
         private java.util.Set<String> disabledRegions = java.util.Set.of();
+        private String instanceRole;
 
         private Builder() {
+        }
+
+        /**
+         * Also serves an EC2 instance metadata service (IMDSv2) under {@code /latest/} for this role of the model:
+         * point {@code AWS_EC2_METADATA_SERVICE_ENDPOINT} at {@link StsSandbox#endpoint()}. Default: none.
+         */
+        public Builder instanceRole(String roleArn) {
+            this.instanceRole = roleArn;
+            return this;
         }
 
         /**

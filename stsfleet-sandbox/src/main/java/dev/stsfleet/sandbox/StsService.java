@@ -108,11 +108,7 @@ final class StsService {
 
     String assumeRole(Map<String, String> params, Principal caller) {
         String roleArn = roleArn(params);
-        String sessionName = required(params, "RoleSessionName", "roleSessionName");
-        constraint(sessionName.length() >= 2, sessionName, "roleSessionName", "Member must have length greater than or equal to 2");
-        constraint(sessionName.length() <= 64, sessionName, "roleSessionName", "Member must have length less than or equal to 64");
-        constraint(SESSION_NAME.matcher(sessionName).matches(), sessionName, "roleSessionName",
-                "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+        String sessionName = roleSessionName(params);
         String externalId = params.get("ExternalId");
         if (externalId != null) {
             constraint(externalId.length() >= 2, externalId, "externalId", "Member must have length greater than or equal to 2");
@@ -122,6 +118,7 @@ final class StsService {
         }
         Integer requested = params.containsKey("DurationSeconds") ? durationSeconds(params, 43200, 3600) : null;
         Mfa mfa = mfaParams(params);
+        SessionAttributes attributes = SessionAttributes.of(params, caller.attributes());
 
         SandboxModel.Role role = model.role(roleArn).orElse(null);
         if (role == null || !caller.isTrustedBy(role) || revoked.contains(roleArn)) {
@@ -152,11 +149,14 @@ final class StsService {
             }
             seconds = requested == null ? 3600 : requested;
         }
-        Principal session = Principal.roleSession(role, sessionName, withMfa, chained);
+        Principal session = Principal.roleSession(role, sessionName, withMfa, chained, attributes);
         IssuedCredentials creds = issue(session, scaled(seconds), null);
         LOG.debug("AssumeRole {} by {} ({} s{}{})", roleArn, caller.arn(), seconds, withMfa ? ", MFA" : "",
                 chained ? ", chained" : "");
-        return "<AssumeRoleResult>" + assumedRoleUserXml(session) + credentialsXml(creds) + "</AssumeRoleResult>";
+        return "<AssumeRoleResult>" + assumedRoleUserXml(session) + credentialsXml(creds)
+                + (attributes.sourceIdentity() == null ? ""
+                        : "<SourceIdentity>" + Xml.escape(attributes.sourceIdentity()) + "</SourceIdentity>")
+                + "</AssumeRoleResult>";
     }
 
     String assumeRoleWithSaml(Map<String, String> params) {
@@ -195,6 +195,73 @@ final class StsService {
                 + "<Subject>" + Xml.escape(assertion.subject()) + "</Subject>"
                 + "<SubjectType>" + Xml.escape(assertion.subjectType()) + "</SubjectType>"
                 + "</AssumeRoleWithSAMLResult>";
+    }
+
+    /**
+     * What the sandbox remembers of an issued session, as JSON without any secret: its ARN, kind, expiry, whether it
+     * was role chaining, and its source identity, tags and session policies; empty for an unknown key.
+     */
+    Optional<String> sessionJson(String accessKeyId) {
+        IssuedCredentials c = issued.get(accessKeyId);
+        if (c == null) {
+            return Optional.empty();
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode();
+        node.put("accessKeyId", c.accessKeyId()).put("arn", c.principal().arn())
+                .put("kind", c.principal().kind().name()).put("expiration", c.expiration().toString())
+                .put("chained", c.principal().chained()).put("mfa", c.principal().mfa());
+        if (c.principal().role() != null) {
+            node.put("roleArn", c.principal().role().arn());
+        }
+        c.principal().attributes().writeTo(node);
+        return Optional.of(node.toString());
+    }
+
+    /**
+     * AssumeRoleWithWebIdentity: unsigned; the token is the proof (see {@link WebIdentityToken}); the role must trust
+     * the token's provider and, with {@code webIdentitySubjects}, its subject.
+     */
+    String assumeRoleWithWebIdentity(Map<String, String> params) {
+        String roleArn = roleArn(params);
+        String sessionName = roleSessionName(params);
+        String token = required(params, "WebIdentityToken", "webIdentityToken");
+        // The token is a secret: never quoted back.
+        constraint(token.length() >= 4, "***", "webIdentityToken", "Member must have length greater than or equal to 4");
+        constraint(token.length() <= 20000, "***", "webIdentityToken", "Member must have length less than or equal to 20000");
+        Integer requested = params.containsKey("DurationSeconds") ? durationSeconds(params, 43200, 3600) : null;
+        Map<String, String> policies = new HashMap<>(params);
+        policies.keySet().removeIf(k -> k.startsWith("Tags.") || k.startsWith("TransitiveTagKeys.") || k.equals("SourceIdentity"));
+        SessionAttributes requestedAttributes = SessionAttributes.of(policies, SessionAttributes.NONE);
+
+        WebIdentityToken identity = WebIdentityToken.verify(token, model, clock.instant());
+        SandboxModel.Role role = model.role(roleArn).orElse(null);
+        if (role == null || !role.trustedPrincipals().contains(identity.provider().arn()) || revoked.contains(roleArn)
+                || !OidcProviders.subjectAllowed(role, identity.subject())) {
+            throw StsError.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity");
+        }
+        int seconds = requested == null ? 3600 : requested;
+        if (seconds > role.maxSessionDurationSeconds()) {
+            throw StsError.validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+        }
+        SessionAttributes attributes = new SessionAttributes(identity.sourceIdentity(), Map.of(), java.util.Set.of(),
+                requestedAttributes.policyArns(), requestedAttributes.policy());
+        Principal session = Principal.roleSession(role, sessionName, false, false, attributes);
+        IssuedCredentials creds = issue(session, scaled(seconds), null);
+        String provider = identity.provider().issuer().substring("https://".length());
+        LOG.debug("AssumeRoleWithWebIdentity {} through {} ({} s)", roleArn, identity.provider().arn(), seconds);
+        return "<AssumeRoleWithWebIdentityResult>"
+                + "<SubjectFromWebIdentityToken>" + Xml.escape(identity.subject()) + "</SubjectFromWebIdentityToken>"
+                + "<Audience>" + Xml.escape(identity.audience()) + "</Audience>"
+                + assumedRoleUserXml(session) + credentialsXml(creds)
+                + "<Provider>" + Xml.escape(provider) + "</Provider>"
+                + (identity.sourceIdentity() == null ? ""
+                        : "<SourceIdentity>" + Xml.escape(identity.sourceIdentity()) + "</SourceIdentity>")
+                + "</AssumeRoleWithWebIdentityResult>";
+    }
+
+    /** Credentials of the EC2 instance role, as the metadata service hands them out: six hours (scaled). */
+    IssuedCredentials instanceRoleCredentials(SandboxModel.Role role) {
+        return issue(Principal.roleSession(role, "i-0sandbox00000000", false, false), scaled(21600), null);
     }
 
     String getCallerIdentity(Principal caller) {
@@ -352,6 +419,15 @@ final class StsService {
         return arn;
     }
 
+    private static String roleSessionName(Map<String, String> params) {
+        String sessionName = required(params, "RoleSessionName", "roleSessionName");
+        constraint(sessionName.length() >= 2, sessionName, "roleSessionName", "Member must have length greater than or equal to 2");
+        constraint(sessionName.length() <= 64, sessionName, "roleSessionName", "Member must have length less than or equal to 64");
+        constraint(SESSION_NAME.matcher(sessionName).matches(), sessionName, "roleSessionName",
+                "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+        return sessionName;
+    }
+
     private static String required(Map<String, String> params, String name, String member) {
         String value = params.get(name);
         if (value == null) {
@@ -361,7 +437,8 @@ final class StsService {
         return value;
     }
 
-    private static void constraint(boolean ok, String shownValue, String member, String constraint) {
+    /** AWS's ValidationError for a member that breaks a constraint, quoting at most 100 characters of the value. */
+    static void constraint(boolean ok, String shownValue, String member, String constraint) {
         if (!ok) {
             String shown = shownValue.length() > 100 ? shownValue.substring(0, 100) + "..." : shownValue;
             throw StsError.validation("1 validation error detected: Value '" + shown + "' at '" + member

@@ -66,7 +66,7 @@ class SandboxModelTest {
     void parse_problems_areOneLineNamingFieldAndProblem() {
         String ok = VALID.replace("\"ROLE3\"", "\"arn:aws:iam::444444444444:role/Three\"");
         assertThat(problem(ok.replace("\"requireMfa\": true", "\"requireMFA\": true")))
-                .isEqualTo("model: roles[0].requireMFA: unknown field (expected one of arn, externalId, maxSessionDurationSeconds, requireMfa, trustedPrincipals)");
+                .isEqualTo("model: roles[0].requireMFA: unknown field (expected one of arn, externalId, maxSessionDurationSeconds, requireMfa, trustedPrincipals, webIdentitySubjects)");
         assertThat(problem(ok.replace("\"maxSessionDurationSeconds\": 3600", "\"maxSessionDurationSeconds\": 60")))
                 .isEqualTo("model: roles[0].maxSessionDurationSeconds: must be 3600 to 43200, not 60");
         assertThat(problem(ok.replace("\"totpSecret\": \"JBSWY3DPEHPK3PXP\"", "\"totpSecret\": \"1!1!\"")))

@@ -14,6 +14,7 @@ import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.provider.AccountRole;
 import dev.stsfleet.provider.AccountRunner;
 import dev.stsfleet.provider.CrossAccountSessionProvider;
@@ -146,6 +147,9 @@ public final class CrossAccountCommand implements Callable<Integer> {
     @Mixin
     private MfaOptions mfa = new MfaOptions();
 
+    @Mixin
+    private RequestOptionsMixin request = new RequestOptionsMixin();
+
     @Override
     public Integer call() {
         boolean fromOrganization = organization || !ous.isEmpty();
@@ -175,7 +179,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
                 OrganizationSelection.parseTags(accountTags), Set.copyOf(excludedIds), includeManagement) : null;
         List<TargetAccount> listed = fromOrganization ? null : AccountCommands.accountList(accounts, accountsFile);
         CrossAccountSessionProvider.Builder provider = CrossAccountSessionProvider.builder().roleName(role)
-                .externalId(externalId).clock(root.context().clock());
+                .externalId(externalId).requestOptions(request.toOptions()).clock(root.context().clock());
         if (duration != null) {
             provider.duration(duration);
         }

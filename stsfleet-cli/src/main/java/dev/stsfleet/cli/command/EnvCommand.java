@@ -5,6 +5,7 @@ import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.format.EnvRenderer;
 import dev.stsfleet.format.Shell;
 import java.io.StringWriter;
@@ -53,18 +54,23 @@ public final class EnvCommand implements Callable<Integer> {
     private MfaOptions mfa = new MfaOptions();
 
     @Mixin
+    private RequestOptionsMixin request = new RequestOptionsMixin();
+
+    @Mixin
     private CacheOptions cache = new CacheOptions();
 
     @Override
     public Integer call() {
         EnvRenderer renderer = new EnvRenderer(Shell.parse(shell), legacy); // a bad name: exit 2 before any call
         Output output = Output.of(spec.commandLine(), root);
-        ProfileCredentials credentials = ProfileCredentials.of(root, profile, mfa, cache);
+        ProfileCredentials credentials = ProfileCredentials.of(root, profile, mfa, request.toOptions(), cache);
         StringWriter text = new StringWriter();
         renderer.render(credentials.credentials(), credentials.regionVariables(), text);
         output.stdout().print(text);
         output.flush();
-        credentials.remember(root, spec.root().commandLine().getParseResult().originalArgs(), text.toString());
+        if (request.policyFile() == null) { // a memo does not see the policy file's content change
+            credentials.remember(root, spec.root().commandLine().getParseResult().originalArgs(), text.toString());
+        }
         return ExitCode.OK;
     }
 }

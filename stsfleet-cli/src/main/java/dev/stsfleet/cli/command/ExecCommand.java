@@ -7,6 +7,7 @@ import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.format.EnvRenderer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,6 +74,9 @@ public final class ExecCommand implements Callable<Integer> {
     private MfaOptions mfa = new MfaOptions();
 
     @Mixin
+    private RequestOptionsMixin request = new RequestOptionsMixin();
+
+    @Mixin
     private CacheOptions cache = new CacheOptions();
 
     /**
@@ -110,13 +114,15 @@ public final class ExecCommand implements Callable<Integer> {
             String shell = root.context().env("SHELL");
             argv.add(shell != null ? shell : "/bin/sh");
         }
-        ProfileCredentials credentials = ProfileCredentials.of(root, profile, mfa, cache);
+        ProfileCredentials credentials = ProfileCredentials.of(root, profile, mfa, request.toOptions(), cache);
         output.flush();
         Map<String, String> variables = new LinkedHashMap<>(EnvRenderer.variables(credentials.credentials(), legacy));
         variables.putAll(credentials.regionVariables());
         variables.put(MARKER, profile);
-        credentials.remember(root, spec.root().commandLine().getParseResult().originalArgs(),
-                FastPath.variablesText(variables));
+        if (request.policyFile() == null) { // a memo does not see the policy file's content change
+            credentials.remember(root, spec.root().commandLine().getParseResult().originalArgs(),
+                    FastPath.variablesText(variables));
+        }
         LOG.debug("exec {}: set {}; removed any of {}", argv.get(0), variables.keySet(), ChildProcess.REMOVED);
         return ChildProcess.run(argv, root.context().environment(), variables, output::problem);
     }

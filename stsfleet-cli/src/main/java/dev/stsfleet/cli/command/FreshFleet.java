@@ -4,6 +4,7 @@ import dev.stsfleet.FleetListener;
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.ProfileResult;
+import dev.stsfleet.RequestOptions;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsCallException;
@@ -59,8 +60,8 @@ final class FreshFleet implements FleetListener {
     }
 
     /** The fleet for a command: global options, the command's MFA codes, this object as its listener. */
-    StsFleet build(RootCommand root, MfaOptions mfa) {
-        return FleetFactory.builder(root, mfa).listener(this).build();
+    StsFleet build(RootCommand root, MfaOptions mfa, RequestOptions options) {
+        return FleetFactory.builder(root, mfa, options).listener(this).build();
     }
 
     /** The profiles a command names: explicit names, or every role profile with {@code --all}. */

@@ -14,6 +14,7 @@ import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.format.BotoJsonRenderer;
 import dev.stsfleet.format.FleetJsonRenderer;
 import dev.stsfleet.format.TableRenderer;
@@ -71,6 +72,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     private MfaOptions mfa = new MfaOptions();
 
+    @Mixin
+    private RequestOptionsMixin request = new RequestOptionsMixin();
+
     @Option(names = "--lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Lifetime of the MFA session token: 15m to 36h (default: 1h).")
     private Duration lifetime;
@@ -107,7 +111,7 @@ public final class GenerateCommand implements Callable<Integer> {
         Format chosen = format != null ? format : root.context().stdoutTerminal() ? Format.table : Format.json;
         Output output = Output.of(spec.commandLine(), root);
 
-        StsFleet.Builder builder = FleetFactory.builder(root, mfa).concurrency(concurrency)
+        StsFleet.Builder builder = FleetFactory.builder(root, mfa, request.toOptions()).concurrency(concurrency)
                 .throttleControl(limits.throttleControl())
                 .sessionLifetime(lifetime)
                 .format(chosen == Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT);

@@ -10,6 +10,7 @@ import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.format.CredentialsSection;
 import dev.stsfleet.store.CredentialsFileEditor;
 import java.nio.file.Path;
@@ -58,6 +59,9 @@ public final class KeepFreshCommand implements Callable<Integer> {
     @Mixin
     private MfaOptions mfa = new MfaOptions();
 
+    @Mixin
+    private RequestOptionsMixin request = new RequestOptionsMixin();
+
     @Option(names = "--as-prefix", paramLabel = "PREFIX",
             description = "Section name prefix (default: ${DEFAULT-VALUE}).")
     private String prefix = "sts-";
@@ -66,7 +70,7 @@ public final class KeepFreshCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Output output = Output.of(spec.commandLine(), root);
         FreshFleet fresh = new FreshFleet(output, "keep-fresh");
-        try (StsFleet fleet = fresh.build(root, mfa)) {
+        try (StsFleet fleet = fresh.build(root, mfa, request.toOptions())) {
             List<String> names = FreshFleet.selection(fleet, profiles, all);
             for (String name : names) {
                 CredentialsSection.requireValidName(prefix + name); // every bad name before any call

@@ -1,5 +1,6 @@
 package dev.stsfleet.cli.command;
 
+import dev.stsfleet.RequestOptions;
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
@@ -32,14 +33,19 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
     /** A session with less left than this is not handed out: a new one is made. */
     static final Duration MIN_LEFT = Duration.ofMinutes(5);
 
-    static ProfileCredentials of(RootCommand root, String profile, MfaOptions mfa, CacheOptions cache) {
+    static ProfileCredentials of(RootCommand root, String profile, MfaOptions mfa, RequestOptions request,
+                                 CacheOptions cache) {
         ProfileCatalog catalog = Credentials.catalog(root);
         if (!catalog.isRoleProfile(profile) && !catalog.isSamlProfile(profile) && catalog.keys(profile).isPresent()) {
+            if (!request.isEmpty()) {
+                throw new UsageException("--source-identity, --tag, --transitive-tag, --policy-arn and --policy apply to "
+                        + "role profiles; profile " + profile + " is an IAM user's (its session is a GetSessionToken)");
+            }
             return new ProfileCredentials(userSession(root, profile, mfa), region(root, catalog, List.of(profile)),
                     "session", null);
         }
         // The role-credential cache every single-role command shares (the plan decides how a miss is assumed).
-        Credentials.Single single = Credentials.single(root, profile, mfa, cache);
+        Credentials.Single single = Credentials.single(root, profile, mfa, request, cache);
         List<String> chain = new ArrayList<>(List.of(profile));
         RoleProfile role = catalog.roleProfile(profile).orElseThrow();
         for (Optional<RoleProfile> p = catalog.parentRole(role); p.isPresent(); p = catalog.parentRole(p.get())) {

@@ -60,6 +60,11 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "Answer this share of requests with HTTP 500 InternalFailure, 0 to 1 (default: ${DEFAULT-VALUE}).")
     double errorRate;
 
+    @Option(names = "--instance-role", paramLabel = "ROLE_ARN",
+            description = "Also serve an EC2 instance metadata service (IMDSv2) under /latest/ for this role of the "
+                    + "model (point AWS_EC2_METADATA_SERVICE_ENDPOINT at the sandbox).")
+    String instanceRole;
+
     @Option(names = "--print-model", description = "Print the model as JSON (the built-in one unless --model) and exit.")
     boolean printModel;
 
@@ -81,14 +86,14 @@ public final class SandboxCommand implements Callable<Integer> {
             }
             builder = StsSandbox.builder().model(served).port(port).durationScale(durationScale)
                     .latency(Duration.ofMillis(latencyMs)).throttleRps(throttleRps).errorRate(errorRate)
-                    .disabledRegions(disabledRegions);
+                    .disabledRegions(disabledRegions).instanceRole(instanceRole);
         } catch (SandboxModelException | IllegalArgumentException e) {
             return usageError(err, e.getMessage());
         }
         StsSandbox sandbox;
         try {
             sandbox = builder.start();
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException | IllegalArgumentException e) {
             return usageError(err, e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);

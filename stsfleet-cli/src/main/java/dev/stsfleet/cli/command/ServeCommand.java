@@ -12,6 +12,7 @@ import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.server.ContainerCredentialsServer;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -66,6 +67,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     private MfaOptions mfa = new MfaOptions();
 
+    @Mixin
+    private RequestOptionsMixin request = new RequestOptionsMixin();
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
@@ -73,7 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Output output = Output.of(spec.commandLine(), root);
         FreshFleet fresh = new FreshFleet(output, "serve");
-        try (StsFleet fleet = fresh.build(root, mfa)) {
+        try (StsFleet fleet = fresh.build(root, mfa, request.toOptions())) {
             List<String> names = FreshFleet.selection(fleet, profiles, all);
             fleet.select(names);
             // Bound before the MFA prompt: a busy port fails here, with no code spent.

@@ -11,6 +11,8 @@ import dev.stsfleet.cli.RootCommand;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.RequestOptionsMixin;
+import dev.stsfleet.RequestOptions;
 import dev.stsfleet.format.CredentialsSection;
 import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.store.CredentialsFileEditor;
@@ -62,6 +64,9 @@ public final class WriteCommand implements Callable<Integer> {
     private MfaOptions mfa = new MfaOptions();
 
     @Mixin
+    private RequestOptionsMixin request = new RequestOptionsMixin();
+
+    @Mixin
     private CacheOptions cache = new CacheOptions();
 
     @Override
@@ -89,19 +94,20 @@ public final class WriteCommand implements Callable<Integer> {
             }
             sectionOf.put(name, section);
         }
+        RequestOptions options = request.toOptions();
         CredentialsFileEditor editor = CredentialsFileEditor.builder().file(file).build();
         editor.checkWritable(); // before any STS call or MFA prompt
 
         if (names.size() == 1 && !all) {
             // One role: the role-credential cache every single-role command shares answers while enough is left.
-            Credentials.Single single = Credentials.single(root, names.get(0), mfa, cache);
+            Credentials.Single single = Credentials.single(root, names.get(0), mfa, options, cache);
             CredentialsSection section = CredentialsSection.of(sectionOf.get(names.get(0)), single.credentials());
             editor.upsert(List.of(section));
             output.info("stsfleet: wrote 1 section to " + file + " ([" + section.name() + "])");
             output.flush();
             return ExitCode.OK;
         }
-        Credentials.Fetched fetched = Credentials.fetch(root, names, mfa);
+        Credentials.Fetched fetched = Credentials.fetch(root, names, mfa, options);
         List<CredentialsSection> sections = new ArrayList<>();
         for (ProfileResult r : fetched.result().results().values()) {
             if (r instanceof ProfileResult.Succeeded ok) {

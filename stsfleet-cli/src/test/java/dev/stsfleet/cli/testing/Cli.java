@@ -23,6 +23,19 @@ public final class Cli {
     private Cli() {
     }
 
+    /**
+     * The environment of a run against a sandbox with the AWS files of {@code dir} ({@code config},
+     * {@code credentials}) and {@code dir} as HOME; a mutable map, for a test to add to.
+     */
+    public static Map<String, String> awsEnv(java.nio.file.Path dir, java.net.URI stsEndpoint) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        env.put("AWS_CONFIG_FILE", dir.resolve("config").toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("credentials").toString());
+        env.put("AWS_ENDPOINT_URL_STS", stsEndpoint.toString());
+        env.put("HOME", dir.toString());
+        return env;
+    }
+
     public static Result run(Map<String, String> env, String... args) {
         return run(env, Clock.systemUTC(), args);
     }
