@@ -117,7 +117,10 @@ final class AccountCommands {
         return given != null ? given : root.context().stdoutTerminal() ? GenerateCommand.Format.table : GenerateCommand.Format.json;
     }
 
-    /** Renders the result, names each failure on stderr, prints the summary; returns the exit code. */
+    /**
+     * Renders the result ({@code format} null: the caller did), names each failure on stderr, prints the summary;
+     * returns the exit code.
+     */
     static int report(FleetResult result, GenerateCommand.Format format, RootCommand root, Output output, String noun) {
         return report(result, format, root, output, noun, Map.of());
     }
@@ -128,11 +131,13 @@ final class AccountCommands {
      */
     static int report(FleetResult result, GenerateCommand.Format format, RootCommand root, Output output, String noun,
                       Map<String, Long> callsByRegion) {
-        switch (format) {
-            case boto -> BotoJsonRenderer.render(result, output.stdout());
-            case json -> FleetJsonRenderer.render(result, callsByRegion.isEmpty() ? Map.of()
-                    : Map.of("stsCallsByRegion", callsByRegion), output.stdout());
-            case table -> new TableRenderer(root.context().clock()).render(result, output.stdout());
+        if (format != null) { // null: the caller rendered the credentials (cross-account --format env)
+            switch (format) {
+                case boto -> BotoJsonRenderer.render(result, output.stdout());
+                case json -> FleetJsonRenderer.render(result, callsByRegion.isEmpty() ? Map.of()
+                        : Map.of("stsCallsByRegion", callsByRegion), output.stdout());
+                case table -> new TableRenderer(root.context().clock()).render(result, output.stdout());
+            }
         }
         for (ProfileResult.Failed f : result.failures().values()) {
             output.problem("stsfleet: " + noun + " " + f.profile() + " failed: " + f.code() + ": " + f.message());

@@ -2,6 +2,8 @@ package dev.stsfleet.cli.command;
 
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.OutputFormat;
+import dev.stsfleet.format.EnvRenderer;
+import dev.stsfleet.format.Shell;
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
@@ -136,10 +138,18 @@ public final class CrossAccountCommand implements Callable<Integer> {
             description = "Role session length, 15m to 12h (default: 1h; at most 1h when the base credentials are temporary).")
     private Duration duration;
 
+    /** Output formats of {@code cross-account}: those of {@code generate}, and env for one account. */
+    enum Format { boto, json, table, env }
+
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "boto (the STS fields keyed sts-ACCOUNT-ROLE), json (credentials, failures, summary) or table "
-                    + "(no secrets). Default: table on a terminal, else json.")
-    private GenerateCommand.Format format;
+            description = "boto (the STS fields keyed sts-ACCOUNT-ROLE), json (credentials, failures, summary), table "
+                    + "(no secrets), or env (shell statements for ONE account, as env prints them; see --shell). "
+                    + "Default: table on a terminal, else json.")
+    private Format format;
+
+    @Option(names = "--shell", paramLabel = "SHELL",
+            description = "With --format env: bash, zsh, fish or powershell (default: bash).")
+    private String shell = "bash";
 
     @Mixin
     private ConcurrencyOptions limits = new ConcurrencyOptions();
@@ -183,7 +193,13 @@ public final class CrossAccountCommand implements Callable<Integer> {
         if (duration != null) {
             provider.duration(duration);
         }
-        GenerateCommand.Format chosen = AccountCommands.format(format, root);
+        // env: a bad shell name, or several accounts named up front, is exit 2 before any call.
+        EnvRenderer env = format == Format.env ? new EnvRenderer(Shell.parse(shell), false) : null;
+        if (env != null && listed != null) {
+            requireOneAccount(withoutExcluded(listed).size());
+        }
+        GenerateCommand.Format chosen = env != null ? null
+                : AccountCommands.format(format == null ? null : GenerateCommand.Format.valueOf(format.name()), root);
         Output output = Output.of(spec.commandLine(), root);
 
         ProfileSessionProvider.Builder profiles = ProfileSessionProvider.builder()
@@ -218,10 +234,20 @@ public final class CrossAccountCommand implements Callable<Integer> {
             if (resolved.isEmpty()) {
                 throw new UsageException("no account is left to target");
             }
+            if (env != null) {
+                requireOneAccount(resolved.size()); // the Organizations list, before any role is assumed
+            }
             output.info("stsfleet: cross-account: " + resolved.size() + " accounts, role " + role
                     + (regions.isEmpty() ? "" : ", STS calls spread over " + regions.size() + " regions"));
             return run(provider.base(baseCredentials).baseDescription(baseDescription), resolved, keys, regions,
-                    chosen, output);
+                    chosen, env, output);
+        }
+    }
+
+    private static void requireOneAccount(int accounts) {
+        if (accounts != 1) {
+            throw new UsageException("--format env prints the credentials of one account; " + accounts
+                    + " are selected (use --format boto or json for several)");
         }
     }
 
@@ -296,7 +322,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
     }
 
     private int run(CrossAccountSessionProvider.Builder provider, List<TargetAccount> resolved, KeyTemplate keys,
-                    List<String> regions, GenerateCommand.Format chosen, Output output) {
+                    List<String> regions, GenerateCommand.Format chosen, EnvRenderer env, Output output) {
         Map<String, String> names = new HashMap<>();
         resolved.forEach(a -> names.put(a.id(), a.name()));
         List<AccountRole> targets = AccountRole.of(resolved.stream().map(TargetAccount::id).toList(), role);
@@ -310,6 +336,9 @@ public final class CrossAccountCommand implements Callable<Integer> {
             FleetResult result = runner.run(crossAccount, targets,
                     t -> keys.key(t.accountId(), names.get(t.accountId()), t.roleName()),
                     (r, done, total) -> output.progress(AccountCommands.progressLine("cross-account", r, done, total)));
+            if (env != null && result.allSucceeded()) {
+                env.render(result.credentials().values().iterator().next().credentials(), output.stdout());
+            }
             return AccountCommands.report(result, chosen, root, output, "account",
                     spread == null ? Map.of() : spread.callsByRegion());
         }

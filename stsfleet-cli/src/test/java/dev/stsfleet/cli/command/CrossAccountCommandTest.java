@@ -158,4 +158,36 @@ class CrossAccountCommandTest {
         assertThat(unknown.err()).contains("no profile nope");
         assertThat(both.exit()).isEqualTo(2);
     }
+
+    @Test
+    void formatEnv_oneAccount_printsShellStatementsTheAwsCliSignsWith_severalAreExit2BeforeAnyCall(@TempDir Path dir)
+            throws Exception {
+        StsSandbox sandbox = sts.start(externalIdModel());
+        Map<String, String> env = files(dir, sandbox.endpoint().toString());
+
+        Cli.Result one = Cli.run(env, "cross-account", "--base-profile", "base", "--role", "Audit", "--external-id",
+                EXTERNAL_ID, "--accounts", "222222222222", "--format", "env");
+        Cli.Result fish = Cli.run(env, "cross-account", "--base-profile", "base", "--role", "Audit", "--external-id",
+                EXTERNAL_ID, "--accounts", "222222222222", "--format", "env", "--shell", "fish");
+        sandbox.resetStats();
+        Cli.Result two = Cli.run(env, "cross-account", "--base-profile", "base", "--role", "Audit", "--external-id",
+                EXTERNAL_ID, "--accounts", "222222222222,333333333333", "--format", "env");
+
+        assertThat(one.exit()).as(one.toString()).isZero();
+        // Only the statements' names, never the values, in a failure message.
+        assertThat(one.out().lines().map(l -> l.replaceAll("=.*", "")).toList()).contains("unset AWS_PROFILE",
+                "export AWS_ACCESS_KEY_ID", "export AWS_SECRET_ACCESS_KEY", "export AWS_SESSION_TOKEN");
+        assertThat(one.err()).contains("1 of 1 accounts succeeded");
+        dev.stsfleet.cli.testing.Processes.Run id = dev.stsfleet.cli.testing.Processes.run(dir,
+                Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString(), "AWS_CONFIG_FILE", "/dev/null",
+                        "AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+                List.of("bash", "-c", one.out() + "\naws sts get-caller-identity --endpoint-url "
+                        + sandbox.endpoint() + " --region us-east-1 --query Arn --output text"));
+        assertThat(id.out()).as(id.err()).startsWith("arn:aws:sts::222222222222:assumed-role/Audit/");
+        assertThat(fish.out().lines().anyMatch(l -> l.startsWith("set -gx AWS_ACCESS_KEY_ID "))).isTrue();
+        assertThat(two.exit()).isEqualTo(2);
+        assertThat(two.err()).isEqualTo("stsfleet: error: --format env prints the credentials of one account; 2 are "
+                + "selected (use --format boto or json for several)\n");
+        assertThat(sandbox.stats().total("AssumeRole")).isZero();
+    }
 }
