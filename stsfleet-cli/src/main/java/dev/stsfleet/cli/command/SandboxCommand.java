@@ -55,6 +55,16 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "Answer this share of requests with HTTP 500 InternalFailure, 0 to 1 (default: ${DEFAULT-VALUE}).")
     double errorRate;
 
+    @Option(names = "--sso-auto-approve",
+            description = "Identity Center: approve every device code at its first poll and every /authorize for the "
+                    + "model's first user (otherwise POST /_sandbox/sso/approve {\"userCode\": ..., \"user\": ...}).")
+    boolean ssoAutoApprove;
+
+    @Option(names = "--sso-rps", paramLabel = "N", defaultValue = "20",
+            description = "Identity Center portal requests per second before 429 TooManyRequestsException; "
+                    + "0 = unlimited (default: ${DEFAULT-VALUE}).")
+    double ssoRps;
+
     @Option(names = "--print-model", description = "Print the model as JSON (the built-in one unless --model) and exit.")
     boolean printModel;
 
@@ -76,7 +86,7 @@ public final class SandboxCommand implements Callable<Integer> {
             }
             builder = StsSandbox.builder().model(served).port(port).durationScale(durationScale)
                     .latency(Duration.ofMillis(latencyMs)).throttleRps(throttleRps).errorRate(errorRate)
-                    .disabledRegions(disabledRegions);
+                    .disabledRegions(disabledRegions).ssoAutoApprove(ssoAutoApprove).ssoRps(ssoRps);
         } catch (SandboxModelException | IllegalArgumentException e) {
             return usageError(err, e.getMessage());
         }
