@@ -392,6 +392,11 @@ final class IdentityCenterService {
         return d.interval;
     }
 
+    /** The user codes of the device codes and browser sign-ins waiting for approval. */
+    List<String> pendingUserCodes() {
+        return List.copyOf(byUserCode.keySet());
+    }
+
     /** Ends every access token now (the refresh tokens still work), as when a token expires. */
     void expireAccessTokens() {
         accessTokens.replaceAll((k, g) -> new AccessGrant(g.user(), clock.instant()));

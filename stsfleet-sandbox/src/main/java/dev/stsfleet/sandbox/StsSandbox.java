@@ -177,6 +177,11 @@ public final class StsSandbox implements AutoCloseable {
         return requireIdentityCenter().deviceInterval(userCode);
     }
 
+    /** The user codes of the device codes and browser sign-ins waiting for approval now. */
+    public java.util.List<String> pendingSsoUserCodes() {
+        return requireIdentityCenter().pendingUserCodes();
+    }
+
     /** Ends every Identity Center access token now; refresh tokens keep working. */
     public void expireSsoAccessTokens() {
         requireIdentityCenter().expireAccessTokens();
