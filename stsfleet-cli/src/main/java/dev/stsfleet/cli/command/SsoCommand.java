@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         description = {"IAM Identity Center: sign in once, then credentials for every account and role.",
                 "The token is kept in the AWS CLI's cache (~/.aws/sso/cache), so the AWS CLI and SDKs share it."},
         subcommands = {SsoCommand.Login.class, SsoCommand.Logout.class, SsoCommand.Generate.class,
-                SsoCommand.Profiles.class})
+                SsoCommand.Write.class, SsoCommand.KeepFresh.class, SsoCommand.Profiles.class})
 public final class SsoCommand implements Runnable {
     @ParentCommand
     private RootCommand root;
@@ -279,6 +279,165 @@ public final class SsoCommand implements Runnable {
                     return AccountCommands.report(result, chosen, root(), output, "account role");
                 }
             }
+        }
+    }
+
+    /** The selection plus the section names of {@code write} and {@code keep-fresh}. */
+    abstract static class Writing extends Selecting {
+        @Option(names = "--name-format", paramLabel = "TEMPLATE",
+                description = "The section name of each pair, from {account_id}, {account_name} and {role} "
+                        + "(default: sts-{account_name}-{role}).")
+        String nameFormat;
+
+        KeyTemplate keys() {
+            return new KeyTemplate(nameFormat == null ? "sts-{account_name}-{role}" : nameFormat);
+        }
+
+        /** The pairs, each name checked as a section name, before any credentials call. */
+        List<IdentityCenterPortal.AccountRole> pairs(IdentityCenterPortal portal, KeyTemplate keys) {
+            List<IdentityCenterPortal.AccountRole> pairs = select(portal);
+            if (pairs.isEmpty()) {
+                throw new UsageException("the selection has no account and role");
+            }
+            checkKeys(pairs, keys);
+            for (IdentityCenterPortal.AccountRole p : pairs) {
+                dev.stsfleet.format.CredentialsSection.requireValidName(keys.key(p.accountId(), p.accountName(), p.roleName()));
+            }
+            return pairs;
+        }
+
+        dev.stsfleet.store.CredentialsFileEditor editor() {
+            dev.stsfleet.store.CredentialsFileEditor editor = dev.stsfleet.store.CredentialsFileEditor.builder()
+                    .file(dev.stsfleet.cli.Credentials.credentialsFile(root())).build();
+            editor.checkWritable(); // before any call
+            return editor;
+        }
+
+        static List<dev.stsfleet.RoleCredentials> keyed(FleetResult r) {
+            return r.credentials().entrySet().stream().map(e -> new dev.stsfleet.RoleCredentials(e.getKey(),
+                    e.getValue().roleArn(), e.getValue().assumedRoleArn(), e.getValue().credentials())).toList();
+        }
+    }
+
+    @Command(name = "write", mixinStandardHelpOptions = true,
+            description = {"Credentials for every selected account x role, written as [sts-ACCOUNT_NAME-ROLE] sections "
+                    + "of the credentials file (atomically, mode 0600, every other section and comment kept)."})
+    static final class Write extends Writing implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            checkSelection();
+            KeyTemplate keys = keys();
+            SsoSession session = session();
+            Output output = output();
+            dev.stsfleet.store.CredentialsFileEditor editor = editor();
+            try (SsoLogin login = login(session).build()) {
+                SsoTokens tokens = new SsoTokens(session, cache(), login, root().context().clock());
+                tokens.token();
+                try (IdentityCenterPortal portal = portal(session, tokens)) {
+                    List<IdentityCenterPortal.AccountRole> pairs = pairs(portal, keys);
+                    FleetResult result = portal.generate(pairs, p -> keys.key(p.accountId(), p.accountName(), p.roleName()),
+                            OutputFormat.VAULT, (r, done, total) -> output.progress(AccountCommands.progressLine("sso write",
+                                    r, done, total)));
+                    List<dev.stsfleet.RoleCredentials> sets = keyed(result);
+                    if (!sets.isEmpty()) {
+                        try (RetryingSectionWriter writer = new RetryingSectionWriter(editor, "", output, "sso write")) {
+                            writer.write(sets);
+                            if (writer.hasPending()) {
+                                throw new dev.stsfleet.StsFleetException("cannot write " + editor.file());
+                            }
+                        }
+                    }
+                    result.failures().values().forEach(f -> output.problem("stsfleet: account role " + f.profile()
+                            + " failed: " + f.code() + ": " + f.message()));
+                    output.info("stsfleet: sso write: " + sets.size() + " sections written to " + editor.file() + ", "
+                            + result.failed() + " failed");
+                    return result.allSucceeded() ? ExitCode.OK : ExitCode.FAILED;
+                }
+            }
+        }
+    }
+
+    @Command(name = "keep-fresh", mixinStandardHelpOptions = true,
+            description = {"Keeps [sts-ACCOUNT_NAME-ROLE] sections of the credentials file fresh for every selected "
+                    + "account x role until --lifetime ends (a work day), refreshing the Identity Center token with its "
+                    + "refresh token 5 minutes before it ends. Exits 0 then, 1 if pairs were lost."})
+    static final class KeepFresh extends Writing implements Callable<Integer> {
+        @Option(names = "--lifetime", paramLabel = "DURATION", required = true,
+                converter = dev.stsfleet.cli.option.DurationConverter.class,
+                description = "How long to keep the credentials fresh, e.g. 8h (at most 7 days).")
+        java.time.Duration lifetime;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            checkSelection();
+            if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(java.time.Duration.ofDays(7)) > 0) {
+                throw new UsageException("--lifetime must be more than 0 and at most 7 days");
+            }
+            KeyTemplate keys = keys();
+            SsoSession session = session();
+            Output output = output();
+            dev.stsfleet.store.CredentialsFileEditor editor = editor();
+            java.time.Clock clock = root().context().clock();
+            java.time.Instant end = clock.instant().plus(lifetime);
+            java.util.Set<String> lost = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            try (SsoLogin login = login(session).build();
+                 RetryingSectionWriter writer = new RetryingSectionWriter(editor, "", output, "sso keep-fresh")) {
+                SsoTokens tokens = new SsoTokens(session, cache(), login, clock);
+                tokens.token();
+                dev.stsfleet.refresh.RefreshListener<String, dev.stsfleet.RoleCredentials> listener =
+                        new dev.stsfleet.refresh.RefreshListener<>() {
+                            @Override
+                            public void onRefreshed(String key, dev.stsfleet.refresh.Snapshot<dev.stsfleet.RoleCredentials> s) {
+                                writer.write(List.of(s.value()));
+                                lost.remove(key);
+                            }
+
+                            @Override
+                            public void onExpired(String key, dev.stsfleet.refresh.Snapshot<dev.stsfleet.RoleCredentials> last) {
+                                lost.add(key);
+                                output.warn("sso keep-fresh: " + key + " expired without a refresh");
+                            }
+
+                            @Override
+                            public void onCycle(int cycle, int expected, int refreshed, java.time.Duration left) {
+                                output.info("sso keep-fresh: cycle " + cycle + " of about " + expected + ", " + refreshed
+                                        + " refreshed" + (left == null ? "" : ", " + dev.stsfleet.format.Durations.human(left)
+                                        + " left"));
+                            }
+                        };
+                try (IdentityCenterPortal portal = portal(session, tokens);
+                     dev.stsfleet.sso.SsoKeepFresh fresh = new dev.stsfleet.sso.SsoKeepFresh(portal, clock, end, listener)) {
+                    List<IdentityCenterPortal.AccountRole> pairs = pairs(portal, keys);
+                    FleetResult first = fresh.start(pairs, p -> keys.key(p.accountId(), p.accountName(), p.roleName()),
+                            OutputFormat.VAULT, (r, done, total) -> output.progress(AccountCommands.progressLine(
+                                    "sso keep-fresh", r, done, total)));
+                    first.failures().values().forEach(f -> {
+                        lost.add(f.profile());
+                        output.problem("stsfleet: account role " + f.profile() + " failed: " + f.code() + ": " + f.message());
+                    });
+                    writer.write(keyed(first));
+                    output.info("sso keep-fresh: wrote " + first.succeeded() + " sections to " + editor.file()
+                            + "; refreshing until " + dev.stsfleet.TemporaryCredentials.isoUtc(end));
+                    Runnable unregister = StatusCommand.RunFiles.register(
+                            dev.stsfleet.cli.Credentials.stateDirectory(root().context(), null), "sso keep-fresh",
+                            first.credentials().keySet().stream().toList(), end);
+                    try {
+                        while (!fresh.await(java.time.Duration.ofSeconds(1))) {
+                            // until the lifetime ends (or SIGINT/SIGTERM end the process)
+                        }
+                    } finally {
+                        unregister.run();
+                    }
+                }
+            }
+            output.flush();
+            if (!lost.isEmpty()) {
+                output.problem("stsfleet: sso keep-fresh: " + lost.size() + " account roles lost: "
+                        + String.join(", ", new java.util.TreeSet<>(lost)));
+                return ExitCode.FAILED;
+            }
+            output.info("sso keep-fresh: done, no account role lost");
+            return ExitCode.OK;
         }
     }
 
