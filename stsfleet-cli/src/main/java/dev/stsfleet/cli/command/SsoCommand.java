@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         description = {"IAM Identity Center: sign in once, then credentials for every account and role.",
                 "The token is kept in the AWS CLI's cache (~/.aws/sso/cache), so the AWS CLI and SDKs share it."},
         subcommands = {SsoCommand.Login.class, SsoCommand.Logout.class, SsoCommand.Generate.class,
-                SsoCommand.Write.class, SsoCommand.KeepFresh.class, SsoCommand.Profiles.class})
+                SsoCommand.Write.class, SsoCommand.KeepFresh.class, SsoCommand.Serve.class, SsoCommand.Profiles.class})
 public final class SsoCommand implements Runnable {
     @ParentCommand
     private RootCommand root;
@@ -438,6 +438,80 @@ public final class SsoCommand implements Runnable {
             }
             output.info("sso keep-fresh: done, no account role lost");
             return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = {"Serves every selected account x role on a loopback container-credentials endpoint "
+                    + "(one path per sts-ACCOUNT_NAME-ROLE, guarded by a random token), kept fresh until --lifetime "
+                    + "ends; prints the AWS_CONTAINER_CREDENTIALS_FULL_URI / AWS_CONTAINER_AUTHORIZATION_TOKEN lines."})
+    static final class Serve extends Writing implements Callable<Integer> {
+        @Option(names = "--lifetime", paramLabel = "DURATION", required = true,
+                converter = dev.stsfleet.cli.option.DurationConverter.class,
+                description = "How long to serve fresh credentials, e.g. 8h (at most 7 days).")
+        java.time.Duration lifetime;
+
+        @Option(names = "--port", paramLabel = "N", description = "The port on 127.0.0.1 (default: a free one).")
+        int port;
+
+        @Option(names = "--format", paramLabel = "FORMAT",
+                description = "text (NAME=value lines), env (export lines) or json (one object). Default: ${DEFAULT-VALUE}.")
+        ServeCommand.Format format = ServeCommand.Format.text;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            checkSelection();
+            if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(java.time.Duration.ofDays(7)) > 0) {
+                throw new UsageException("--lifetime must be more than 0 and at most 7 days");
+            }
+            if (port < 0 || port > 65535) {
+                throw new UsageException("--port must be 0 to 65535, not " + port);
+            }
+            KeyTemplate keys = keys();
+            SsoSession session = session();
+            Output output = output();
+            java.time.Clock clock = root().context().clock();
+            java.time.Instant end = clock.instant().plus(lifetime);
+            try (SsoLogin login = login(session).build()) {
+                SsoTokens tokens = new SsoTokens(session, cache(), login, clock);
+                tokens.token();
+                try (IdentityCenterPortal portal = portal(session, tokens);
+                     dev.stsfleet.sso.SsoKeepFresh fresh = new dev.stsfleet.sso.SsoKeepFresh(portal, clock, end,
+                             new dev.stsfleet.refresh.RefreshListener<>() { })) {
+                    List<IdentityCenterPortal.AccountRole> pairs = pairs(portal, keys);
+                    dev.stsfleet.server.ContainerCredentialsServer.PortReservation reserved;
+                    try {
+                        reserved = dev.stsfleet.server.ContainerCredentialsServer.reserve(port);
+                    } catch (java.io.UncheckedIOException e) {
+                        throw new UsageException(e.getMessage());
+                    }
+                    FleetResult first = fresh.start(pairs, p -> keys.key(p.accountId(), p.accountName(), p.roleName()),
+                            OutputFormat.VAULT, (r, done, total) -> output.progress(AccountCommands.progressLine(
+                                    "sso serve", r, done, total)));
+                    first.failures().values().forEach(f -> output.problem("stsfleet: account role " + f.profile()
+                            + " failed: " + f.code() + ": " + f.message()));
+                    if (first.credentials().isEmpty()) {
+                        reserved.close();
+                        return ExitCode.FAILED;
+                    }
+                    try (reserved; dev.stsfleet.server.ContainerCredentialsServer server =
+                            dev.stsfleet.server.ContainerCredentialsServer.builder().reservation(reserved)
+                                    .profiles(first.credentials().keySet())
+                                    .credentials(key -> java.util.Optional.ofNullable(fresh.current().get(key))
+                                            .map(dev.stsfleet.RoleCredentials::credentials)
+                                            .filter(c -> !c.isExpiredAt(clock.instant())))
+                                    .build()) {
+                        ServeCommand.print(server, output.stdout(), format);
+                        output.flush();
+                        output.info("sso serve: " + first.succeeded() + " account roles on " + server.address()
+                                + " until " + dev.stsfleet.TemporaryCredentials.isoUtc(end));
+                        while (!fresh.await(java.time.Duration.ofSeconds(1))) {
+                            // until the lifetime ends (or SIGINT/SIGTERM end the process)
+                        }
+                    }
+                    return first.allSucceeded() ? ExitCode.OK : ExitCode.FAILED;
+                }
+            }
         }
     }
 

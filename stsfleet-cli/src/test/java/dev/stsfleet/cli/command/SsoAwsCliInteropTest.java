@@ -45,6 +45,49 @@ class SsoAwsCliInteropTest {
     }
 
     @Test
+    void awsCli_throughSsoServe_getsTheIdentityCenterRoleCredentials(@TempDir Path home) throws Exception {
+        try (StsSandbox s = StsSandbox.builder().ssoAutoApprove(true).start()) {
+            Map<String, String> env = SsoCommandTest.env(home, s);
+            assertThat(Cli.run(env, "sso", "login", "--use-device-code").exit()).isZero();
+            java.util.List<String> command = java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), dev.stsfleet.cli.Main.class.getName(),
+                    "sso", "serve", "--role", "ReadOnlyAccess", "--account", "333333333333", "--lifetime", "1h");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(home.resolve("out").toFile())
+                    .redirectError(home.resolve("err").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+            pb.environment().putAll(env);
+            Process serve = pb.start();
+            try {
+                String uri = null;
+                String token = null;
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while ((uri == null || token == null) && serve.isAlive() && System.nanoTime() < deadline) {
+                    for (String l : Files.readAllLines(home.resolve("out"))) {
+                        if (l.startsWith("AWS_CONTAINER_CREDENTIALS_FULL_URI=")) {
+                            uri = l.substring(l.indexOf('=') + 1);
+                        } else if (l.startsWith("AWS_CONTAINER_AUTHORIZATION_TOKEN=")) {
+                            token = l.substring(l.indexOf('=') + 1);
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+                assertThat(uri).as(Files.readString(home.resolve("err"))).endsWith("/v1/credentials/sts-readonly-ReadOnlyAccess");
+                Path empty = Files.writeString(home.resolve("empty"), "");
+                AwsCli.Result r = AwsCli.run(home, Map.of("AWS_CONFIG_FILE", empty.toString(),
+                        "AWS_SHARED_CREDENTIALS_FILE", empty.toString(), "AWS_CONTAINER_CREDENTIALS_FULL_URI", uri,
+                        "AWS_CONTAINER_AUTHORIZATION_TOKEN", token, "AWS_ENDPOINT_URL_STS", s.endpoint().toString()),
+                        "sts", "get-caller-identity", "--output", "json");
+                assertThat(r.exit()).as(r.toString()).isZero();
+                assertThat(JSON.readTree(r.out()).get("Arn").asText()).matches(
+                        "arn:aws:sts::333333333333:assumed-role/AWSReservedSSO_ReadOnlyAccess_[0-9a-f]{16}/alice");
+            } finally {
+                serve.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void stsfleet_usesTheTokenTheAwsCliWrote(@TempDir Path home) throws Exception {
         // Access tokens of 12 minutes: botocore refreshes any with less than 15 left, and writes the file itself.
         try (StsSandbox s = StsSandbox.builder().ssoAutoApprove(true).durationScale(0.2).start()) {
