@@ -107,6 +107,10 @@ public final class StsFleet implements AutoCloseable {
     private final ThrottleControl throttleControl;
     private final OutputFormat format;
     private final ProfileCatalog catalog;
+    /** The profiles as read, for IAM Identity Center roots ({@link #ssoSources()}). */
+    private final ProfileFile profileFile;
+    private final Map<String, String> environment;
+    private dev.stsfleet.sso.SsoSources ssoSources;
     private final List<String> profilesFileRoles;
     private final List<String> profilesFileSamlProfiles;
     private final StsGateway gateway;
@@ -159,6 +163,8 @@ public final class StsFleet implements AutoCloseable {
         }
         // --profile / AWS_PROFILE serves only roles that name no source of their own.
         this.catalog = ProfileCatalog.of(profiles, explicitSource);
+        this.profileFile = profiles;
+        this.environment = Map.copyOf(env);
         this.sourceProfile = explicitSource != null ? explicitSource : implicitSource(catalog);
         LOG.debug("profiles: {} from {} and {}", catalog, configFile, credentialsFile);
 
@@ -651,6 +657,12 @@ public final class StsFleet implements AutoCloseable {
      * @param onAdopted told of a newer session found in the cache (refresh), or {@code null} (a bulk call)
      */
     private RoleChain.First first(String profile, String device, Consumer<SessionToken> onAdopted) {
+        if (device == null && catalog.isSsoProfile(profile)) {
+            // An IAM Identity Center role as the root: role chaining from its credentials (one hour at most).
+            RoleCredentials sso = ssoSources().credentials(profile);
+            return new RoleChain.First(sso.credentials().toSdkCredentials(), true, null,
+                    "the IAM Identity Center role of profile " + profile);
+        }
         Optional<SessionToken> session = sessions.signing(profile, device, onAdopted);
         if (session.isPresent()) {
             SessionToken s = session.get();
@@ -668,6 +680,14 @@ public final class StsFleet implements AutoCloseable {
                     + "first (stsfleet session-token, or a code for this run)");
         }
         return new RoleChain.First(sessions.keys(profile), false, null, "the long-term keys of profile " + profile);
+    }
+
+    /** The Identity Center roots of this fleet's role chains, made on first use. */
+    private synchronized dev.stsfleet.sso.SsoSources ssoSources() {
+        if (ssoSources == null) {
+            ssoSources = new dev.stsfleet.sso.SsoSources(profileFile, environment, clock);
+        }
+        return ssoSources;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -866,6 +886,11 @@ public final class StsFleet implements AutoCloseable {
         workers.clear();
         // Closing the client aborts a refresh blocked in a socket read that ignored the interrupt.
         gateway.close();
+        synchronized (this) {
+            if (ssoSources != null) {
+                ssoSources.close();
+            }
+        }
         refresh.awaitTermination();
         LOG.debug("fleet closed");
     }

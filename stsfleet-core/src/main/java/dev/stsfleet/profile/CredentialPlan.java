@@ -35,7 +35,9 @@ public record CredentialPlan(List<Source> sources, List<Role> roles) {
         /** a new GetSessionToken with MFA, its code given with the request */
         NEW_WITH_CODE,
         /** a new GetSessionToken with MFA, its code asked for at a prompt */
-        NEW_WITH_PROMPT
+        NEW_WITH_PROMPT,
+        /** the root is an IAM Identity Center profile: its role credentials from the portal (GetRoleCredentials) */
+        IDENTITY_CENTER
     }
 
     /**
@@ -140,6 +142,7 @@ public record CredentialPlan(List<Source> sources, List<Role> roles) {
                         + DateTimeFormatter.ISO_INSTANT.format(s.sessionEnd().truncatedTo(ChronoUnit.SECONDS)) + ")";
                 case NEW_WITH_CODE -> "a new MFA session (GetSessionToken, code given)";
                 case NEW_WITH_PROMPT -> "a new MFA session (GetSessionToken, code asked for)";
+                case IDENTITY_CENTER -> "its IAM Identity Center role credentials (GetRoleCredentials, role chaining)";
             };
             lines.add("source " + s.profile() + (s.withMfa() ? ", MFA device " + s.mfaSerial() : ", no MFA") + ": "
                     + s.roles().size() + " role" + (s.roles().size() == 1 ? "" : "s") + " assumed with " + how);

@@ -172,6 +172,41 @@ class SsoCommandTest {
     }
 
     @Test
+    void generate_rolesWhoseSourceIsAnSsoProfile_areAssumedFromItsCredentials_inBulk(@TempDir Path home) throws Exception {
+        dev.stsfleet.sandbox.SandboxModel.Builder m = dev.stsfleet.sandbox.SandboxModel.builder();
+        for (String name : new String[] {"Target1", "Target2"}) {
+            m.role(new dev.stsfleet.sandbox.SandboxModel.Role("arn:aws:iam::555555555555:role/" + name,
+                    java.util.List.of("arn:aws:iam::111111111111:root"), false, null, 43200));
+        }
+        m.identityCenter(new dev.stsfleet.sandbox.SandboxModel.IdentityCenter("https://sandbox.awsapps.com/start",
+                "us-east-1", java.util.List.of(new dev.stsfleet.sandbox.SandboxModel.SsoUser("alice")),
+                java.util.List.of(new dev.stsfleet.sandbox.SandboxModel.SsoAccount("111111111111", "identity", null)),
+                java.util.List.of(new dev.stsfleet.sandbox.SandboxModel.SsoAssignment("alice", "111111111111", "Admin"))));
+        try (StsSandbox s = StsSandbox.builder().model(m.build()).ssoAutoApprove(true).start()) {
+            Files.writeString(home.resolve("config"), "[sso-session corp]\nsso_start_url = https://sandbox.awsapps.com/start\n"
+                    + "sso_region = us-east-1\n\n[profile admin]\nsso_session = corp\nsso_account_id = 111111111111\n"
+                    + "sso_role_name = Admin\n\n[profile t1]\nrole_arn = arn:aws:iam::555555555555:role/Target1\n"
+                    + "source_profile = admin\nduration_seconds = 7200\n\n[profile t2]\n"
+                    + "role_arn = arn:aws:iam::555555555555:role/Target2\nsource_profile = admin\n");
+            Files.writeString(home.resolve("credentials"), "");
+            Cli.Result plan = Cli.run(env(home, s), "generate", "t1", "t2", "--dry-run");
+            assertThat(plan.exit()).as(plan.toString()).isZero();
+            assertThat(plan.out() + plan.err()).contains("source admin, no MFA: 2 roles assumed with its IAM Identity "
+                    + "Center role credentials (GetRoleCredentials, role chaining)");
+            assertThat(Cli.run(env(home, s), "sso", "login", "--use-device-code").exit()).isZero();
+            Cli.Result r = Cli.run(env(home, s), "generate", "t1", "t2", "--format", "json");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            JsonNode out = JSON.readTree(r.out());
+            assertThat(out.toString()).contains("sts-t1", "sts-t2");
+            assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(1); // one portal call serves both roles
+            assertThat(s.stats().ok("AssumeRole")).isEqualTo(2);
+            // Role chaining: at most one hour, whatever duration_seconds asks.
+            Cli.Result table = Cli.run(env(home, s), "generate", "t1", "--format", "table");
+            assertThat(table.out()).contains("(in 59m)").doesNotContain("(in 1h");
+        }
+    }
+
+    @Test
     void profiles_write_keepsEveryOtherByte_andIsIdempotent(@TempDir Path home) throws Exception {
         try (StsSandbox s = StsSandbox.builder().ssoAutoApprove(true).start()) {
             assertThat(Cli.run(env(home, s), "sso", "login", "--use-device-code").exit()).isZero();
