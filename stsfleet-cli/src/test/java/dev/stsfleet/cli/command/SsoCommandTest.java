@@ -144,6 +144,40 @@ class SsoCommandTest {
     }
 
     @Test
+    void debugOutput_namesNoTokenAndNoSecret(@TempDir Path home) throws Exception {
+        try (StsSandbox s = StsSandbox.builder().ssoAutoApprove(true).durationScale(0.05).start()) {
+            Map<String, String> env = env(home, s);
+            assertThat(Cli.run(env, "sso", "login", "--use-device-code").exit()).isZero();
+            JsonNode before = JSON.readTree(tokenFile(home, "corp").toFile());
+            // A 3-minute access token: the run refreshes it first, so the refresh path is logged too.
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), dev.stsfleet.cli.Main.class.getName(), "--debug",
+                    "sso", "generate", "--format", "boto")
+                    .redirectOutput(home.resolve("out").toFile()).redirectError(home.resolve("err").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().keySet().removeIf(k -> k.startsWith("AWS_"));
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(home.resolve("err"));
+            assertThat(p.exitValue()).as(err).isZero();
+            assertThat(err).contains("access token refreshed");
+            JsonNode after = JSON.readTree(tokenFile(home, "corp").toFile());
+            java.util.List<String> secrets = new java.util.ArrayList<>(java.util.List.of(
+                    before.get("accessToken").asText(), before.get("refreshToken").asText(),
+                    before.get("clientSecret").asText(), after.get("accessToken").asText()));
+            JSON.readTree(home.resolve("out").toFile()).forEach(c -> {
+                secrets.add(c.get("SecretAccessKey").asText());
+                secrets.add(c.get("SessionToken").asText());
+            });
+            assertThat(secrets).hasSize(10);
+            for (String secret : secrets) {
+                assertThat(err).doesNotContain(secret);
+            }
+        }
+    }
+
+    @Test
     void generate_withoutASignIn_saysToLogIn_exit1(@TempDir Path home) throws Exception {
         try (StsSandbox s = StsSandbox.builder().start()) {
             Cli.Result r = Cli.run(env(home, s), "sso", "generate");
