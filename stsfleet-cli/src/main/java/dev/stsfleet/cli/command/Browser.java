@@ -57,7 +57,7 @@ final class Browser {
             return new ArrayList<>(List.of(browser.trim().split("\\s+")));
         }
         boolean display = nonBlank(env.get("DISPLAY")) || nonBlank(env.get("WAYLAND_DISPLAY"));
-        Path xdg = onPath("xdg-open");
+        Path xdg = onPath(env.get("PATH"), "xdg-open");
         return display && xdg != null ? new ArrayList<>(List.of(xdg.toString())) : null;
     }
 
@@ -70,8 +70,8 @@ final class Browser {
         }
     }
 
-    private Path onPath(String name) {
-        String path = env.get("PATH");
+    /** The executable {@code name} in the directories of {@code path} (a PATH value), or null. */
+    static Path onPath(String path, String name) {
         if (path == null) {
             return null;
         }

@@ -313,6 +313,12 @@ public final class SsoCommand implements Runnable {
             return editor;
         }
 
+        static void checkLifetime(java.time.Duration lifetime) {
+            if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(java.time.Duration.ofDays(7)) > 0) {
+                throw new UsageException("--lifetime must be more than 0 and at most 7 days");
+            }
+        }
+
         static List<dev.stsfleet.RoleCredentials> keyed(FleetResult r) {
             return r.credentials().entrySet().stream().map(e -> new dev.stsfleet.RoleCredentials(e.getKey(),
                     e.getValue().roleArn(), e.getValue().assumedRoleArn(), e.getValue().credentials())).toList();
@@ -370,9 +376,7 @@ public final class SsoCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             checkSelection();
-            if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(java.time.Duration.ofDays(7)) > 0) {
-                throw new UsageException("--lifetime must be more than 0 and at most 7 days");
-            }
+            checkLifetime(lifetime);
             KeyTemplate keys = keys();
             SsoSession session = session();
             Output output = output();
@@ -461,9 +465,7 @@ public final class SsoCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             checkSelection();
-            if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(java.time.Duration.ofDays(7)) > 0) {
-                throw new UsageException("--lifetime must be more than 0 and at most 7 days");
-            }
+            checkLifetime(lifetime);
             if (port < 0 || port > 65535) {
                 throw new UsageException("--port must be 0 to 65535, not " + port);
             }
