@@ -243,12 +243,7 @@ public final class SsoCommand implements Runnable {
                     "ListAccounts, ListAccountRoles per account, then GetRoleCredentials per pair, paced at the "
                             + "portal's rate; one failing pair never loses the others. Entries are keyed "
                             + "sts-ACCOUNT_NAME-ROLE (--name-format). Progress and the summary go to stderr."})
-    static final class Generate extends Selecting implements Callable<Integer> {
-        @Option(names = "--name-format", paramLabel = "TEMPLATE",
-                description = "The key of each entry, from {account_id}, {account_name} and {role} "
-                        + "(default: sts-{account_name}-{role}).")
-        String nameFormat;
-
+    static final class Generate extends Writing implements Callable<Integer> {
         @Option(names = "--format", paramLabel = "FORMAT",
                 description = "boto (the STS fields by key), json (credentials, failures, summary) or table (no "
                         + "secrets). Default: table on a terminal, else json.")
@@ -257,7 +252,7 @@ public final class SsoCommand implements Runnable {
         @Override
         public Integer call() {
             checkSelection();
-            KeyTemplate keys = new KeyTemplate(nameFormat == null ? "sts-{account_name}-{role}" : nameFormat);
+            KeyTemplate keys = keys();
             GenerateCommand.Format chosen = AccountCommands.format(format, root());
             SsoSession session = session();
             Output output = output();
@@ -282,10 +277,10 @@ public final class SsoCommand implements Runnable {
         }
     }
 
-    /** The selection plus the section names of {@code write} and {@code keep-fresh}. */
+    /** The selection plus the entry (section) names of {@code generate}, {@code write}, {@code keep-fresh}, {@code serve}. */
     abstract static class Writing extends Selecting {
         @Option(names = "--name-format", paramLabel = "TEMPLATE",
-                description = "The section name of each pair, from {account_id}, {account_name} and {role} "
+                description = "The key (section name) of each pair, from {account_id}, {account_name} and {role} "
                         + "(default: sts-{account_name}-{role}).")
         String nameFormat;
 
@@ -311,12 +306,6 @@ public final class SsoCommand implements Runnable {
                     .file(dev.stsfleet.cli.Credentials.credentialsFile(root())).build();
             editor.checkWritable(); // before any call
             return editor;
-        }
-
-        static void checkLifetime(java.time.Duration lifetime) {
-            if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(java.time.Duration.ofDays(7)) > 0) {
-                throw new UsageException("--lifetime must be more than 0 and at most 7 days");
-            }
         }
 
         static List<dev.stsfleet.RoleCredentials> keyed(FleetResult r) {
@@ -363,20 +352,30 @@ public final class SsoCommand implements Runnable {
         }
     }
 
-    @Command(name = "keep-fresh", mixinStandardHelpOptions = true,
-            description = {"Keeps [sts-ACCOUNT_NAME-ROLE] sections of the credentials file fresh for every selected "
-                    + "account x role until --lifetime ends (a work day), refreshing the Identity Center token with its "
-                    + "refresh token 5 minutes before it ends. Exits 0 then, 1 if pairs were lost."})
-    static final class KeepFresh extends Writing implements Callable<Integer> {
+    /** {@code keep-fresh} and {@code serve}: the selection kept fresh for a lifetime. */
+    abstract static class Lasting extends Writing {
         @Option(names = "--lifetime", paramLabel = "DURATION", required = true,
                 converter = dev.stsfleet.cli.option.DurationConverter.class,
                 description = "How long to keep the credentials fresh, e.g. 8h (at most 7 days).")
         java.time.Duration lifetime;
 
+        void checkLifetime() {
+            if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(java.time.Duration.ofDays(7)) > 0) {
+                throw new UsageException("--lifetime must be more than 0 and at most 7 days");
+            }
+        }
+    }
+
+    @Command(name = "keep-fresh", mixinStandardHelpOptions = true,
+            description = {"Keeps [sts-ACCOUNT_NAME-ROLE] sections of the credentials file fresh for every selected "
+                    + "account x role until --lifetime ends (a work day), refreshing the Identity Center token with its "
+                    + "refresh token 5 minutes before it ends. Exits 0 then, 1 if pairs were lost."})
+    static final class KeepFresh extends Lasting implements Callable<Integer> {
+
         @Override
         public Integer call() throws InterruptedException {
             checkSelection();
-            checkLifetime(lifetime);
+            checkLifetime();
             KeyTemplate keys = keys();
             SsoSession session = session();
             Output output = output();
@@ -449,11 +448,7 @@ public final class SsoCommand implements Runnable {
             description = {"Serves every selected account x role on a loopback container-credentials endpoint "
                     + "(one path per sts-ACCOUNT_NAME-ROLE, guarded by a random token), kept fresh until --lifetime "
                     + "ends; prints the AWS_CONTAINER_CREDENTIALS_FULL_URI / AWS_CONTAINER_AUTHORIZATION_TOKEN lines."})
-    static final class Serve extends Writing implements Callable<Integer> {
-        @Option(names = "--lifetime", paramLabel = "DURATION", required = true,
-                converter = dev.stsfleet.cli.option.DurationConverter.class,
-                description = "How long to serve fresh credentials, e.g. 8h (at most 7 days).")
-        java.time.Duration lifetime;
+    static final class Serve extends Lasting implements Callable<Integer> {
 
         @Option(names = "--port", paramLabel = "N", description = "The port on 127.0.0.1 (default: a free one).")
         int port;
@@ -465,7 +460,7 @@ public final class SsoCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             checkSelection();
-            checkLifetime(lifetime);
+            checkLifetime();
             if (port < 0 || port > 65535) {
                 throw new UsageException("--port must be 0 to 65535, not " + port);
             }
