@@ -107,6 +107,10 @@ public final class StsFleet implements AutoCloseable {
     private final ThrottleControl throttleControl;
     private final OutputFormat format;
     private final ProfileCatalog catalog;
+    /** The profiles as read, for IAM Identity Center roots ({@link #ssoSources()}). */
+    private final ProfileFile profileFile;
+    private final Map<String, String> environment;
+    private dev.stsfleet.sso.SsoSources ssoSources;
     private final List<String> profilesFileRoles;
     private final List<String> profilesFileSamlProfiles;
     private final StsGateway gateway;
@@ -164,6 +168,8 @@ public final class StsFleet implements AutoCloseable {
         }
         this.catalog = catalog(profiles, explicitSource, env);
         profiles = catalog.profileFile();
+        this.profileFile = profiles;
+        this.environment = Map.copyOf(env);
         this.sourceProfile = explicitSource != null ? explicitSource : implicitSource(catalog);
         LOG.debug("profiles: {} from {} and {}", catalog, configFile, credentialsFile);
 
@@ -746,6 +752,12 @@ public final class StsFleet implements AutoCloseable {
         if (rootSources.serves(profile)) {
             return rootSources.first(profile); // fetched again when no longer fresh (a web identity reads its file)
         }
+        if (device == null && catalog.isSsoProfile(profile)) {
+            // An IAM Identity Center role as the root: role chaining from its credentials (one hour at most).
+            RoleCredentials sso = ssoSources().credentials(profile);
+            return new RoleChain.First(sso.credentials().toSdkCredentials(), true, null,
+                    "the IAM Identity Center role of profile " + profile);
+        }
         Optional<SessionToken> session = sessions.signing(profile, device, onAdopted);
         if (session.isPresent()) {
             SessionToken s = session.get();
@@ -763,6 +775,14 @@ public final class StsFleet implements AutoCloseable {
                     + "first (stsfleet session-token, or a code for this run)");
         }
         return new RoleChain.First(sessions.keys(profile), false, null, "the long-term keys of profile " + profile);
+    }
+
+    /** The Identity Center roots of this fleet's role chains, made on first use. */
+    private synchronized dev.stsfleet.sso.SsoSources ssoSources() {
+        if (ssoSources == null) {
+            ssoSources = new dev.stsfleet.sso.SsoSources(profileFile, environment, clock);
+        }
+        return ssoSources;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -967,6 +987,11 @@ public final class StsFleet implements AutoCloseable {
         workers.clear();
         // Closing the client aborts a refresh blocked in a socket read that ignored the interrupt.
         gateway.close();
+        synchronized (this) {
+            if (ssoSources != null) {
+                ssoSources.close();
+            }
+        }
         refresh.awaitTermination();
         LOG.debug("fleet closed");
     }

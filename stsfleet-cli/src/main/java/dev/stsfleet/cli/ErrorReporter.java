@@ -52,6 +52,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         } else if (ex instanceof StsCallException sts) {
             code = ExitCode.FAILED;
             message = sts.getMessage();
+        } else if (ex instanceof dev.stsfleet.sso.SsoLoginException) {
+            // A sign-in that did not complete: the message says what to do; no stack trace is needed for it.
+            code = ExitCode.FAILED;
+            message = ex.getMessage();
         } else if (ex instanceof ParameterException pe) {
             return handleParseException(pe, new String[0]);
         } else {

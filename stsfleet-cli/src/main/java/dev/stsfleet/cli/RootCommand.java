@@ -15,6 +15,7 @@ import dev.stsfleet.cli.command.SamlCommand;
 import dev.stsfleet.cli.command.SandboxCommand;
 import dev.stsfleet.cli.command.ServeCommand;
 import dev.stsfleet.cli.command.SessionTokenCommand;
+import dev.stsfleet.cli.command.SsoCommand;
 import dev.stsfleet.cli.command.StatusCommand;
 import dev.stsfleet.cli.option.GlobalOptions;
 import picocli.CommandLine;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
         subcommands = {GenerateCommand.class, SessionTokenCommand.class, ProfilesCommand.class,
             EnvCommand.class, ExecCommand.class, WriteCommand.class, CredentialProcessCommand.class,
             LoginCommand.class, KeepFreshCommand.class, ServeCommand.class, CrossAccountCommand.class,
-            SamlCommand.class, StatusCommand.class, DemoCommand.class, SandboxCommand.class, CompletionCommand.class,
+            SamlCommand.class, SsoCommand.class, StatusCommand.class, DemoCommand.class, SandboxCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 all done; 1 some profiles failed (each named); 2 bad usage or input."})
 public final class RootCommand implements Runnable {

@@ -45,7 +45,9 @@ public record CredentialPlan(List<Source> sources, List<Role> roles) {
         /** {@code credential_source = EcsContainer}: the container credentials endpoint's */
         ECS_CONTAINER,
         /** a {@code credential_process} profile: the program's credentials, fetched again when they expire */
-        CREDENTIAL_PROCESS;
+        CREDENTIAL_PROCESS,
+        /** the root is an IAM Identity Center profile: its role credentials from the portal (GetRoleCredentials) */
+        IDENTITY_CENTER;
 
         /** How the first hop of a root of this kind is signed (not {@link RootProfile.Kind#KEYS}: that depends on MFA). */
         public static Session of(RootProfile.Kind kind) {
@@ -179,6 +181,7 @@ public record CredentialPlan(List<Source> sources, List<Role> roles) {
                 case EC2_INSTANCE_METADATA -> "the EC2 instance role's credentials (credential_source = Ec2InstanceMetadata)";
                 case ECS_CONTAINER -> "the container's credentials (credential_source = EcsContainer)";
                 case CREDENTIAL_PROCESS -> "the credentials of its credential_process";
+                case IDENTITY_CENTER -> "its IAM Identity Center role credentials (GetRoleCredentials, role chaining)";
             };
             lines.add("source " + s.profile() + (s.withMfa() ? ", MFA device " + s.mfaSerial()
                     : s.session().ownSource() ? "" : ", no MFA") + ": "

@@ -143,7 +143,8 @@ public final class CredentialPlanner {
             } else if (usable.isPresent()) {
                 how = CredentialPlan.Session.CACHED;
             } else if (root.device() == null) {
-                how = CredentialPlan.Session.KEYS;
+                how = catalog.isSsoProfile(root.profile()) ? CredentialPlan.Session.IDENTITY_CENTER
+                        : CredentialPlan.Session.KEYS;
             } else {
                 how = null; // decided below, once the device-less code is placed
                 needCode.add(root);

@@ -356,6 +356,20 @@ public final class ProfileCatalog {
         return p.property(SAML_URL).isPresent();
     }
 
+    /**
+     * Whether {@code profile} signs in through IAM Identity Center with an account and role ({@code sso_account_id},
+     * {@code sso_role_name}, and {@code sso_session} or {@code sso_start_url}) and has no long-term keys.
+     */
+    public boolean isSsoProfile(String profile) {
+        Profile p = profiles.get(profile);
+        return p != null && !hasKeys(p) && isSso(p);
+    }
+
+    private static boolean isSso(Profile p) {
+        return prop(p, "sso_account_id").isPresent() && prop(p, "sso_role_name").isPresent()
+                && (prop(p, "sso_session").isPresent() || prop(p, "sso_start_url").isPresent());
+    }
+
     private static boolean hasKeys(Profile p) {
         return p.property("aws_access_key_id").filter(s -> !s.isBlank()).isPresent()
                 && p.property("aws_secret_access_key").filter(s -> !s.isBlank()).isPresent();
@@ -425,7 +439,8 @@ public final class ProfileCatalog {
                 cur = next;
                 continue;
             }
-            if (hasKeys(next)) {
+            if (hasKeys(next) || isSso(next)) {
+                // Long-term keys, or an IAM Identity Center role (its credentials from the portal sign-in).
                 credentialSource = srcName;
             } else if (RootProfiles.kind(next).isPresent()) {
                 RootProfiles.check(next, "profile " + name + ": source profile " + srcName, problems);
@@ -433,7 +448,8 @@ public final class ProfileCatalog {
             } else {
                 problems.add("profile " + name + ": source profile " + srcName
                         + " has no long-term keys (aws_access_key_id and aws_secret_access_key), "
-                        + "web_identity_token_file or credential_process");
+                        + "web_identity_token_file or credential_process, and is no IAM Identity Center profile "
+                        + "(sso_account_id, sso_role_name)");
             }
             break;
         }

@@ -38,16 +38,32 @@ final class SandboxHandler implements HttpHandler {
     private final SandboxStats stats;
     private final Faults faults;
     private final ScheduledExecutorService delayer;
+    private final IdentityCenterService identityCenter;
+    private final Faults portalLimit;
+    private final java.net.URI endpoint;
 
     /**
      * @param delayer writes delayed answers, so the injected latency holds no request thread and the
      *                sandbox's throughput is not capped by its pool size; unused without latency
      */
     SandboxHandler(StsService service, SandboxStats stats, Faults faults, ScheduledExecutorService delayer) {
+        this(service, stats, faults, delayer, null, null, null);
+    }
+
+    /**
+     * @param identityCenter the Identity Center portal and OIDC, or null when the model has none
+     * @param portalLimit    the portal's request-rate limit (429 beyond it)
+     * @param endpoint       the sandbox's own URL, for the device verification URL
+     */
+    SandboxHandler(StsService service, SandboxStats stats, Faults faults, ScheduledExecutorService delayer,
+                   IdentityCenterService identityCenter, Faults portalLimit, java.net.URI endpoint) {
         this.service = service;
         this.stats = stats;
         this.faults = faults;
         this.delayer = delayer;
+        this.identityCenter = identityCenter;
+        this.portalLimit = portalLimit;
+        this.endpoint = endpoint;
     }
 
     @Override
@@ -75,6 +91,10 @@ final class SandboxHandler implements HttpHandler {
             } else if (path.equals("/_sandbox/reset") && method.equals("POST")) {
                 stats.reset();
                 send(exchange, 200, "application/json", "{}");
+            } else if (identityCenter != null && path.startsWith("/_sandbox/sso/") && method.equals("POST")) {
+                ssoControl(exchange, path, body);
+            } else if (identityCenter != null && SSO_ROUTES.containsKey(method + " " + path)) {
+                identityCenter(exchange, SSO_ROUTES.get(method + " " + path), body);
             } else if (path.equals("/federation") && (method.equals("GET") || method.equals("POST"))) {
                 Map<String, String> params;
                 try {
@@ -97,6 +117,105 @@ final class SandboxHandler implements HttpHandler {
             } catch (IOException | RuntimeException again) {
                 exchange.close();
             }
+        }
+    }
+
+    /** Identity Center's paths on the sandbox's one port, and the action each is counted as. */
+    private static final Map<String, String> SSO_ROUTES = Map.of(
+            "GET /assignment/accounts", "ListAccounts",
+            "GET /assignment/roles", "ListAccountRoles",
+            "GET /federation/credentials", "GetRoleCredentials",
+            "POST /client/register", "RegisterClient",
+            "POST /device_authorization", "StartDeviceAuthorization",
+            "POST /token", "CreateToken",
+            "GET /authorize", "Authorize");
+
+    private void identityCenter(HttpExchange exchange, String action, byte[] body) throws IOException {
+        String requestId = UUID.randomUUID().toString();
+        exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+        Map<String, String> query = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, String> p : decode(exchange.getRequestURI().getRawQuery())) {
+                query.putIfAbsent(p.getKey(), p.getValue());
+            }
+        } catch (StsError e) {
+            stats.recordError(action, "InvalidRequestException");
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", "InvalidRequestException");
+            answer(exchange, 400, "application/json", "{\"message\":\"Malformed query string\"}");
+            return;
+        }
+        String bearer = exchange.getRequestHeaders().getFirst("x-amz-sso_bearer_token");
+        try {
+            boolean portal = action.equals("ListAccounts") || action.equals("ListAccountRoles")
+                    || action.equals("GetRoleCredentials");
+            if (portal) {
+                try {
+                    portalLimit.apply("portal");
+                } catch (StsError e) {
+                    throw IdentityCenterService.SsoError.portal(429, "TooManyRequestsException", "Too many requests");
+                }
+            }
+            if (action.equals("Authorize")) {
+                String[] r = identityCenter.authorize(query);
+                stats.recordOk(action);
+                if (r[0].equals("302")) {
+                    exchange.getResponseHeaders().set("Location", r[1]);
+                    send(exchange, 302, "text/plain", "");
+                } else {
+                    exchange.getResponseHeaders().set("x-sandbox-user-code", r[2]);
+                    send(exchange, 200, "text/html; charset=utf-8", r[1]);
+                }
+                return;
+            }
+            String json = switch (action) {
+                case "ListAccounts" -> identityCenter.listAccounts(bearer, query);
+                case "ListAccountRoles" -> identityCenter.listAccountRoles(bearer, query);
+                case "GetRoleCredentials" -> identityCenter.getRoleCredentials(bearer, query);
+                case "RegisterClient" -> identityCenter.registerClient(body);
+                case "StartDeviceAuthorization" -> identityCenter.startDeviceAuthorization(body, endpoint);
+                default -> identityCenter.createToken(body);
+            };
+            stats.recordOk(action);
+            answer(exchange, 200, "application/json", json);
+        } catch (IdentityCenterService.SsoError e) {
+            stats.recordError(action, e.type);
+            LOG.debug("{} -> {} {}", action, e.status, e.type);
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", e.type);
+            if (action.equals("Authorize")) {
+                send(exchange, e.status, "text/plain; charset=utf-8", e.type + ": " + e.getMessage() + "\n");
+            } else {
+                answer(exchange, e.status, "application/json", e.body);
+            }
+        }
+    }
+
+    /** {@code POST /_sandbox/sso/approve} and {@code /_sandbox/sso/slow-down}, JSON {@code {"userCode", "user"}}. */
+    private void ssoControl(HttpExchange exchange, String path, byte[] body) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode req;
+        try {
+            req = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (IOException e) {
+            req = null;
+        }
+        if (req == null || !req.isObject()) {
+            send(exchange, 400, "application/json", "{\"error\":\"the body must be a JSON object\"}");
+            return;
+        }
+        String userCode = req.path("userCode").isTextual() ? req.get("userCode").asText() : null;
+        String user = req.path("user").isTextual() ? req.get("user").asText() : null;
+        try {
+            switch (path) {
+                case "/_sandbox/sso/approve" -> identityCenter.approve(userCode, user);
+                case "/_sandbox/sso/slow-down" -> identityCenter.slowDown(userCode);
+                default -> {
+                    send(exchange, 404, "text/plain", "no such resource: POST " + path + "\n");
+                    return;
+                }
+            }
+            send(exchange, 200, "application/json", "{}");
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "application/json", new com.fasterxml.jackson.databind.ObjectMapper()
+                    .createObjectNode().put("error", e.getMessage()).toString());
         }
     }
 

@@ -51,22 +51,32 @@ public final class SandboxModel {
     private final List<Role> roles;
     private final List<SamlProvider> samlProviders;
     private final List<OidcProvider> oidcProviders;
+    private final IdentityCenter identityCenter;
+    static final Pattern SSO_USER = Pattern.compile("[\\w+=,.@-]{2,64}");
+    static final Pattern PERMISSION_SET = Pattern.compile("[\\w+=,.@-]{1,32}");
+    static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
 
     private SandboxModel(List<User> users, List<Role> roles, List<SamlProvider> samlProviders,
-                         List<OidcProvider> oidcProviders) {
+                         List<OidcProvider> oidcProviders, IdentityCenter identityCenter) {
         this.users = List.copyOf(users);
         this.roles = List.copyOf(roles);
         this.samlProviders = List.copyOf(samlProviders);
         this.oidcProviders = List.copyOf(oidcProviders);
+        this.identityCenter = identityCenter;
         validate();
         OidcProviders.validate(this.oidcProviders, this.roles);
+        if (identityCenter != null) {
+            validateIdentityCenter(identityCenter);
+        }
     }
 
     /**
      * The built-in model: user alice in 111111111111 with a virtual MFA device; roles Deploy
      * (222222222222, MFA), ReadOnly (333333333333, MFA), Audit (444444444444, external id, no MFA, also
      * trusting Deploy for role chaining) and SamlAdmin (111111111111, trusting the SAML provider
-     * TestIdP, which checks structure only).
+     * TestIdP, which checks structure only); an Identity Center instance (start URL
+     * {@code https://sandbox.awsapps.com/start}, us-east-1) where alice has AdministratorAccess and ReadOnlyAccess
+     * in 222222222222 (deploy) and ReadOnlyAccess in 333333333333 (readonly), and bob ReadOnlyAccess in 333333333333.
      */
     public static SandboxModel demo() {
         String root = "arn:aws:iam::111111111111:root";
@@ -81,6 +91,14 @@ public final class SandboxModel {
                 .role(new Role("arn:aws:iam::111111111111:role/SamlAdmin",
                         List.of("arn:aws:iam::111111111111:saml-provider/TestIdP"), false, null, 3600))
                 .samlProvider(new SamlProvider("arn:aws:iam::111111111111:saml-provider/TestIdP", null))
+                .identityCenter(new IdentityCenter("https://sandbox.awsapps.com/start", "us-east-1",
+                        List.of(new SsoUser("alice"), new SsoUser("bob")),
+                        List.of(new SsoAccount("222222222222", "deploy", "deploy@example.com"),
+                                new SsoAccount("333333333333", "readonly", "readonly@example.com")),
+                        List.of(new SsoAssignment("alice", "222222222222", "AdministratorAccess"),
+                                new SsoAssignment("alice", "222222222222", "ReadOnlyAccess"),
+                                new SsoAssignment("alice", "333333333333", "ReadOnlyAccess"),
+                                new SsoAssignment("bob", "333333333333", "ReadOnlyAccess"))))
                 .build();
     }
 
@@ -112,7 +130,7 @@ public final class SandboxModel {
         if (root == null || !root.isObject()) {
             throw new SandboxModelException("model: must be a JSON object with users, roles and samlProviders");
         }
-        onlyFields(root, "", Set.of("users", "roles", "samlProviders", "oidcProviders"));
+        onlyFields(root, "", Set.of("users", "roles", "samlProviders", "oidcProviders", "identityCenter"));
         Builder builder = builder();
         list(root, "users", (node, path) -> {
             onlyFields(node, path, Set.of("arn", "accessKeyId", "secretAccessKey", "mfaSerial", "totpSecret"));
@@ -159,6 +177,31 @@ public final class SandboxModel {
             return new OidcProvider(text(node, path, "arn"), text(node, path, "issuer"),
                     OidcProviders.strings(node, path, "audiences"), text(node, path, "publicKeyPem"));
         }).forEach(builder::oidcProvider);
+        JsonNode ic = root.get("identityCenter");
+        if (ic != null && !ic.isNull()) {
+            if (!ic.isObject()) {
+                throw new SandboxModelException("model: identityCenter: must be an object");
+            }
+            onlyFields(ic, "identityCenter", Set.of("startUrl", "region", "users", "accounts", "assignments"));
+            List<SsoUser> ssoUsers = list(ic, "users", (node, path) -> {
+                onlyFields(node, "identityCenter." + path, Set.of("name"));
+                return new SsoUser(text(node, "identityCenter." + path, "name"));
+            });
+            List<SsoAccount> accounts = list(ic, "accounts", (node, path) -> {
+                onlyFields(node, "identityCenter." + path, Set.of("accountId", "accountName", "emailAddress"));
+                return new SsoAccount(text(node, "identityCenter." + path, "accountId"),
+                        text(node, "identityCenter." + path, "accountName"),
+                        text(node, "identityCenter." + path, "emailAddress"));
+            });
+            List<SsoAssignment> assignments = list(ic, "assignments", (node, path) -> {
+                onlyFields(node, "identityCenter." + path, Set.of("user", "accountId", "permissionSet"));
+                return new SsoAssignment(text(node, "identityCenter." + path, "user"),
+                        text(node, "identityCenter." + path, "accountId"),
+                        text(node, "identityCenter." + path, "permissionSet"));
+            });
+            builder.identityCenter(new IdentityCenter(text(ic, "identityCenter", "startUrl"),
+                    text(ic, "identityCenter", "region"), ssoUsers, accounts, assignments));
+        }
         return builder.build();
     }
 
@@ -193,6 +236,18 @@ public final class SandboxModel {
                 node.put("publicKeyPem", p.publicKeyPem());
             }
         }
+        if (identityCenter != null) {
+            ObjectNode ic = root.putObject("identityCenter").put("startUrl", identityCenter.startUrl())
+                    .put("region", identityCenter.region());
+            ArrayNode icUsers = ic.putArray("users");
+            identityCenter.users().forEach(u -> icUsers.addObject().put("name", u.name()));
+            ArrayNode icAccounts = ic.putArray("accounts");
+            identityCenter.accounts().forEach(a -> icAccounts.addObject().put("accountId", a.accountId())
+                    .put("accountName", a.accountName()).put("emailAddress", a.emailAddress()));
+            ArrayNode icAssignments = ic.putArray("assignments");
+            identityCenter.assignments().forEach(a -> icAssignments.addObject().put("user", a.user())
+                    .put("accountId", a.accountId()).put("permissionSet", a.permissionSet()));
+        }
         try {
             return JSON.writeValueAsString(root) + System.lineSeparator();
         } catch (JsonProcessingException e) {
@@ -221,6 +276,11 @@ public final class SandboxModel {
         return oidcProviders.stream().filter(p -> p.issuer().equals(issuer)).findFirst();
     }
 
+    /** The IAM Identity Center instance, if the model has one. */
+    public Optional<IdentityCenter> identityCenter() {
+        return Optional.ofNullable(identityCenter);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -245,6 +305,43 @@ public final class SandboxModel {
     public String toString() {
         return "SandboxModel[" + users.size() + " users, " + roles.size() + " roles, "
                 + samlProviders.size() + " SAML providers, " + oidcProviders.size() + " OIDC providers]";
+    }
+
+    private static void validateIdentityCenter(IdentityCenter ic) {
+        String at = "identityCenter";
+        require(ic.startUrl() != null, at + ".startUrl", "missing");
+        require(ic.startUrl().matches("https?://[^\\s@/]+(/\\S*)?"), at + ".startUrl",
+                "not an http(s) URL: " + quote(ic.startUrl()));
+        require(ic.region() != null, at + ".region", "missing");
+        require(REGION.matcher(ic.region()).matches(), at + ".region", "not a region name: " + quote(ic.region()));
+        require(!ic.users().isEmpty(), at + ".users", "must name at least one user");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < ic.users().size(); i++) {
+            SsoUser u = ic.users().get(i);
+            String path = at + ".users[" + i + "].name";
+            requireMatch(u.name(), SSO_USER, path, "not a user name (2 to 64 of [A-Za-z0-9_+=,.@-])");
+            requireUnique(seen, "user " + u.name(), path, u.name());
+        }
+        for (int i = 0; i < ic.accounts().size(); i++) {
+            SsoAccount a = ic.accounts().get(i);
+            String path = at + ".accounts[" + i + "]";
+            requireMatch(a.accountId(), ACCOUNT_ID, path + ".accountId", "not a 12-digit account id");
+            requireUnique(seen, "account " + a.accountId(), path + ".accountId", a.accountId());
+            require(a.accountName() != null && !a.accountName().isBlank() && a.accountName().length() <= 50,
+                    path + ".accountName", "missing, blank or longer than 50 characters");
+        }
+        for (int i = 0; i < ic.assignments().size(); i++) {
+            SsoAssignment a = ic.assignments().get(i);
+            String path = at + ".assignments[" + i + "]";
+            require(a.user() != null && seen.contains("user " + a.user()), path + ".user",
+                    "not a user of identityCenter.users: " + quote(a.user()));
+            require(a.accountId() != null && seen.contains("account " + a.accountId()), path + ".accountId",
+                    "not an account of identityCenter.accounts: " + quote(a.accountId()));
+            requireMatch(a.permissionSet(), PERMISSION_SET, path + ".permissionSet",
+                    "not a permission set name (1 to 32 of [A-Za-z0-9_+=,.@-])");
+            require(seen.add("assignment " + a.user() + "/" + a.accountId() + "/" + a.permissionSet()), path,
+                    "duplicate assignment");
+        }
     }
 
     private void validate() {
@@ -402,6 +499,7 @@ public final class SandboxModel {
         private final List<Role> roles = new ArrayList<>();
         private final List<SamlProvider> samlProviders = new ArrayList<>();
         private final List<OidcProvider> oidcProviders = new ArrayList<>();
+        private IdentityCenter identityCenter;
 
         private Builder() {
         }
@@ -409,6 +507,12 @@ public final class SandboxModel {
         /** Adds an OIDC provider (AssumeRoleWithWebIdentity). Default: none. */
         public Builder oidcProvider(OidcProvider provider) {
             oidcProviders.add(provider);
+            return this;
+        }
+
+        /** Sets the IAM Identity Center instance. Default: none. */
+        public Builder identityCenter(IdentityCenter identityCenter) {
+            this.identityCenter = identityCenter;
             return this;
         }
 
@@ -432,7 +536,7 @@ public final class SandboxModel {
 
         /** @throws SandboxModelException naming the field and the problem */
         public SandboxModel build() {
-            return new SandboxModel(users, roles, samlProviders, oidcProviders);
+            return new SandboxModel(users, roles, samlProviders, oidcProviders, identityCenter);
         }
     }
 
@@ -495,6 +599,32 @@ public final class SandboxModel {
         public OidcProvider {
             audiences = audiences == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(audiences));
         }
+    }
+
+    /**
+     * An IAM Identity Center instance: its AWS access portal URL and home region, its users, the accounts it
+     * gives access to and which user has which permission set in which account.
+     */
+    public record IdentityCenter(String startUrl, String region, List<SsoUser> users, List<SsoAccount> accounts,
+                                 List<SsoAssignment> assignments) {
+        public IdentityCenter {
+            users = users == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(users));
+            accounts = accounts == null ? List.of() : java.util.Collections.unmodifiableList(new ArrayList<>(accounts));
+            assignments = assignments == null ? List.of()
+                    : java.util.Collections.unmodifiableList(new ArrayList<>(assignments));
+        }
+    }
+
+    /** An Identity Center user; its name is the role session name of the credentials it gets. */
+    public record SsoUser(String name) {
+    }
+
+    /** An account of the AWS access portal. */
+    public record SsoAccount(String accountId, String accountName, String emailAddress) {
+    }
+
+    /** A permission set assigned to a user in an account. */
+    public record SsoAssignment(String user, String accountId, String permissionSet) {
     }
 
     /** A SAML identity provider; with a certificate, assertions must be signed by its key. */

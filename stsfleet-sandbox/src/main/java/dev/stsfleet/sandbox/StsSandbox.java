@@ -62,6 +62,7 @@ public final class StsSandbox implements AutoCloseable {
     private final SandboxStats stats;
     private final Faults faults;
     private final URI endpoint;
+    private final IdentityCenterService identityCenter;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StsSandbox(Builder b) {
@@ -91,7 +92,11 @@ public final class StsSandbox implements AutoCloseable {
             throw new UncheckedIOException("cannot bind 127.0.0.1:" + b.port + ": " + e.getMessage(), e);
         }
         this.faults = new Faults(b.latency, b.throttleRps, b.errorRate, b.disabledRegions);
-        server.createContext("/", new SandboxHandler(service, stats, faults, delayer));
+        this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        this.identityCenter = b.model.identityCenter()
+                .map(ic -> new IdentityCenterService(ic, service, b.ssoAutoApprove)).orElse(null);
+        server.createContext("/", new SandboxHandler(service, stats, faults, delayer, identityCenter,
+                new Faults(Duration.ZERO, b.ssoRps, 0, java.util.Set.of()), endpoint));
         if (b.instanceRole != null) {
             SandboxModel.Role role = b.model.role(b.instanceRole).orElseThrow(() -> new IllegalArgumentException(
                     "instance role " + b.instanceRole + " is not a role of the model"));
@@ -99,7 +104,6 @@ public final class StsSandbox implements AutoCloseable {
         }
         server.setExecutor(executor);
         server.start();
-        this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     public static Builder builder() {
@@ -158,6 +162,43 @@ public final class StsSandbox implements AutoCloseable {
         return service.clock();
     }
 
+    /**
+     * The Identity Center user {@code user} (null: the model's first) approves the pending device code or browser
+     * sign-in shown with {@code userCode}, as {@code POST /_sandbox/sso/approve} does.
+     *
+     * @throws IllegalArgumentException for an unknown user code or user, or a model without Identity Center
+     */
+    public void approveSso(String userCode, String user) {
+        requireIdentityCenter().approve(userCode, user);
+    }
+
+    /** The next poll of the device code shown with {@code userCode} is answered {@code slow_down}. */
+    public void slowDownSso(String userCode) {
+        requireIdentityCenter().slowDown(userCode);
+    }
+
+    /** The polling interval in seconds the device code shown with {@code userCode} requires now (raised by slow_down). */
+    public int ssoDeviceInterval(String userCode) {
+        return requireIdentityCenter().deviceInterval(userCode);
+    }
+
+    /** The user codes of the device codes and browser sign-ins waiting for approval now. */
+    public java.util.List<String> pendingSsoUserCodes() {
+        return requireIdentityCenter().pendingUserCodes();
+    }
+
+    /** Ends every Identity Center access token now; refresh tokens keep working. */
+    public void expireSsoAccessTokens() {
+        requireIdentityCenter().expireAccessTokens();
+    }
+
+    private IdentityCenterService requireIdentityCenter() {
+        if (identityCenter == null) {
+            throw new IllegalArgumentException("the model has no identityCenter");
+        }
+        return identityCenter;
+    }
+
     /** Stops the server at once and joins its threads. Idempotent. */
     @Override
     public void close() {
@@ -191,6 +232,8 @@ public final class StsSandbox implements AutoCloseable {
         private double errorRate;
         private java.util.Set<String> disabledRegions = java.util.Set.of();
         private String instanceRole;
+        private boolean ssoAutoApprove;
+        private double ssoRps = 20;
 
         private Builder() {
         }
@@ -201,6 +244,28 @@ public final class StsSandbox implements AutoCloseable {
          */
         public Builder instanceRole(String roleArn) {
             this.instanceRole = roleArn;
+            return this;
+        }
+
+        /**
+         * Approve every device code at its first poll and every {@code /authorize} for the model's first Identity
+         * Center user. Default: false (approval by {@code POST /_sandbox/sso/approve} or {@link #approveSso}).
+         */
+        public Builder ssoAutoApprove(boolean autoApprove) {
+            this.ssoAutoApprove = autoApprove;
+            return this;
+        }
+
+        /**
+         * The Identity Center portal's request rate (ListAccounts, ListAccountRoles and GetRoleCredentials together)
+         * beyond which it answers 429 {@code TooManyRequestsException} (token bucket, burst of one second);
+         * 0 = unlimited. Default: 20.
+         */
+        public Builder ssoRps(double rps) {
+            if (!(rps >= 0 && Double.isFinite(rps))) {
+                throw new IllegalArgumentException("the portal rate must be a finite number of requests per second >= 0, not " + rps);
+            }
+            this.ssoRps = rps;
             return this;
         }
 

@@ -446,7 +446,28 @@ final class StsService {
         }
     }
 
-    private Duration scaled(int seconds) {
+    /**
+     * Role credentials for an Identity Center user's permission set in an account (the portal's
+     * GetRoleCredentials): a session of the role {@code AWSReservedSSO_<PermissionSet>_<suffix>} (under the
+     * path {@code aws-reserved/sso.amazonaws.com/}) named after the user, valid here like any role session,
+     * for one hour (scaled).
+     */
+    IssuedCredentials issueIdentityCenterSession(String accountId, String permissionSet, String user) {
+        String suffix;
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((accountId + "/" + permissionSet).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            suffix = java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        SandboxModel.Role role = new SandboxModel.Role("arn:aws:iam::" + accountId
+                + ":role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_" + permissionSet + "_" + suffix,
+                java.util.List.of(), false, null, 3600);
+        return issue(Principal.roleSession(role, user, false, false), scaled(3600), null);
+    }
+
+    Duration scaled(int seconds) {
         return Duration.ofMillis(Math.max(1, Math.round(seconds * 1000.0 * durationScale)));
     }
 

@@ -113,6 +113,26 @@ final class AccountCommands {
         }
     }
 
+    /**
+     * The endpoint of another AWS service than STS, by the AWS convention: {@code --endpoint-url} for every service,
+     * else {@code AWS_ENDPOINT_URL_<SERVICE>} for this one ({@code ORGANIZATIONS}, {@code SSO}, {@code SSO_OIDC}),
+     * else {@code AWS_ENDPOINT_URL} for every service, else {@code null} (the SDK's endpoint).
+     *
+     * @throws dev.stsfleet.InvalidInputException naming the option or variable when the value is not a usable URL
+     */
+    static java.net.URI serviceEndpoint(RootCommand root, String service) {
+        if (root.global().endpointUrl() != null) {
+            return dev.stsfleet.sts.EndpointUrl.parse("--endpoint-url", root.global().endpointUrl());
+        }
+        for (String name : List.of("AWS_ENDPOINT_URL_" + service, "AWS_ENDPOINT_URL")) {
+            String v = root.context().environment().get(name);
+            if (v != null && !v.isBlank()) {
+                return dev.stsfleet.sts.EndpointUrl.parse(name, v);
+            }
+        }
+        return null;
+    }
+
     static GenerateCommand.Format format(GenerateCommand.Format given, RootCommand root) {
         return given != null ? given : root.context().stdoutTerminal() ? GenerateCommand.Format.table : GenerateCommand.Format.json;
     }

@@ -30,9 +30,7 @@ import dev.stsfleet.org.AccountFiles;
 import dev.stsfleet.org.OrganizationAccounts;
 import dev.stsfleet.org.OrganizationSelection;
 import dev.stsfleet.org.TargetAccount;
-import dev.stsfleet.sts.EndpointUrl;
 import dev.stsfleet.sts.RegionalGateways;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -281,7 +279,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
         try (StsFleet fleet = FleetFactory.builder(root).build()) {
             b.region(fleet.region());
         }
-        b.endpoint(organizationsEndpoint());
+        b.endpoint(AccountCommands.serviceEndpoint(root, "ORGANIZATIONS"));
         if (root.global().callTimeout() != null) {
             b.callTimeout(root.global().callTimeout());
         }
@@ -292,24 +290,6 @@ public final class CrossAccountCommand implements Callable<Integer> {
                     + (selection.tags().isEmpty() ? "" : ", " + r.withoutTags() + " without the tags") + ")");
             return r.accounts();
         }
-    }
-
-    /**
-     * The AWS convention: {@code --endpoint-url} for every service, else {@code AWS_ENDPOINT_URL_ORGANIZATIONS}
-     * for this one, else {@code AWS_ENDPOINT_URL} for every service, else the SDK's endpoint.
-     */
-    private URI organizationsEndpoint() {
-        if (root.global().endpointUrl() != null) {
-            return EndpointUrl.parse("--endpoint-url", root.global().endpointUrl());
-        }
-        Map<String, String> env = root.context().environment();
-        for (String name : List.of("AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_ENDPOINT_URL")) {
-            String v = env.get(name);
-            if (v != null && !v.isBlank()) {
-                return EndpointUrl.parse(name, v);
-            }
-        }
-        return null;
     }
 
     private void save(List<TargetAccount> resolved, Output output) {

@@ -13,9 +13,7 @@ import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.federation.ConsoleFederation;
 import dev.stsfleet.profile.CredentialPlan;
 import dev.stsfleet.sts.EndpointUrl;
-import java.io.File;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,18 +151,6 @@ public final class LoginCommand implements Callable<Integer> {
     }
 
     private Path onPath(String program) {
-        String path = root.context().env("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty()) {
-                Path candidate = Path.of(dir, program);
-                if (Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        return null;
+        return Browser.onPath(root.context().env("PATH"), program);
     }
 }

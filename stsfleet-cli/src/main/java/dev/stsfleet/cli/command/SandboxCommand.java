@@ -65,6 +65,16 @@ public final class SandboxCommand implements Callable<Integer> {
                     + "model (point AWS_EC2_METADATA_SERVICE_ENDPOINT at the sandbox).")
     String instanceRole;
 
+    @Option(names = "--sso-auto-approve",
+            description = "Identity Center: approve every device code at its first poll and every /authorize for the "
+                    + "model's first user (otherwise POST /_sandbox/sso/approve {\"userCode\": ..., \"user\": ...}).")
+    boolean ssoAutoApprove;
+
+    @Option(names = "--sso-rps", paramLabel = "N", defaultValue = "20",
+            description = "Identity Center portal requests per second before 429 TooManyRequestsException; "
+                    + "0 = unlimited (default: ${DEFAULT-VALUE}).")
+    double ssoRps;
+
     @Option(names = "--print-model", description = "Print the model as JSON (the built-in one unless --model) and exit.")
     boolean printModel;
 
@@ -86,7 +96,8 @@ public final class SandboxCommand implements Callable<Integer> {
             }
             builder = StsSandbox.builder().model(served).port(port).durationScale(durationScale)
                     .latency(Duration.ofMillis(latencyMs)).throttleRps(throttleRps).errorRate(errorRate)
-                    .disabledRegions(disabledRegions).instanceRole(instanceRole);
+                    .disabledRegions(disabledRegions).instanceRole(instanceRole).ssoAutoApprove(ssoAutoApprove)
+                    .ssoRps(ssoRps);
         } catch (SandboxModelException | IllegalArgumentException e) {
             return usageError(err, e.getMessage());
         }

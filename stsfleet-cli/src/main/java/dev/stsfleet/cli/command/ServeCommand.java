@@ -98,7 +98,7 @@ public final class ServeCommand implements Callable<Integer> {
                         .profiles(served)
                         .credentials(profile -> current(fleet, profile))
                         .build()) {
-                    print(server, output.stdout());
+                    print(server, output.stdout(), format);
                     output.flush();
                     output.info("serve: " + served.size() + " profile" + (served.size() == 1 ? "" : "s") + " on "
                             + server.address() + " until " + TemporaryCredentials.isoUtc(fresh.end(fleet)));
@@ -136,7 +136,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .filter(c -> !c.isExpiredAt(fleet.clock().instant()));
     }
 
-    private void print(ContainerCredentialsServer server, PrintWriter out) {
+    /** The variables a client sets, per profile, in {@code format} (also {@code sso serve}'s). */
+    static void print(ContainerCredentialsServer server, PrintWriter out, Format format) {
         String uriName = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
         String tokenName = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
         String token = server.authorizationToken();
