@@ -41,6 +41,11 @@ import picocli.CommandLine.Spec;
  * file is checked first: every problem in one line, exit 2, before any call.
  */
 @Command(name = "sso", mixinStandardHelpOptions = true,
+        header = "IAM Identity Center: one sign-in, every account and role.",
+        footer = {"", "Examples:",
+            "  stsfleet sso login --sso-session corp",
+            "  stsfleet sso generate --sso-session corp --all-accounts --all-roles --format boto",
+            "  stsfleet sso keep-fresh --sso-session corp --lifetime 8h"},
         description = {"IAM Identity Center: sign in once, then credentials for every account and role.",
                 "The token is kept in the AWS CLI's cache (~/.aws/sso/cache), so the AWS CLI and SDKs share it."},
         subcommands = {SsoCommand.Login.class, SsoCommand.Logout.class, SsoCommand.Generate.class,
@@ -101,6 +106,7 @@ public final class SsoCommand implements Runnable {
     }
 
     @Command(name = "login", mixinStandardHelpOptions = true,
+            header = "Signs in and caches the token where the AWS CLI keeps it.",
             description = {"Sign in to IAM Identity Center and cache the token where the AWS CLI keeps it.",
                     "In a browser with PKCE and a loopback redirect to 127.0.0.1 when one can be opened ($BROWSER, "
                             + "a desktop, or xdg-open with a display); else, or with --use-device-code, with a device "
@@ -148,6 +154,7 @@ public final class SsoCommand implements Runnable {
     }
 
     @Command(name = "logout", mixinStandardHelpOptions = true,
+            header = "Removes the cached Identity Center token.",
             description = "Remove the cached Identity Center token of the session (the AWS CLI's cache file).")
     static final class Logout extends SsoSubcommand implements Callable<Integer> {
         @Override
@@ -239,6 +246,7 @@ public final class SsoCommand implements Runnable {
     }
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
+            header = "Credentials for every selected account x role.",
             description = {"Credentials for every selected account x role of the Identity Center sign-in.",
                     "ListAccounts, ListAccountRoles per account, then GetRoleCredentials per pair, paced at the "
                             + "portal's rate; one failing pair never loses the others. Entries are keyed "
@@ -315,6 +323,7 @@ public final class SsoCommand implements Runnable {
     }
 
     @Command(name = "write", mixinStandardHelpOptions = true,
+            header = "Writes every selected account x role as [sts-*] sections.",
             description = {"Credentials for every selected account x role, written as [sts-ACCOUNT_NAME-ROLE] sections "
                     + "of the credentials file (atomically, mode 0600, every other section and comment kept)."})
     static final class Write extends Writing implements Callable<Integer> {
@@ -367,6 +376,7 @@ public final class SsoCommand implements Runnable {
     }
 
     @Command(name = "keep-fresh", mixinStandardHelpOptions = true,
+            header = "Keeps those sections fresh for a work day.",
             description = {"Keeps [sts-ACCOUNT_NAME-ROLE] sections of the credentials file fresh for every selected "
                     + "account x role until --lifetime ends (a work day), refreshing the Identity Center token with its "
                     + "refresh token 5 minutes before it ends. Exits 0 then, 1 if pairs were lost."})
@@ -445,6 +455,7 @@ public final class SsoCommand implements Runnable {
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
+            header = "Serves every selected account x role on 127.0.0.1.",
             description = {"Serves every selected account x role on a loopback container-credentials endpoint "
                     + "(one path per sts-ACCOUNT_NAME-ROLE, guarded by a random token), kept fresh until --lifetime "
                     + "ends; prints the AWS_CONTAINER_CREDENTIALS_FULL_URI / AWS_CONTAINER_AUTHORIZATION_TOKEN lines."})
@@ -524,6 +535,7 @@ public final class SsoCommand implements Runnable {
     }
 
     @Command(name = "profiles", aliases = "populate", mixinStandardHelpOptions = true,
+            header = "[profile ...] sections for every account x role.",
             description = {"[profile ...] sections for every selected account x role (sso_session, sso_account_id, "
                     + "sso_role_name), printed, or with --write merged into the config file: a section of the same "
                     + "name is replaced, every other byte of the file is kept."})
