@@ -225,7 +225,7 @@ class SsoCommandTest {
             Files.writeString(home.resolve("credentials"), "");
             Cli.Result plan = Cli.run(env(home, s), "generate", "t1", "t2", "--dry-run");
             assertThat(plan.exit()).as(plan.toString()).isZero();
-            assertThat(plan.out() + plan.err()).contains("source admin, no MFA: 2 roles assumed with its IAM Identity "
+            assertThat(plan.out() + plan.err()).contains("source admin: 2 roles assumed with its IAM Identity "
                     + "Center role credentials (GetRoleCredentials, role chaining)");
             assertThat(Cli.run(env(home, s), "sso", "login", "--use-device-code").exit()).isZero();
             Cli.Result r = Cli.run(env(home, s), "generate", "t1", "t2", "--format", "json");
