@@ -487,7 +487,8 @@ public final class StsFleet implements AutoCloseable {
     private Map<String, StsCallException> openSources(CredentialPlan plan) {
         Map<String, StsCallException> failed = new HashMap<>();
         for (CredentialPlan.Source s : plan.sources()) {
-            if (s.session().ownSource()) {
+            // Identity Center roots are fetched by ssoSources() on first use (first()), not here.
+            if (s.session().ownSource() && rootSources.serves(s.profile())) {
                 try {
                     rootSources.current(s.profile());
                 } catch (StsCallException e) {
