@@ -25,6 +25,6 @@ public final class Main {
         if (answered > 0) {
             System.exit(answered);
         }
-        System.exit(StsfleetCli.newCommandLine().execute(args));
+        System.exit(StsfleetCli.newCommandLine(args).execute(args));
     }
 }

@@ -12,15 +12,24 @@ public final class StsfleetCli {
     private StsfleetCli() {
     }
 
-    /** The command line for the real process. */
-    public static CommandLine newCommandLine() {
-        return newCommandLine(CliContext.ofProcess());
+    /** The command line for the real process, to run {@code args}. */
+    public static CommandLine newCommandLine(String[] args) {
+        return newCommandLine(CliContext.ofProcess(), args);
     }
 
     /** The command line reading environment, clock, stdin and terminal from {@code context}. */
     public static CommandLine newCommandLine(CliContext context) {
+        return newCommandLine(context, null);
+    }
+
+    /**
+     * The command line for running {@code args}: only the command it names is built (see {@link CommandTable}),
+     * or all of them when {@code args} is {@code null} or needs them.
+     */
+    public static CommandLine newCommandLine(CliContext context, String[] args) {
         RootCommand root = new RootCommand(context);
         CommandLine cmd = new CommandLine(root);
+        CommandTable.addTo(cmd, args);
         withdrawIgnoredOptions(cmd);
         HelpLayout.apply(cmd);
         ErrorReporter errors = new ErrorReporter(root);

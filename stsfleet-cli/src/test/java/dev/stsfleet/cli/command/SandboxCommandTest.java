@@ -35,7 +35,7 @@ class SandboxCommandTest {
     private static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = StsfleetCli.newCommandLine();
+        CommandLine cli = StsfleetCli.newCommandLine(args);
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int exit = cli.execute(args);

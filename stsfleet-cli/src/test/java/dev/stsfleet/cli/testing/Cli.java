@@ -43,7 +43,7 @@ public final class Cli {
     public static Result run(Map<String, String> env, Clock clock, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = StsfleetCli.newCommandLine(CliContext.of(env, clock, new ByteArrayInputStream(new byte[0])));
+        CommandLine cli = StsfleetCli.newCommandLine(CliContext.of(env, clock, new ByteArrayInputStream(new byte[0])), args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);

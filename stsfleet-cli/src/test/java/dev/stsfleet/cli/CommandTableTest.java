@@ -1,0 +1,43 @@
+package dev.stsfleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CommandTableTest {
+    private static CommandLine built(String... args) {
+        return StsfleetCli.newCommandLine(CliContext.of(Map.of(), Clock.systemUTC(), new ByteArrayInputStream(new byte[0])),
+                args);
+    }
+
+    @Test
+    void aCommandLineNamingOneCommand_buildsOnlyThatCommand_whereverTheGlobalOptionsStand() {
+        assertThat(built("env", "prod").getSubcommands()).containsOnlyKeys("env");
+        assertThat(built("--profile", "env", "--region", "eu-west-1", "generate", "--all").getSubcommands())
+                .containsOnlyKeys("generate");
+        assertThat(built("--endpoint-url=http://127.0.0.1:1", "--debug", "exec", "prod", "--", "true")
+                .getSubcommands()).containsOnlyKeys("exec");
+        assertThat(built("sso", "login").getSubcommands()).containsOnlyKeys("sso");
+    }
+
+    @Test
+    void help_completion_noCommand_andAnUnknownOne_getEveryCommand() {
+        for (String[] args : new String[][] {{"help", "generate"}, {"completion", "bash"}, {}, {"--debug"},
+                {"genrate", "--all"}, {"--no-such-option", "env"}, {"--", "env"}}) {
+            assertThat(built(args).getSubcommands().keySet()).as(String.join(" ", args))
+                    .containsExactlyElementsOf(CommandTable.names());
+        }
+        assertThat(CommandTable.names()).hasSize(18).contains("generate", "env", "exec", "sso", "status", "help");
+    }
+
+    @Test
+    void theCommandsTablesNames_areTheCommandsOwnNames() {
+        CommandLine all = StsfleetCli.newCommandLine(CliContext.of(Map.of(), Clock.systemUTC(),
+                new ByteArrayInputStream(new byte[0])));
+        all.getSubcommands().forEach((name, sub) -> assertThat(sub.getCommandName()).isEqualTo(name));
+    }
+}
