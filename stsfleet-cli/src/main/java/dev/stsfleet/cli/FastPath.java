@@ -16,25 +16,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 /**
  * Answers {@code credential-process}, {@code env} and {@code exec} from a memo of their last answer, before
  * picocli, the SDK or Jackson is loaded. The AWS CLI runs a {@code credential_process} before every call it
  * makes, and people type {@code eval "$(stsfleet env prod)"} and {@code stsfleet exec prod -- ...} many times a
- * day, so start-up is paid each time: the whole command costs about 0.3 s to start, the JVM alone about 0.04 s.
- * For {@code exec} the memo holds the role's variables (not the child command, which may differ from call to
- * call) and the child is started here, by the same {@link ChildProcess} the full command uses.
+ * day, so start-up is paid each time. For {@code exec} the memo holds the role's variables (not the child
+ * command, which may differ from call to call) and the child is started here, by the same {@link ChildProcess}
+ * the full command uses.
+ *
+ * <p>This class decides the memo: its format, its file name ({@link #memoName}) and what makes it valid. The
+ * launcher reads the same memos before any JVM starts ({@code bin/memo.bash}, held to the same answers by
+ * MemoLauncherTest), which is why every rule is one a shell can follow: names made of the arguments, files
+ * fingerprinted by what {@code cksum} prints, the last second to serve written down ({@code until}).
  *
  * <p>A memo holds exactly what the full command printed, with everything that decided it: the
- * arguments, the working directory, the environment variables that can change the answer, and a
- * fingerprint (size, modification time, CRC-32C of the content) of every file the answer came from: the
- * AWS config and credentials files and the credential cache entry. It answers only while all of these
- * are unchanged and more than {@link #MARGIN} of the credentials' life remains (the cache's own rule),
- * so it never says anything the full command would not; otherwise the full command runs and writes a
- * new memo. A memo holds the same secrets as the cache entry and is protected the same way (0600 in a
- * 0700 directory, written atomically, ignored if others may change it).
+ * arguments, the working directory, the environment variables that can change the answer, and the checksum and
+ * size of every file the answer came from: the AWS config and credentials files and the credential cache entry.
+ * It answers only while all of these are unchanged and more than {@link #MARGIN} of the credentials' life
+ * remains (the cache's own rule), so it never says anything the full command would not; otherwise the full
+ * command runs and writes a new memo. A memo holds the same secrets as the cache entry and is protected the same
+ * way (0600 in a 0700 directory, written atomically, ignored if others may read or change it).
  *
  * <p>Only {@code java.base} is used here, and neither lambdas nor {@code +} on strings: each would spin
  * method-handle classes at run time, which costs a hit more than everything else it does.
@@ -44,7 +47,7 @@ public final class FastPath {
     public static final Duration MARGIN = Duration.ofSeconds(dev.stsfleet.refresh.Freshness.CACHE_MARGIN_SECONDS);
     /** Where memos live in the state directory. */
     public static final String SUBDIRECTORY = "cache/answers";
-    private static final String MAGIC = "stsfleet-memo 1\n";
+    private static final String MAGIC = "stsfleet-memo 2\n";
     /** The commands a memo can answer. */
     private static final Set<String> COMMANDS = Set.of("credential-process", "env", "exec");
     private static final String EXEC = "exec";
@@ -124,7 +127,8 @@ public final class FastPath {
                 return null;
             }
             int at = head.length();
-            Instant expires = null;
+            Instant until = null;
+            String kind = null;
             while (true) {
                 int end = text.indexOf('\n', at);
                 if (end < 0) {
@@ -140,13 +144,15 @@ public final class FastPath {
                     if (!f[2].equals(fingerprint(Path.of(unescape(f[1]))))) {
                         return null;
                     }
-                } else if (f[0].equals("expires") && f.length == 2) {
-                    expires = Instant.ofEpochSecond(Long.parseLong(f[1]));
-                } else {
+                } else if (f[0].equals("until") && f.length == 2) {
+                    until = Instant.ofEpochSecond(Long.parseLong(f[1]));
+                } else if (f[0].equals("kind") && f.length == 2) {
+                    kind = f[1];
+                } else if (!(f[0].equals("unset") && f.length == 2)) {
                     return null;
                 }
             }
-            if (expires == null || Duration.between(clock.instant(), expires).compareTo(MARGIN) <= 0) {
+            if (until == null || !clock.instant().isBefore(until) || !kindOf(call).equals(kind)) {
                 return null;
             }
             return text.substring(at);
@@ -208,11 +214,17 @@ public final class FastPath {
         try {
             String key = key(call.keyArgs, env, cwd);
             StringBuilder memo = new StringBuilder(MAGIC).append(key);
+            memo.append("kind\t").append(kindOf(call)).append('\n');
+            if (call.child != null) {
+                for (String name : ChildProcess.REMOVED) {
+                    memo.append("unset\t").append(name).append('\n');
+                }
+            }
             for (Path file : filesRead) {
                 memo.append("file\t").append(escape(file.toAbsolutePath().toString())).append('\t')
                         .append(fingerprint(file)).append('\n');
             }
-            memo.append("expires\t").append(expiration.getEpochSecond()).append('\n');
+            memo.append("until\t").append(expiration.minus(MARGIN).getEpochSecond()).append('\n');
             memo.append("output\n").append(output);
             store.write(memoFile(call.keyArgs, env, cwd, key), memo.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
@@ -247,11 +259,44 @@ public final class FastPath {
             String home = nonEmpty(env.get("HOME")) ? env.get("HOME") : System.getProperty("user.home");
             root = Path.of(home, ".stsfleet");
         }
+        return root.toAbsolutePath().normalize().resolve(SUBDIRECTORY).resolve(memoName(args, key));
+    }
+
+    /** Longest memo name made from the arguments; longer lines get a hashed name (and no launcher answer). */
+    private static final int MAX_NAME = 240;
+    private static final String HEX = "0123456789ABCDEF";
+
+    /**
+     * A memo's file name: the arguments, each with every byte outside {@code [A-Za-z0-9._=,:@+_-]} written
+     * {@code %XX}, joined by spaces, then {@code .memo}; so the launcher finds it before the JVM starts
+     * ({@code bin/memo.bash} applies the same rule). Names that would be too long are a hash of the key, found by
+     * this class only. Two lines whose arguments are the same share a memo (the key inside tells them apart).
+     */
+    static String memoName(List<String> args, String key) {
+        StringBuilder name = new StringBuilder();
+        for (String arg : args) {
+            if (name.length() > 0) {
+                name.append(' ');
+            }
+            for (byte b : arg.getBytes(StandardCharsets.UTF_8)) {
+                int c = b & 0xff;
+                if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || ".=,:@+-_".indexOf(c) >= 0) {
+                    name.append((char) c);
+                } else {
+                    name.append('%').append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 15));
+                }
+            }
+        }
+        if (name.length() <= MAX_NAME) {
+            return name.append(".memo").toString();
+        }
         CRC32C crc = new CRC32C();
         crc.update(key.getBytes(StandardCharsets.UTF_8));
-        String name = Long.toHexString(crc.getValue());
-        return root.toAbsolutePath().normalize().resolve(SUBDIRECTORY)
-                .resolve(new StringBuilder("00000000".substring(name.length())).append(name).append(".memo").toString());
+        return new StringBuilder("#").append(Long.toHexString(crc.getValue())).append(".memo").toString();
+    }
+
+    private static String kindOf(Invocation call) {
+        return call.child == null ? "print" : "exec";
     }
 
     static boolean eligible(List<String> args) {
@@ -368,20 +413,18 @@ public final class FastPath {
                 || name.contains("MFA_CODE") || name.equals("AWS_ACCESS_KEY_ID");
     }
 
-    /** Size, modification time and CRC-32C of the content; "absent" for a missing file. */
+    /**
+     * What {@code cksum FILE} prints before the name (the POSIX checksum of the content, and its size), so the
+     * launcher checks a file with the same tool; "absent" for a missing file.
+     */
     static String fingerprint(Path file) throws IOException {
         byte[] content;
-        long modified;
         try {
-            modified = Files.getLastModifiedTime(file).to(TimeUnit.NANOSECONDS);
             content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return "absent";
         }
-        CRC32C crc = new CRC32C();
-        crc.update(content);
-        return new StringBuilder().append(content.length).append('/').append(modified).append('/')
-                .append(Long.toHexString(crc.getValue())).toString();
+        return new StringBuilder().append(PosixCksum.of(content)).append(' ').append(content.length).toString();
     }
 
     private static boolean privateRegularFile(Path file) throws IOException {

@@ -152,7 +152,7 @@ class FastPathTest {
         assertThat(fast(ARGS)).isNull();
 
         Files.setPosixFilePermissions(memo, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(memo, Files.readString(memo).replace("\nexpires\t", "\nexpiry\t"));
+        Files.writeString(memo, Files.readString(memo).replace("\nuntil\t", "\nuntl\t"));
         assertThat(fast(ARGS)).isNull();
     }
 
