@@ -45,7 +45,10 @@ public record RequestOptions(String sourceIdentity, Map<String, String> tags, Li
     static final int MAX_TAG_VALUE = 256;
     static final int MAX_POLICY_ARNS = 10;
     static final int MAX_POLICY = 2048;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on the first inline policy only: an object mapper costs every command's start-up otherwise. */
+    private static final class PolicyJson {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     public RequestOptions {
         tags = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tags, "tags")));
@@ -135,7 +138,7 @@ public record RequestOptions(String sourceIdentity, Map<String, String> tags, Li
                         + MAX_POLICY + ")");
             }
             try {
-                JsonNode node = JSON.readTree(policy);
+                JsonNode node = PolicyJson.MAPPER.readTree(policy);
                 if (node == null || !node.isObject()) {
                     problems.add("the inline session policy is not a JSON object");
                 }

@@ -1,16 +1,20 @@
 package dev.stsfleet.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.refresh.Freshness;
 import dev.stsfleet.TemporaryCredentials;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -27,18 +31,22 @@ import org.slf4j.LoggerFactory;
  * treated as absent and replaced by the next put; it is logged by name only, never by content.
  * {@link #getOrLoad} takes a cross-process {@link LockFile} per entry, so many processes wanting the same
  * entry at once make one load. Thread-safe.
+ *
+ * <p>An entry is one flat JSON object of text fields (and its format version), read and written with Jackson's
+ * streaming parser and generator: every single-role command reads or writes one, and Jackson's object mapper
+ * costs a command tens of milliseconds of start-up for nothing a flat object needs.
  */
 final class JsonFileCache<V> {
     private static final Logger LOG = LoggerFactory.getLogger(JsonFileCache.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
     private static final Pattern FILE_KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,150}");
     private static final int FORMAT_VERSION = 1;
 
-    /** How a value becomes JSON and back; {@code decode} throws on anything it does not expect. */
+    /** How a value becomes text fields and back; {@code decode} throws on anything it does not expect. */
     interface Codec<V> {
-        void encode(V value, ObjectNode into);
+        void encode(V value, Map<String, String> into);
 
-        V decode(JsonNode node);
+        V decode(Map<String, String> fields);
 
         /** The credentials inside the value: their start and expiration decide its freshness. */
         TemporaryCredentials lifetime(V value);
@@ -93,11 +101,7 @@ final class JsonFileCache<V> {
         }
         V value;
         try {
-            JsonNode node = MAPPER.readTree(bytes.get());
-            if (node == null || node.path("version").asInt(-1) != FORMAT_VERSION) {
-                throw new IllegalArgumentException("unknown format");
-            }
-            value = codec.decode(node);
+            value = codec.decode(fields(bytes.get()));
         } catch (IOException | RuntimeException e) {
             // Only the exception's type: a parser message may quote the file, and the file holds secrets.
             LOG.debug("{} cache: ignoring unreadable entry {} ({}); it will be replaced", what, file,
@@ -116,15 +120,21 @@ final class JsonFileCache<V> {
     }
 
     void put(String key, V value) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("version", FORMAT_VERSION);
-        codec.encode(value, node);
-        byte[] bytes;
-        try {
-            bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
+        Map<String, String> fields = new LinkedHashMap<>();
+        codec.encode(value, fields);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeNumberField("version", FORMAT_VERSION);
+            for (Map.Entry<String, String> f : fields.entrySet()) {
+                g.writeStringField(f.getKey(), f.getValue());
+            }
+            g.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode a " + what + " cache entry", e);
         }
+        byte[] bytes = out.toByteArray();
         state.write(fileOf(key), bytes);
         LOG.debug("{} cache: stored entry {} (expires {})", what, key,
                 TemporaryCredentials.isoUtc(codec.lifetime(value).expiration()));
@@ -149,10 +159,7 @@ final class JsonFileCache<V> {
             try {
                 Optional<byte[]> bytes = state.read(file);
                 if (bytes.isPresent()) {
-                    JsonNode node = MAPPER.readTree(bytes.get());
-                    if (node != null && node.path("version").asInt(-1) == FORMAT_VERSION) {
-                        out.add(new Listed<>(key, codec.decode(node)));
-                    }
+                    out.add(new Listed<>(key, codec.decode(fields(bytes.get()))));
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("{} cache: skipping unreadable entry {} ({})", what, file, e.getClass().getSimpleName());
@@ -201,19 +208,52 @@ final class JsonFileCache<V> {
         }
     }
 
-    static Instant instant(JsonNode node, String field) {
-        return Instant.parse(text(node, field));
+    /**
+     * The text fields of an entry of this format version; a null field counts as absent.
+     *
+     * @throws IllegalArgumentException for anything else: another version, a nested value, trailing content
+     */
+    static Map<String, String> fields(byte[] json) throws IOException {
+        Map<String, String> fields = new LinkedHashMap<>();
+        boolean versioned = false;
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not an object");
+            }
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("version")) {
+                    versioned = value == JsonToken.VALUE_NUMBER_INT && p.getIntValue() == FORMAT_VERSION;
+                } else if (value == JsonToken.VALUE_STRING) {
+                    fields.put(name, p.getText());
+                } else if (value != JsonToken.VALUE_NULL) {
+                    throw new IllegalArgumentException("field " + name + " is not text");
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("content after the object");
+            }
+        }
+        if (!versioned) {
+            throw new IllegalArgumentException("unknown format");
+        }
+        return fields;
     }
 
-    static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || !v.isTextual()) {
+    static Instant instant(Map<String, String> fields, String field) {
+        return Instant.parse(text(fields, field));
+    }
+
+    static String text(Map<String, String> fields, String field) {
+        String v = fields.get(field);
+        if (v == null) {
             throw new IllegalArgumentException("missing field " + field);
         }
-        return v.asText();
+        return v;
     }
 
-    static void encodeCredentials(TemporaryCredentials c, ObjectNode into) {
+    static void encodeCredentials(TemporaryCredentials c, Map<String, String> into) {
         into.put("accessKeyId", c.accessKeyId());
         into.put("secretAccessKey", c.secretAccessKey());
         into.put("sessionToken", c.sessionToken());
@@ -221,23 +261,24 @@ final class JsonFileCache<V> {
         into.put("expiration", c.expiration().toString());
     }
 
-    static TemporaryCredentials decodeCredentials(JsonNode node) {
-        return TemporaryCredentials.of(text(node, "accessKeyId"), text(node, "secretAccessKey"),
-                text(node, "sessionToken"), instant(node, "start"), instant(node, "expiration"));
+    static TemporaryCredentials decodeCredentials(Map<String, String> fields) {
+        return TemporaryCredentials.of(text(fields, "accessKeyId"), text(fields, "secretAccessKey"),
+                text(fields, "sessionToken"), instant(fields, "start"), instant(fields, "expiration"));
     }
 
     /** A value-shaped codec for types that are credentials plus some text fields. */
-    static <V> Codec<V> codec(java.util.function.BiConsumer<V, ObjectNode> encode, Function<JsonNode, V> decode,
+    static <V> Codec<V> codec(java.util.function.BiConsumer<V, Map<String, String>> encode,
+                              Function<Map<String, String>, V> decode,
                               Function<V, TemporaryCredentials> lifetime) {
         return new Codec<>() {
             @Override
-            public void encode(V value, ObjectNode into) {
+            public void encode(V value, Map<String, String> into) {
                 encode.accept(value, into);
             }
 
             @Override
-            public V decode(JsonNode node) {
-                return decode.apply(node);
+            public V decode(Map<String, String> fields) {
+                return decode.apply(fields);
             }
 
             @Override

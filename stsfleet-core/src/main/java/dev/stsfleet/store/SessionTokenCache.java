@@ -1,8 +1,6 @@
 package dev.stsfleet.store;
 
 import dev.stsfleet.refresh.Freshness;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stsfleet.SessionToken;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -99,7 +97,7 @@ public final class SessionTokenCache {
         return CacheKeys.of(sourceProfile, mfaSerial, scope);
     }
 
-    private static void encode(SessionToken token, ObjectNode into) {
+    private static void encode(SessionToken token, java.util.Map<String, String> into) {
         into.put("sourceProfile", token.sourceProfile());
         if (token.mfaSerial() != null) {
             into.put("mfaSerial", token.mfaSerial());
@@ -107,10 +105,9 @@ public final class SessionTokenCache {
         JsonFileCache.encodeCredentials(token.credentials(), into);
     }
 
-    private static SessionToken decode(JsonNode node) {
-        JsonNode serial = node.get("mfaSerial");
-        return new SessionToken(JsonFileCache.decodeCredentials(node), JsonFileCache.text(node, "sourceProfile"),
-                serial == null || serial.isNull() ? null : serial.asText());
+    private static SessionToken decode(java.util.Map<String, String> fields) {
+        return new SessionToken(JsonFileCache.decodeCredentials(fields), JsonFileCache.text(fields, "sourceProfile"),
+                fields.get("mfaSerial"));
     }
 
     @Override
