@@ -19,9 +19,9 @@ public final class FleetFactory {
      * The fleet of a command: the global options, the context's environment and clock, and the one MFA session
      * cache every command shares (so a session made by any command serves the others while it lasts).
      */
-    public static StsFleet.Builder builder(RootCommand root) {
-        GlobalOptions g = root.global();
-        CliContext context = root.context();
+    public static StsFleet.Builder builder(Invocation cli) {
+        GlobalOptions g = cli.global();
+        CliContext context = cli.context();
         StsFleet.Builder b = StsFleet.builder()
                 .environment(context.environment())
                 .clock(context.clock())
@@ -56,14 +56,14 @@ public final class FleetFactory {
         return b;
     }
 
-    /** {@link #builder(RootCommand)} with the command's MFA codes and, on a terminal, a prompt for missing ones. */
-    public static StsFleet.Builder builder(RootCommand root, MfaOptions mfa) {
-        return mfa.applyTo(builder(root), root.context());
+    /** {@link #builder(Invocation)} with the command's MFA codes and, on a terminal, a prompt for missing ones. */
+    public static StsFleet.Builder builder(Invocation cli, MfaOptions mfa) {
+        return mfa.applyTo(builder(cli), cli.context());
     }
 
-    /** {@link #builder(RootCommand, MfaOptions)} with what every AssumeRole of the command carries. */
-    public static StsFleet.Builder builder(RootCommand root, MfaOptions mfa, RequestOptions options) {
-        return builder(root, mfa).requestOptions(options);
+    /** {@link #builder(Invocation, MfaOptions)} with what every AssumeRole of the command carries. */
+    public static StsFleet.Builder builder(Invocation cli, MfaOptions mfa, RequestOptions options) {
+        return builder(cli, mfa).requestOptions(options);
     }
 
     static URI endpoint(String value) {

@@ -36,25 +36,16 @@ import picocli.CommandLine.Spec;
             CompletionCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 all done; 1 some profiles failed (each named); 2 bad usage or input."})
-public final class RootCommand implements Runnable {
-    private final CliContext context;
-
+final class RootCommand implements Runnable {
     @Mixin
-    private GlobalOptions global = new GlobalOptions();
+    private final GlobalOptions global;
 
     @Spec
     private CommandSpec spec;
 
-    RootCommand(CliContext context) {
-        this.context = context;
-    }
-
-    public CliContext context() {
-        return context;
-    }
-
-    public GlobalOptions global() {
-        return global;
+    /** The root of the tree, declaring {@code global} (shared with every command through {@link Invocation}). */
+    RootCommand(GlobalOptions global) {
+        this.global = global;
     }
 
     @Override

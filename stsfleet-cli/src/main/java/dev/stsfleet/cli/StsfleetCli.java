@@ -1,5 +1,6 @@
 package dev.stsfleet.cli;
 
+import dev.stsfleet.cli.option.GlobalOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,16 +20,16 @@ public final class StsfleetCli {
 
     /** The command line reading environment, clock, stdin and terminal from {@code context}. */
     public static CommandLine newCommandLine(CliContext context) {
-        RootCommand root = new RootCommand(context);
-        CommandLine cmd = new CommandLine(root);
+        GlobalOptions global = new GlobalOptions();
+        CommandLine cmd = new CommandLine(new RootCommand(global), new CommandFactory(new Invocation(context, global)));
         withdrawIgnoredOptions(cmd);
         HelpLayout.apply(cmd);
-        ErrorReporter errors = new ErrorReporter(root);
+        ErrorReporter errors = new ErrorReporter(global);
         cmd.setParameterExceptionHandler(errors);
         cmd.setExecutionExceptionHandler(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setExecutionStrategy(parseResult -> {
-            LoggingSetup.apply(root.global().debug(), root.global().quiet());
+            LoggingSetup.apply(global.debug(), global.quiet());
             return new CommandLine.RunLast().execute(parseResult);
         });
         return cmd;

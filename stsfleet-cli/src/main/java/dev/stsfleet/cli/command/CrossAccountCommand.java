@@ -11,7 +11,7 @@ import dev.stsfleet.cli.CliContext;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
@@ -46,7 +46,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cross-account", mixinStandardHelpOptions = true,
@@ -64,8 +63,11 @@ import picocli.CommandLine.Spec;
 public final class CrossAccountCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(CrossAccountCommand.class);
 
-    @ParentCommand
-    private RootCommand root;
+    private final Invocation cli;
+
+    public CrossAccountCommand(Invocation cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -187,7 +189,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
                 OrganizationSelection.parseTags(accountTags), Set.copyOf(excludedIds), includeManagement) : null;
         List<TargetAccount> listed = fromOrganization ? null : AccountCommands.accountList(accounts, accountsFile);
         CrossAccountSessionProvider.Builder provider = CrossAccountSessionProvider.builder().roleName(role)
-                .externalId(externalId).requestOptions(request.toOptions()).clock(root.context().clock());
+                .externalId(externalId).requestOptions(request.toOptions()).clock(cli.context().clock());
         if (duration != null) {
             provider.duration(duration);
         }
@@ -197,16 +199,16 @@ public final class CrossAccountCommand implements Callable<Integer> {
             requireOneAccount(withoutExcluded(listed).size());
         }
         GenerateCommand.Format chosen = env != null ? null
-                : AccountCommands.format(format == null ? null : GenerateCommand.Format.valueOf(format.name()), root);
-        Output output = Output.of(spec.commandLine(), root);
+                : AccountCommands.format(format == null ? null : GenerateCommand.Format.valueOf(format.name()), cli);
+        Output output = Output.of(spec.commandLine(), cli);
 
         ProfileSessionProvider.Builder profiles = ProfileSessionProvider.builder()
-                .environment(root.context().environment());
-        if (root.global().configFile() != null) {
-            profiles.configFile(root.global().configFile());
+                .environment(cli.context().environment());
+        if (cli.global().configFile() != null) {
+            profiles.configFile(cli.global().configFile());
         }
-        if (root.global().credentialsFile() != null) {
-            profiles.credentialsFile(root.global().credentialsFile());
+        if (cli.global().credentialsFile() != null) {
+            profiles.credentialsFile(cli.global().credentialsFile());
         }
         try (ProfileSessionProvider base = profiles.build()) {
             AwsCredentialsProvider baseCredentials = base.profileCredentialsProvider(baseProfile);
@@ -276,12 +278,12 @@ public final class CrossAccountCommand implements Callable<Integer> {
                                                  String baseDescription, Output output) {
         OrganizationAccounts.Builder b = OrganizationAccounts.builder().credentials(base)
                 .callerDescription(baseDescription).throttleControl(limits.throttleControl());
-        try (StsFleet fleet = FleetFactory.builder(root).build()) {
+        try (StsFleet fleet = FleetFactory.builder(cli).build()) {
             b.region(fleet.region());
         }
-        b.endpoint(AccountCommands.serviceEndpoint(root, "ORGANIZATIONS"));
-        if (root.global().callTimeout() != null) {
-            b.callTimeout(root.global().callTimeout());
+        b.endpoint(AccountCommands.serviceEndpoint(cli, "ORGANIZATIONS"));
+        if (cli.global().callTimeout() != null) {
+            b.callTimeout(cli.global().callTimeout());
         }
         try (OrganizationAccounts org = b.build()) {
             OrganizationAccounts.Resolution r = org.resolve(selection);
@@ -307,8 +309,8 @@ public final class CrossAccountCommand implements Callable<Integer> {
         resolved.forEach(a -> names.put(a.id(), a.name()));
         List<AccountRole> targets = AccountRole.of(resolved.stream().map(TargetAccount::id).toList(), role);
         int concurrency = limits.concurrency() * Math.max(1, regions.size());
-        try (RegionalGateways spread = regions.isEmpty() ? null : AccountCommands.regionalGateways(root, limits, regions);
-             StsGateway gateway = regions.isEmpty() ? AccountCommands.gateway(root, limits) : null;
+        try (RegionalGateways spread = regions.isEmpty() ? null : AccountCommands.regionalGateways(cli, limits, regions);
+             StsGateway gateway = regions.isEmpty() ? AccountCommands.gateway(cli, limits) : null;
              CrossAccountSessionProvider crossAccount = (spread != null ? provider.roleAssumer(spread)
                      : provider.gateway(gateway)).build()) {
             AccountRunner runner = AccountRunner.builder().concurrency(concurrency)
@@ -319,7 +321,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
             if (env != null && result.allSucceeded()) {
                 env.render(result.credentials().values().iterator().next().credentials(), output.stdout());
             }
-            return AccountCommands.report(result, chosen, root, output, "account",
+            return AccountCommands.report(result, chosen, cli, output, "account",
                     spread == null ? Map.of() : spread.callsByRegion());
         }
     }
@@ -332,12 +334,12 @@ public final class CrossAccountCommand implements Callable<Integer> {
      * the base profile as its source, as {@link Credentials#fetch} does.
      */
     private SessionToken mfaSession() {
-        String device = Credentials.catalog(root).property(baseProfile, "mfa_serial")
+        String device = Credentials.catalog(cli).property(baseProfile, "mfa_serial")
                 .filter(s -> !s.isBlank()).orElse(null);
         if (device == null && !mfa.given()) {
             return null;
         }
-        try (StsFleet fleet = FleetFactory.builder(root).sourceProfile(baseProfile).build()) {
+        try (StsFleet fleet = FleetFactory.builder(cli).sourceProfile(baseProfile).build()) {
             if (device == null) {
                 // --mfa-code without an mfa_serial on the base: the device a role sourced from it names, as
                 // session-token finds it.
@@ -348,7 +350,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
             // The session cache every command shares: a cached MFA session of the base serves; a new one is cached.
             Optional<SessionToken> cached = mfa.given() ? Optional.empty() : fleet.usableSession(baseProfile, device, null);
             SessionToken session = cached.isPresent() ? cached.get()
-                    : fleet.sessionToken(null, device, mfa.code(root.context(), device, baseProfile));
+                    : fleet.sessionToken(null, device, mfa.code(cli.context(), device, baseProfile));
             LOG.debug("profile {}: every role is assumed with its MFA session (until {})", baseProfile,
                     TemporaryCredentials.isoUtc(session.end()));
             return session;

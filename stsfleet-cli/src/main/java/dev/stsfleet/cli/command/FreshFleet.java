@@ -12,7 +12,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.ProgressListener;
@@ -60,8 +60,8 @@ final class FreshFleet implements FleetListener {
     }
 
     /** The fleet for a command: global options, the command's MFA codes, this object as its listener. */
-    StsFleet build(RootCommand root, MfaOptions mfa, RequestOptions options) {
-        return FleetFactory.builder(root, mfa, options).listener(this).build();
+    StsFleet build(Invocation cli, MfaOptions mfa, RequestOptions options) {
+        return FleetFactory.builder(cli, mfa, options).listener(this).build();
     }
 
     /** The profiles a command names: explicit names, or every role profile with {@code --all}. */

@@ -9,7 +9,7 @@ import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.Progress;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
@@ -32,7 +32,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -53,8 +52,11 @@ public final class GenerateCommand implements Callable<Integer> {
     /** Output formats of {@code generate}. */
     enum Format { boto, json, table }
 
-    @ParentCommand
-    private RootCommand root;
+    private final Invocation cli;
+
+    public GenerateCommand(Invocation cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -108,10 +110,10 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new UsageException("PROFILE..., --all and --file FILE cannot be combined");
         }
         int concurrency = limits.concurrency();
-        Format chosen = format != null ? format : root.context().stdoutTerminal() ? Format.table : Format.json;
-        Output output = Output.of(spec.commandLine(), root);
+        Format chosen = format != null ? format : cli.context().stdoutTerminal() ? Format.table : Format.json;
+        Output output = Output.of(spec.commandLine(), cli);
 
-        StsFleet.Builder builder = FleetFactory.builder(root, mfa, request.toOptions()).concurrency(concurrency)
+        StsFleet.Builder builder = FleetFactory.builder(cli, mfa, request.toOptions()).concurrency(concurrency)
                 .throttleControl(limits.throttleControl())
                 .sessionLifetime(lifetime)
                 .format(chosen == Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT);
@@ -155,7 +157,7 @@ public final class GenerateCommand implements Callable<Integer> {
             FleetResult result;
             // The IdP passwords first: a missing terminal is exit 2 with no call made.
             try (SamlLogins logins = samlProfiles.isEmpty() ? null
-                    : SamlLogins.open(samlProfiles, passwordStdin, root.context(), output, fleet)) {
+                    : SamlLogins.open(samlProfiles, passwordStdin, cli.context(), output, fleet)) {
                 ProgressListener progress = Progress.of(output, "generate");
                 result = fleet.generateCredentials(names, progress, logins == null ? null : logins::assume);
             }
@@ -171,7 +173,7 @@ public final class GenerateCommand implements Callable<Integer> {
             switch (chosen) {
                 case boto -> BotoJsonRenderer.render(result, output.stdout());
                 case json -> FleetJsonRenderer.render(result, output.stdout());
-                case table -> new TableRenderer(root.context().clock()).render(result, output.stdout());
+                case table -> new TableRenderer(cli.context().clock()).render(result, output.stdout());
             }
             for (ProfileResult.Failed f : result.failures().values()) {
                 output.problem("stsfleet: profile " + f.profile() + " failed: " + f.code() + ": " + f.message());

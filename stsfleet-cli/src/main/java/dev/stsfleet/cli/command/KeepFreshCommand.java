@@ -7,7 +7,7 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
@@ -24,7 +24,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "keep-fresh", mixinStandardHelpOptions = true,
@@ -40,8 +39,11 @@ import picocli.CommandLine.Spec;
             "each is renewed well before it expires until the lifetime ends. Exits 0 then, 1 if roles were",
             "lost (named on stderr); SIGINT/SIGTERM stop it cleanly."})
 public final class KeepFreshCommand implements Callable<Integer> {
-    @ParentCommand
-    private RootCommand root;
+    private final Invocation cli;
+
+    public KeepFreshCommand(Invocation cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -68,14 +70,14 @@ public final class KeepFreshCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         FreshFleet fresh = new FreshFleet(output, "keep-fresh");
-        try (StsFleet fleet = fresh.build(root, mfa, request.toOptions())) {
+        try (StsFleet fleet = fresh.build(cli, mfa, request.toOptions())) {
             List<String> names = FreshFleet.selection(fleet, profiles, all);
             for (String name : names) {
                 CredentialsSection.requireValidName(prefix + name); // every bad name before any call
             }
-            CredentialsFileEditor editor = CredentialsFileEditor.builder().file(credentialsFile(root)).build();
+            CredentialsFileEditor editor = CredentialsFileEditor.builder().file(credentialsFile(cli)).build();
             editor.checkWritable(); // as write does: before any STS call or MFA prompt
             FleetResult result = fresh.start(fleet, names, lifetime == null ? StsFleet.DEFAULT_LIFETIME : lifetime);
             Collection<RoleCredentials> first = result.credentials().values();
@@ -87,7 +89,7 @@ public final class KeepFreshCommand implements Callable<Integer> {
                             + TemporaryCredentials.isoUtc(fresh.end(fleet)));
                     // status lists this process while it runs.
                     Runnable unregister = StatusCommand.RunFiles.register(
-                            dev.stsfleet.cli.Credentials.stateDirectory(root.context(), null), "keep-fresh", names, fresh.end(fleet));
+                            dev.stsfleet.cli.Credentials.stateDirectory(cli.context(), null), "keep-fresh", names, fresh.end(fleet));
                     try {
                         fresh.await(fleet, writer::write);
                     } finally {
@@ -106,7 +108,7 @@ public final class KeepFreshCommand implements Callable<Integer> {
     }
 
     /** The file the AWS tools read, as every command finds it. */
-    static Path credentialsFile(RootCommand root) {
-        return Credentials.credentialsFile(root);
+    static Path credentialsFile(Invocation cli) {
+        return Credentials.credentialsFile(cli);
     }
 }

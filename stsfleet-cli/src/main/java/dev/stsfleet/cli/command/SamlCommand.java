@@ -4,7 +4,7 @@ import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
@@ -41,7 +41,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "saml", mixinStandardHelpOptions = true,
@@ -60,8 +59,11 @@ public final class SamlCommand implements Callable<Integer> {
 
     private static final int MAX_PASSWORD_CHARS = 4096;
 
-    @ParentCommand
-    private RootCommand root;
+    private final Invocation cli;
+
+    public SamlCommand(Invocation cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -136,7 +138,7 @@ public final class SamlCommand implements Callable<Integer> {
         int concurrency = limits.concurrency();
         List<AccountRole> targets = allRoles ? null : AccountRole.of(AccountCommands.accounts(accounts, accountsFile), role);
         URI url = idpUrl();
-        SamlSessionProvider.Builder saml = SamlSessionProvider.builder().clock(root.context().clock());
+        SamlSessionProvider.Builder saml = SamlSessionProvider.builder().clock(cli.context().clock());
         if (duration != null) {
             try {
                 saml.duration(duration);
@@ -155,12 +157,12 @@ public final class SamlCommand implements Callable<Integer> {
         if (caFile != null) {
             idp.sslContext(trusting(caFile));
         }
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         if (insecure) {
             output.warn("TLS verification of the IdP is OFF (--insecure-skip-tls-verify): use this only with a test IdP");
             idp.verifyTls(false);
         }
-        GenerateCommand.Format chosen = AccountCommands.format(format, root);
+        GenerateCommand.Format chosen = AccountCommands.format(format, cli);
 
         char[] password = password();
         IdpClient client;
@@ -169,7 +171,7 @@ public final class SamlCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(password, '\0');
         }
-        try (StsGateway gateway = AccountCommands.gateway(root, limits);
+        try (StsGateway gateway = AccountCommands.gateway(cli, limits);
              SamlSessionProvider provider = saml.idp(client).gateway(gateway).build()) {
             // The one IdP login, up front: a refused login is one error line, not one failure per account.
             SamlAssertion assertion = provider.assertion();
@@ -190,7 +192,7 @@ public final class SamlCommand implements Callable<Integer> {
                     .format(chosen == GenerateCommand.Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT).build();
             FleetResult result = runner.run(provider, targets,
                     (r, done, total) -> output.progress(AccountCommands.progressLine("saml", r, done, total)));
-            return AccountCommands.report(result, chosen, root, output, "account role");
+            return AccountCommands.report(result, chosen, cli, output, "account role");
         }
     }
 
@@ -208,7 +210,7 @@ public final class SamlCommand implements Callable<Integer> {
 
     /** The password from stdin or a no-echo prompt; never from an argument. The caller zeroes it. */
     private char[] password() {
-        return password(root.context(), passwordStdin, "IdP password for " + user + ": ");
+        return password(cli.context(), passwordStdin, "IdP password for " + user + ": ");
     }
 
     /**

@@ -8,7 +8,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -25,7 +25,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -41,8 +40,11 @@ import picocli.CommandLine.Spec;
 public final class ServeCommand implements Callable<Integer> {
     enum Format { text, env, json }
 
-    @ParentCommand
-    private RootCommand root;
+    private final Invocation cli;
+
+    public ServeCommand(Invocation cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -75,9 +77,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new UsageException("--port must be 0 to 65535, not " + port);
         }
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         FreshFleet fresh = new FreshFleet(output, "serve");
-        try (StsFleet fleet = fresh.build(root, mfa, request.toOptions())) {
+        try (StsFleet fleet = fresh.build(cli, mfa, request.toOptions())) {
             List<String> names = FreshFleet.selection(fleet, profiles, all);
             fleet.select(names);
             // Bound before the MFA prompt: a busy port fails here, with no code spent.
@@ -104,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
                             + server.address() + " until " + TemporaryCredentials.isoUtc(fresh.end(fleet)));
                     // status lists this process while it runs.
                     Runnable unregister = StatusCommand.RunFiles.register(
-                            dev.stsfleet.cli.Credentials.stateDirectory(root.context(), null), "serve", names, fresh.end(fleet));
+                            dev.stsfleet.cli.Credentials.stateDirectory(cli.context(), null), "serve", names, fresh.end(fleet));
                     try {
                         fresh.await(fleet, batch -> { });
                     } finally {

@@ -4,7 +4,7 @@ import dev.stsfleet.FleetResult;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.profile.ProfileLocations;
 import dev.stsfleet.sso.IdentityCenterPortal;
@@ -51,8 +51,11 @@ import picocli.CommandLine.Spec;
         subcommands = {SsoCommand.Login.class, SsoCommand.Logout.class, SsoCommand.Generate.class,
                 SsoCommand.Write.class, SsoCommand.KeepFresh.class, SsoCommand.Serve.class, SsoCommand.Profiles.class})
 public final class SsoCommand implements Runnable {
-    @ParentCommand
-    private RootCommand root;
+    private final Invocation cli;
+
+    public SsoCommand(Invocation cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -76,32 +79,32 @@ public final class SsoCommand implements Runnable {
                         + "SSO profile, else the file's only session).")
         String sessionName;
 
-        RootCommand root() {
-            return parent.root;
+        Invocation cli() {
+            return parent.cli;
         }
 
         Path configFile() {
-            return ProfileLocations.resolve(root().global().configFile(), root().global().credentialsFile(),
-                    root().context().environment()).configFile();
+            return ProfileLocations.resolve(cli().global().configFile(), cli().global().credentialsFile(),
+                    cli().context().environment()).configFile();
         }
 
         /** The config, checked whole (exit 2 on any problem), and the session meant. */
         SsoSession session() {
             SsoConfig config = SsoConfig.read(configFile()).requireValid();
-            return config.session(sessionName, root().global().profile());
+            return config.session(sessionName, cli().global().profile());
         }
 
         SsoTokenCache cache() {
-            return SsoTokenCache.inHome(root().context().environment());
+            return SsoTokenCache.inHome(cli().context().environment());
         }
 
         SsoLogin.Builder login(SsoSession session) {
-            return SsoLogin.builder().region(session.region()).clock(root().context().clock())
-                    .endpoint(AccountCommands.serviceEndpoint(root(), "SSO_OIDC"));
+            return SsoLogin.builder().region(session.region()).clock(cli().context().clock())
+                    .endpoint(AccountCommands.serviceEndpoint(cli(), "SSO_OIDC"));
         }
 
         Output output() {
-            return Output.of(spec.commandLine(), root());
+            return Output.of(spec.commandLine(), cli());
         }
     }
 
@@ -119,7 +122,7 @@ public final class SsoCommand implements Runnable {
         public Integer call() {
             SsoSession session = session();
             Output output = output();
-            Browser browser = new Browser(root().context().environment());
+            Browser browser = new Browser(cli().context().environment());
             SsoLogin.Prompt prompt = new SsoLogin.Prompt() {
                 @Override
                 public void deviceCode(String uri, String complete, String userCode) {
@@ -230,11 +233,11 @@ public final class SsoCommand implements Runnable {
 
         IdentityCenterPortal portal(SsoSession session, SsoTokens tokens) {
             IdentityCenterPortal.Builder b = IdentityCenterPortal.builder().region(session.region())
-                    .endpoint(AccountCommands.serviceEndpoint(root(), "SSO")).accessToken(tokens::accessToken)
-                    .clock(root().context().clock()).rate(rps).concurrency(concurrency)
+                    .endpoint(AccountCommands.serviceEndpoint(cli(), "SSO")).accessToken(tokens::accessToken)
+                    .clock(cli().context().clock()).rate(rps).concurrency(concurrency)
                     .throttleControl(throttle.control());
-            if (root().global().callTimeout() != null) {
-                b.callTimeout(root().global().callTimeout());
+            if (cli().global().callTimeout() != null) {
+                b.callTimeout(cli().global().callTimeout());
             }
             return b.build();
         }
@@ -261,11 +264,11 @@ public final class SsoCommand implements Runnable {
         public Integer call() {
             checkSelection();
             KeyTemplate keys = keys();
-            GenerateCommand.Format chosen = AccountCommands.format(format, root());
+            GenerateCommand.Format chosen = AccountCommands.format(format, cli());
             SsoSession session = session();
             Output output = output();
             try (SsoLogin login = login(session).build()) {
-                SsoTokens tokens = new SsoTokens(session, cache(), login, root().context().clock());
+                SsoTokens tokens = new SsoTokens(session, cache(), login, cli().context().clock());
                 tokens.token(); // signed in? (one clear line otherwise, before any portal call)
                 try (IdentityCenterPortal portal = portal(session, tokens)) {
                     List<IdentityCenterPortal.AccountRole> pairs = select(portal);
@@ -279,7 +282,7 @@ public final class SsoCommand implements Runnable {
                             (r, done, total) -> output.progress(AccountCommands.progressLine("sso", r, done, total)));
                     output.info(String.format(Locale.ROOT, "stsfleet: sso: %d portal calls, %d answered 429 and retried",
                             portal.calls(), portal.throttled()));
-                    return AccountCommands.report(result, chosen, root(), output, "account role");
+                    return AccountCommands.report(result, chosen, cli(), output, "account role");
                 }
             }
         }
@@ -311,7 +314,7 @@ public final class SsoCommand implements Runnable {
 
         dev.stsfleet.store.CredentialsFileEditor editor() {
             dev.stsfleet.store.CredentialsFileEditor editor = dev.stsfleet.store.CredentialsFileEditor.builder()
-                    .file(dev.stsfleet.cli.Credentials.credentialsFile(root())).build();
+                    .file(dev.stsfleet.cli.Credentials.credentialsFile(cli())).build();
             editor.checkWritable(); // before any call
             return editor;
         }
@@ -335,7 +338,7 @@ public final class SsoCommand implements Runnable {
             Output output = output();
             dev.stsfleet.store.CredentialsFileEditor editor = editor();
             try (SsoLogin login = login(session).build()) {
-                SsoTokens tokens = new SsoTokens(session, cache(), login, root().context().clock());
+                SsoTokens tokens = new SsoTokens(session, cache(), login, cli().context().clock());
                 tokens.token();
                 try (IdentityCenterPortal portal = portal(session, tokens)) {
                     List<IdentityCenterPortal.AccountRole> pairs = pairs(portal, keys);
@@ -390,7 +393,7 @@ public final class SsoCommand implements Runnable {
             SsoSession session = session();
             Output output = output();
             dev.stsfleet.store.CredentialsFileEditor editor = editor();
-            java.time.Clock clock = root().context().clock();
+            java.time.Clock clock = cli().context().clock();
             java.time.Instant end = clock.instant().plus(lifetime);
             java.util.Set<String> lost = java.util.concurrent.ConcurrentHashMap.newKeySet();
             try (SsoLogin login = login(session).build();
@@ -432,7 +435,7 @@ public final class SsoCommand implements Runnable {
                     output.info("sso keep-fresh: wrote " + first.succeeded() + " sections to " + editor.file()
                             + "; refreshing until " + dev.stsfleet.TemporaryCredentials.isoUtc(end));
                     Runnable unregister = StatusCommand.RunFiles.register(
-                            dev.stsfleet.cli.Credentials.stateDirectory(root().context(), null), "sso keep-fresh",
+                            dev.stsfleet.cli.Credentials.stateDirectory(cli().context(), null), "sso keep-fresh",
                             first.credentials().keySet().stream().toList(), end);
                     try {
                         while (!fresh.await(java.time.Duration.ofSeconds(1))) {
@@ -478,7 +481,7 @@ public final class SsoCommand implements Runnable {
             KeyTemplate keys = keys();
             SsoSession session = session();
             Output output = output();
-            java.time.Clock clock = root().context().clock();
+            java.time.Clock clock = cli().context().clock();
             java.time.Instant end = clock.instant().plus(lifetime);
             try (SsoLogin login = login(session).build()) {
                 SsoTokens tokens = new SsoTokens(session, cache(), login, clock);
@@ -558,7 +561,7 @@ public final class SsoCommand implements Runnable {
             SsoSession session = session();
             Output output = output();
             try (SsoLogin login = login(session).build()) {
-                SsoTokens tokens = new SsoTokens(session, cache(), login, root().context().clock());
+                SsoTokens tokens = new SsoTokens(session, cache(), login, cli().context().clock());
                 tokens.token();
                 List<IdentityCenterPortal.AccountRole> pairs;
                 try (IdentityCenterPortal portal = portal(session, tokens)) {

@@ -12,7 +12,7 @@ import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.format.Durations;
 import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.profile.RoleProfile;
@@ -35,7 +35,6 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.profiles.ProfileFile;
 
@@ -56,8 +55,11 @@ public final class StatusCommand implements Callable<Integer> {
     /** Output formats of {@code status}. */
     enum Format { table, json }
 
-    @ParentCommand
-    private RootCommand root;
+    private final Invocation cli;
+
+    public StatusCommand(Invocation cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -80,18 +82,18 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Output output = Output.of(spec.commandLine(), root);
-        Format chosen = format != null ? format : root.context().stdoutTerminal() ? Format.table : Format.json;
-        ProfileCatalog catalog = Credentials.catalog(root);
-        StateDirectory state = Credentials.stateDirectory(root.context(), null);
-        Instant now = root.context().clock().instant();
+        Output output = Output.of(spec.commandLine(), cli);
+        Format chosen = format != null ? format : cli.context().stdoutTerminal() ? Format.table : Format.json;
+        ProfileCatalog catalog = Credentials.catalog(cli);
+        StateDirectory state = Credentials.stateDirectory(cli.context(), null);
+        Instant now = cli.context().clock().instant();
         if (prune) {
             prune(state, now, output);
         }
         List<Item> items = new ArrayList<>();
         environment(catalog).ifPresent(items::add);
         items.addAll(sections(catalog));
-        for (SessionToken t : Credentials.sessionTokens(root.context()).entries()) {
+        for (SessionToken t : Credentials.sessionTokens(cli.context()).entries()) {
             items.add(new Item("mfa-session", t.sourceProfile(), accountOf(t.mfaSerial()), t.withMfa() ? "(user, MFA)"
                     : "(user)", t.end(), "session cache"));
         }
@@ -130,18 +132,18 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** The credentials in this environment: which profile by exec's marker, which account and role by the config. */
     private Optional<Item> environment(ProfileCatalog catalog) {
-        String key = root.context().env("AWS_ACCESS_KEY_ID");
+        String key = cli.context().env("AWS_ACCESS_KEY_ID");
         if (key == null) {
             return Optional.empty();
         }
-        String expiration = root.context().env("AWS_CREDENTIAL_EXPIRATION");
+        String expiration = cli.context().env("AWS_CREDENTIAL_EXPIRATION");
         Instant expires = null;
         try {
             expires = expiration == null ? null : Instant.parse(expiration);
         } catch (RuntimeException e) {
             // Not ours to judge: shown without an expiry.
         }
-        String profile = root.context().env(ExecCommand.MARKER);
+        String profile = cli.context().env(ExecCommand.MARKER);
         String account = null;
         String role = null;
         RoleProfile r = profile == null ? null : catalog.roleProfile(profile).orElse(null);
@@ -150,11 +152,11 @@ public final class StatusCommand implements Callable<Integer> {
             role = r.roleName();
         }
         if (verify) {
-            String secret = root.context().env("AWS_SECRET_ACCESS_KEY");
-            String token = root.context().env("AWS_SESSION_TOKEN");
+            String secret = cli.context().env("AWS_SECRET_ACCESS_KEY");
+            String token = cli.context().env("AWS_SESSION_TOKEN");
             if (secret != null && token != null) {
-                Instant end = expires != null ? expires : root.context().clock().instant().plus(Duration.ofHours(1));
-                try (StsFleet fleet = FleetFactory.builder(root).build()) {
+                Instant end = expires != null ? expires : cli.context().clock().instant().plus(Duration.ofHours(1));
+                try (StsFleet fleet = FleetFactory.builder(cli).build()) {
                     CallerIdentity id = fleet.callerIdentity(TemporaryCredentials.of(key, secret, token,
                             end.minus(Duration.ofMinutes(15)), end));
                     account = id.account();
@@ -168,7 +170,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** The {@code [sts-*]} sections of the credentials file, with their {@code x_stsfleet_expiration}. */
     private List<Item> sections(ProfileCatalog catalog) {
-        Path file = Credentials.credentialsFile(root);
+        Path file = Credentials.credentialsFile(cli);
         List<Item> items = new ArrayList<>();
         if (!Files.isRegularFile(file)) {
             return items;
@@ -188,13 +190,13 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private void prune(StateDirectory state, Instant now, Output output) {
-        int sessions = Credentials.sessionTokens(root.context()).prune();
+        int sessions = Credentials.sessionTokens(cli.context()).prune();
         int cached = credentialCache(state).prune();
         int processes = RunFiles.prune(state);
-        List<String> expired = sections(Credentials.catalog(root)).stream()
+        List<String> expired = sections(Credentials.catalog(cli)).stream()
                 .filter(i -> i.expires() != null && !i.expires().isAfter(now)).map(Item::profile).toList();
         if (!expired.isEmpty()) {
-            CredentialsFileEditor.builder().file(Credentials.credentialsFile(root)).build().remove(expired);
+            CredentialsFileEditor.builder().file(Credentials.credentialsFile(cli)).build().remove(expired);
         }
         output.info(String.format(Locale.ROOT, "status: pruned %d expired MFA session(s), %d credential_process "
                 + "entr%s, %d section(s), %d stale process file(s)", sessions, cached, cached == 1 ? "y" : "ies",
@@ -202,7 +204,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private CredentialCache credentialCache(StateDirectory state) {
-        return CredentialCache.builder().stateDirectory(state).clock(root.context().clock()).build();
+        return CredentialCache.builder().stateDirectory(state).clock(cli.context().clock()).build();
     }
 
     private static void table(List<Item> items, Instant now, PrintWriter out) {

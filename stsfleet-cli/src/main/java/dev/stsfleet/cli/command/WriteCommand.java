@@ -7,7 +7,7 @@ import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -28,7 +28,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "write", mixinStandardHelpOptions = true,
@@ -45,8 +44,11 @@ import picocli.CommandLine.Spec;
             "never overwritten. The file: --credentials-file, else $AWS_SHARED_CREDENTIALS_FILE, else",
             "~/.aws/credentials."})
 public final class WriteCommand implements Callable<Integer> {
-    @ParentCommand
-    private RootCommand root;
+    private final Invocation cli;
+
+    public WriteCommand(Invocation cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -77,9 +79,9 @@ public final class WriteCommand implements Callable<Integer> {
         if (as != null && (all || profiles.size() != 1)) {
             throw new UsageException("--as NAME needs exactly one PROFILE");
         }
-        Output output = Output.of(spec.commandLine(), root);
-        Path file = Credentials.credentialsFile(root);
-        ProfileCatalog catalog = Credentials.catalog(root); // a malformed file: exit 2 naming the line
+        Output output = Output.of(spec.commandLine(), cli);
+        Path file = Credentials.credentialsFile(cli);
+        ProfileCatalog catalog = Credentials.catalog(cli); // a malformed file: exit 2 naming the line
         List<String> names = all ? new ArrayList<>(catalog.roleProfiles().keySet()) : profiles;
         if (names.isEmpty()) {
             throw new UsageException("no role profiles (with role_arn) in the config and credentials files");
@@ -100,14 +102,14 @@ public final class WriteCommand implements Callable<Integer> {
 
         if (names.size() == 1 && !all) {
             // One role: the role-credential cache every single-role command shares answers while enough is left.
-            Credentials.Single single = Credentials.single(root, names.get(0), mfa, options, cache);
+            Credentials.Single single = Credentials.single(cli, names.get(0), mfa, options, cache);
             CredentialsSection section = CredentialsSection.of(sectionOf.get(names.get(0)), single.credentials());
             editor.upsert(List.of(section));
             output.info("stsfleet: wrote 1 section to " + file + " ([" + section.name() + "])");
             output.flush();
             return ExitCode.OK;
         }
-        Credentials.Fetched fetched = Credentials.fetch(root, names, mfa, options);
+        Credentials.Fetched fetched = Credentials.fetch(cli, names, mfa, options);
         List<CredentialsSection> sections = new ArrayList<>();
         for (ProfileResult r : fetched.result().results().values()) {
             if (r instanceof ProfileResult.Succeeded ok) {
