@@ -9,6 +9,7 @@ import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
+import dev.stsfleet.cli.option.Format;
 import dev.stsfleet.format.BotoJsonRenderer;
 import dev.stsfleet.format.FleetJsonRenderer;
 import dev.stsfleet.format.TableRenderer;
@@ -133,23 +134,19 @@ final class AccountCommands {
         return null;
     }
 
-    static GenerateCommand.Format format(GenerateCommand.Format given, Invocation cli) {
-        return given != null ? given : cli.context().stdoutTerminal() ? GenerateCommand.Format.table : GenerateCommand.Format.json;
-    }
-
     /**
      * Renders the result ({@code format} null: the caller did), names each failure on stderr, prints the summary;
      * returns the exit code.
      */
-    static int report(FleetResult result, GenerateCommand.Format format, Invocation cli, Output output, String noun) {
+    static int report(FleetResult result, Format format, Invocation cli, Output output, String noun) {
         return report(result, format, cli, output, noun, Map.of());
     }
 
     /**
-     * {@link #report(FleetResult, GenerateCommand.Format, Invocation, Output, String)} with the STS calls per
+     * {@link #report(FleetResult, Format, Invocation, Output, String)} with the STS calls per
      * region of a spread run: in the JSON summary ({@code stsCallsByRegion}) and on stderr; none when empty.
      */
-    static int report(FleetResult result, GenerateCommand.Format format, Invocation cli, Output output, String noun,
+    static int report(FleetResult result, Format format, Invocation cli, Output output, String noun,
                       Map<String, Long> callsByRegion) {
         if (format != null) { // null: the caller rendered the credentials (cross-account --format env)
             switch (format) {

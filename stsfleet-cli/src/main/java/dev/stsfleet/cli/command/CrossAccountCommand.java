@@ -7,16 +7,17 @@ import dev.stsfleet.format.Shell;
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
-import dev.stsfleet.cli.CliContext;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
-import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.Format;
+import dev.stsfleet.cli.option.FormatOption;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
+import dev.stsfleet.cli.option.RoleSessionDuration;
 import dev.stsfleet.provider.AccountRole;
 import dev.stsfleet.provider.AccountRunner;
 import dev.stsfleet.provider.CrossAccountSessionProvider;
@@ -35,7 +36,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -134,21 +134,15 @@ public final class CrossAccountCommand implements Callable<Integer> {
     @Option(names = "--external-id", paramLabel = "ID", description = "The external id the roles' trust policies require.")
     private String externalId;
 
-    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Role session length, 15m to 12h (default: 1h; at most 1h when the base credentials are temporary).")
-    private Duration duration;
+    @Mixin
+    private RoleSessionDuration duration = new RoleSessionDuration();
 
-    /** Output formats of {@code cross-account}: those of {@code generate}, and env for one account. */
-    enum Format { boto, json, table, env }
-
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "boto (the STS fields keyed sts-ACCOUNT-ROLE), json (credentials, failures, summary), table "
-                    + "(no secrets), or env (shell statements for ONE account, as env prints them; see --shell). "
-                    + "Default: table on a terminal, else json.")
-    private Format format;
+    @Mixin
+    private FormatOption format = FormatOption.withEnv();
 
     @Option(names = "--shell", paramLabel = "SHELL",
-            description = "With --format env: bash, zsh, fish or powershell (default: bash).")
+            description = "--format env prints the credentials of ONE account as shell statements (as env prints "
+                    + "them) for this shell: bash, zsh, fish or powershell (default: bash).")
     private String shell = "bash";
 
     @Mixin
@@ -190,16 +184,15 @@ public final class CrossAccountCommand implements Callable<Integer> {
         List<TargetAccount> listed = fromOrganization ? null : AccountCommands.accountList(accounts, accountsFile);
         CrossAccountSessionProvider.Builder provider = CrossAccountSessionProvider.builder().roleName(role)
                 .externalId(externalId).requestOptions(request.toOptions()).clock(cli.context().clock());
-        if (duration != null) {
-            provider.duration(duration);
+        if (duration.value() != null) {
+            provider.duration(duration.value());
         }
         // env: a bad shell name, or several accounts named up front, is exit 2 before any call.
-        EnvRenderer env = format == Format.env ? new EnvRenderer(Shell.parse(shell), false) : null;
+        EnvRenderer env = format.given() == Format.env ? new EnvRenderer(Shell.parse(shell), false) : null;
         if (env != null && listed != null) {
             requireOneAccount(withoutExcluded(listed).size());
         }
-        GenerateCommand.Format chosen = env != null ? null
-                : AccountCommands.format(format == null ? null : GenerateCommand.Format.valueOf(format.name()), cli);
+        Format chosen = env != null ? null : format.chosen(cli.context());
         Output output = Output.of(spec.commandLine(), cli);
 
         ProfileSessionProvider.Builder profiles = ProfileSessionProvider.builder()
@@ -304,7 +297,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
     }
 
     private int run(CrossAccountSessionProvider.Builder provider, List<TargetAccount> resolved, KeyTemplate keys,
-                    List<String> regions, GenerateCommand.Format chosen, EnvRenderer env, Output output) {
+                    List<String> regions, Format chosen, EnvRenderer env, Output output) {
         Map<String, String> names = new HashMap<>();
         resolved.forEach(a -> names.put(a.id(), a.name()));
         List<AccountRole> targets = AccountRole.of(resolved.stream().map(TargetAccount::id).toList(), role);
@@ -314,7 +307,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
              CrossAccountSessionProvider crossAccount = (spread != null ? provider.roleAssumer(spread)
                      : provider.gateway(gateway)).build()) {
             AccountRunner runner = AccountRunner.builder().concurrency(concurrency)
-                    .format(chosen == GenerateCommand.Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT).build();
+                    .format(chosen == null ? OutputFormat.VAULT : chosen.outputFormat()).build();
             FleetResult result = runner.run(crossAccount, targets,
                     t -> keys.key(t.accountId(), names.get(t.accountId()), t.roleName()),
                     (r, done, total) -> output.progress(AccountCommands.progressLine("cross-account", r, done, total)));

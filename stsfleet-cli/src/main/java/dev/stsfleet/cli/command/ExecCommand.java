@@ -59,9 +59,6 @@ public final class ExecCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    /** The variable marking a shell or command started by exec, naming its profile. */
-    static final String MARKER = "STSFLEET_PROFILE";
-
     @Parameters(index = "0", paramLabel = "PROFILE", description = "The role profile, or a profile with long-term keys.")
     private String profile;
 
@@ -107,7 +104,7 @@ public final class ExecCommand implements Callable<Integer> {
             throw new UsageException("the command to run is an empty word");
         }
         Output output = Output.of(spec.commandLine(), cli);
-        String outer = cli.context().env(MARKER);
+        String outer = cli.context().env(ExecMarker.VARIABLE);
         if (outer != null) {
             output.warn("already inside 'stsfleet exec " + outer + "': the command gets profile " + profile
                     + "'s credentials, not " + outer + "'s");
@@ -120,7 +117,7 @@ public final class ExecCommand implements Callable<Integer> {
         output.flush();
         Map<String, String> variables = new LinkedHashMap<>(EnvRenderer.variables(credentials.credentials(), legacy));
         variables.putAll(credentials.regionVariables());
-        variables.put(MARKER, profile);
+        variables.put(ExecMarker.VARIABLE, profile);
         if (request.policyFile() == null) { // a memo does not see the policy file's content change
             credentials.remember(cli, spec.root().commandLine().getParseResult().originalArgs(),
                     FastPath.variablesText(variables));

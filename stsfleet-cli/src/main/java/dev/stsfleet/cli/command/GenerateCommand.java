@@ -1,7 +1,6 @@
 package dev.stsfleet.cli.command;
 
 import dev.stsfleet.FleetResult;
-import dev.stsfleet.OutputFormat;
 import dev.stsfleet.ProfileResult;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
@@ -13,7 +12,10 @@ import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.Format;
+import dev.stsfleet.cli.option.FormatOption;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.ProfileSelection;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.format.BotoJsonRenderer;
 import dev.stsfleet.format.FleetJsonRenderer;
@@ -31,7 +33,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -49,9 +50,6 @@ import picocli.CommandLine.Spec;
             "each role session to one hour). --dry-run prints that plan. Progress and the summary go to stderr;",
             "stdout carries only the output format."})
 public final class GenerateCommand implements Callable<Integer> {
-    /** Output formats of {@code generate}. */
-    enum Format { boto, json, table }
-
     private final Invocation cli;
 
     public GenerateCommand(Invocation cli) {
@@ -61,11 +59,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "Role profiles to generate credentials for.")
-    private List<String> profiles = new ArrayList<>();
-
-    @Option(names = "--all", description = "Every role profile of the config and credentials files.")
-    private boolean all;
+    @Mixin
+    private ProfileSelection selection = new ProfileSelection();
 
     @Option(names = "--file", paramLabel = "FILE",
             description = "Every role profile defined in FILE (any AWS config or credentials format file).")
@@ -81,10 +76,8 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Lifetime of the MFA session token: 15m to 36h (default: 1h).")
     private Duration lifetime;
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "boto (the STS fields keyed sts-<profile>), json (credentials, failures, summary) or table "
-                    + "(no secrets). Default: table on a terminal, else json.")
-    private Format format;
+    @Mixin
+    private FormatOption format = new FormatOption();
 
     @Option(names = "--password-stdin",
             description = "Read the IdP password of the SAML-backed profiles (x_stsfleet_saml_url) from the first line "
@@ -102,7 +95,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int selectors = (profiles.isEmpty() ? 0 : 1) + (all ? 1 : 0) + (file == null ? 0 : 1);
+        int selectors = (selection.named().isEmpty() ? 0 : 1) + (selection.all() ? 1 : 0) + (file == null ? 0 : 1);
         if (selectors == 0) {
             throw new UsageException("name the role profiles, or use --all or --file FILE");
         }
@@ -110,19 +103,19 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new UsageException("PROFILE..., --all and --file FILE cannot be combined");
         }
         int concurrency = limits.concurrency();
-        Format chosen = format != null ? format : cli.context().stdoutTerminal() ? Format.table : Format.json;
+        Format chosen = format.chosen(cli.context());
         Output output = Output.of(spec.commandLine(), cli);
 
         StsFleet.Builder builder = FleetFactory.builder(cli, mfa, request.toOptions()).concurrency(concurrency)
                 .throttleControl(limits.throttleControl())
                 .sessionLifetime(lifetime)
-                .format(chosen == Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT);
+                .format(chosen.outputFormat());
         if (file != null) {
             builder.profilesFile(file);
         }
         try (StsFleet fleet = builder.build()) {
-            List<String> names = profiles;
-            if (all || file != null) {
+            List<String> names = selection.named();
+            if (selection.all() || file != null) {
                 names = new ArrayList<>(file != null ? fleet.profilesFileRoles() : fleet.roleProfiles().keySet());
                 names.addAll(file != null ? fleet.profilesFileSamlProfiles() : fleet.samlProfiles().keySet());
                 if (names.isEmpty()) {

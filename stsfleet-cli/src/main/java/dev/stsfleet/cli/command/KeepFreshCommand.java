@@ -10,12 +10,12 @@ import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.ProfileSelection;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.format.CredentialsSection;
 import dev.stsfleet.store.CredentialsFileEditor;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "keep-fresh", mixinStandardHelpOptions = true,
@@ -48,11 +47,8 @@ public final class KeepFreshCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "Role profiles to keep fresh.")
-    private List<String> profiles = new ArrayList<>();
-
-    @Option(names = "--all", description = "Every role profile of the config and credentials files.")
-    private boolean all;
+    @Mixin
+    private ProfileSelection selection = new ProfileSelection();
 
     @Option(names = "--lifetime", paramLabel = "DURATION", required = true, converter = DurationConverter.class,
             description = "How long to keep the credentials fresh: the session token's lifetime, 15m to 36h.")
@@ -73,7 +69,7 @@ public final class KeepFreshCommand implements Callable<Integer> {
         Output output = Output.of(spec.commandLine(), cli);
         FreshFleet fresh = new FreshFleet(output, "keep-fresh");
         try (StsFleet fleet = fresh.build(cli, mfa, request.toOptions())) {
-            List<String> names = FreshFleet.selection(fleet, profiles, all);
+            List<String> names = FreshFleet.selection(fleet, selection);
             for (String name : names) {
                 CredentialsSection.requireValidName(prefix + name); // every bad name before any call
             }
@@ -88,7 +84,7 @@ public final class KeepFreshCommand implements Callable<Integer> {
                             + " section" + (first.size() == 1 ? "" : "s") + " to " + editor.file() + "; refreshing until "
                             + TemporaryCredentials.isoUtc(fresh.end(fleet)));
                     // status lists this process while it runs.
-                    Runnable unregister = StatusCommand.RunFiles.register(
+                    Runnable unregister = RunFiles.register(
                             dev.stsfleet.cli.Credentials.stateDirectory(cli.context(), null), "keep-fresh", names, fresh.end(fleet));
                     try {
                         fresh.await(fleet, writer::write);

@@ -6,6 +6,9 @@ import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.Format;
+import dev.stsfleet.cli.option.FormatOption;
+import picocli.CommandLine.Mixin;
 import dev.stsfleet.profile.ProfileLocations;
 import dev.stsfleet.sso.IdentityCenterPortal;
 import dev.stsfleet.sso.SsoConfig;
@@ -255,16 +258,14 @@ public final class SsoCommand implements Runnable {
                             + "portal's rate; one failing pair never loses the others. Entries are keyed "
                             + "sts-ACCOUNT_NAME-ROLE (--name-format). Progress and the summary go to stderr."})
     static final class Generate extends Writing implements Callable<Integer> {
-        @Option(names = "--format", paramLabel = "FORMAT",
-                description = "boto (the STS fields by key), json (credentials, failures, summary) or table (no "
-                        + "secrets). Default: table on a terminal, else json.")
-        GenerateCommand.Format format;
+        @Mixin
+        FormatOption format = new FormatOption();
 
         @Override
         public Integer call() {
             checkSelection();
             KeyTemplate keys = keys();
-            GenerateCommand.Format chosen = AccountCommands.format(format, cli());
+            Format chosen = format.chosen(cli().context());
             SsoSession session = session();
             Output output = output();
             try (SsoLogin login = login(session).build()) {
@@ -278,7 +279,7 @@ public final class SsoCommand implements Runnable {
                     checkKeys(pairs, keys);
                     output.info("stsfleet: sso: " + pairs.size() + " account roles of " + session.describe());
                     FleetResult result = portal.generate(pairs, p -> keys.key(p.accountId(), p.accountName(), p.roleName()),
-                            chosen == GenerateCommand.Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT,
+                            chosen.outputFormat(),
                             (r, done, total) -> output.progress(AccountCommands.progressLine("sso", r, done, total)));
                     output.info(String.format(Locale.ROOT, "stsfleet: sso: %d portal calls, %d answered 429 and retried",
                             portal.calls(), portal.throttled()));
@@ -434,7 +435,7 @@ public final class SsoCommand implements Runnable {
                     writer.write(keyed(first));
                     output.info("sso keep-fresh: wrote " + first.succeeded() + " sections to " + editor.file()
                             + "; refreshing until " + dev.stsfleet.TemporaryCredentials.isoUtc(end));
-                    Runnable unregister = StatusCommand.RunFiles.register(
+                    Runnable unregister = RunFiles.register(
                             dev.stsfleet.cli.Credentials.stateDirectory(cli().context(), null), "sso keep-fresh",
                             first.credentials().keySet().stream().toList(), end);
                     try {
@@ -469,7 +470,7 @@ public final class SsoCommand implements Runnable {
 
         @Option(names = "--format", paramLabel = "FORMAT",
                 description = "text (NAME=value lines), env (export lines) or json (one object). Default: ${DEFAULT-VALUE}.")
-        ServeCommand.Format format = ServeCommand.Format.text;
+        ServerVariables.Format format = ServerVariables.Format.text;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -512,7 +513,7 @@ public final class SsoCommand implements Runnable {
                                             .map(dev.stsfleet.RoleCredentials::credentials)
                                             .filter(c -> !c.isExpiredAt(clock.instant())))
                                     .build()) {
-                        ServeCommand.print(server, output.stdout(), format);
+                        ServerVariables.print(server, output.stdout(), format);
                         output.flush();
                         output.info("sso serve: " + first.succeeded() + " account roles on " + server.address()
                                 + " until " + dev.stsfleet.TemporaryCredentials.isoUtc(end));

@@ -1,6 +1,5 @@
 package dev.stsfleet.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -102,7 +100,9 @@ public final class StatusCommand implements Callable<Integer> {
             items.add(new Item("credential-process", s.profile(), r == null ? null : r.accountId(),
                     r == null ? null : r.roleName(), s.credentials().expiration(), "credential_process cache"));
         }
-        items.addAll(RunFiles.running(state));
+        for (RunFiles.Running r : RunFiles.running(state)) {
+            items.add(new Item(r.command(), r.profiles(), null, null, r.until(), "pid " + r.pid()));
+        }
         // Newest first: the latest expiry first; what has no known expiry last.
         items.sort(Comparator.comparing(Item::expires, Comparator.nullsLast(Comparator.reverseOrder())));
         PrintWriter out = output.stdout();
@@ -143,7 +143,7 @@ public final class StatusCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             // Not ours to judge: shown without an expiry.
         }
-        String profile = cli.context().env(ExecCommand.MARKER);
+        String profile = cli.context().env(ExecMarker.VARIABLE);
         String account = null;
         String role = null;
         RoleProfile r = profile == null ? null : catalog.roleProfile(profile).orElse(null);
@@ -244,78 +244,6 @@ public final class StatusCommand implements Callable<Integer> {
             return Instant.parse(s.trim());
         } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    /** The small state files keep-fresh and serve keep while they run, under {@code run/} in the state directory. */
-    static final class RunFiles {
-        private RunFiles() {
-        }
-
-        /** Writes this process's file; the returned hook removes it. */
-        static Runnable register(StateDirectory state, String command, List<String> profiles, Instant until) {
-            long pid = ProcessHandle.current().pid();
-            Path file = state.subdirectory("run").resolve(pid + ".json");
-            ObjectNode o = JSON.createObjectNode();
-            o.put("command", command);
-            o.put("pid", pid);
-            o.put("profiles", String.join(",", profiles));
-            o.put("until", TemporaryCredentials.isoUtc(until));
-            try {
-                state.write(file, JSON.writeValueAsBytes(o));
-            } catch (IOException | RuntimeException e) {
-                return () -> { };
-            }
-            return () -> {
-                try {
-                    state.delete(file);
-                } catch (RuntimeException e) {
-                    // Stale files are skipped by status and removed by status --prune.
-                }
-            };
-        }
-
-        static List<Item> running(StateDirectory state) {
-            List<Item> items = new ArrayList<>();
-            for (Path f : files(state)) {
-                try {
-                    JsonNode o = JSON.readTree(Files.readAllBytes(f));
-                    long pid = o.path("pid").asLong();
-                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                        items.add(new Item(o.path("command").asText(), o.path("profiles").asText(), null, null,
-                                instant(o.path("until").asText()), "pid " + pid));
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // Unreadable: skipped.
-                }
-            }
-            return items;
-        }
-
-        static int prune(StateDirectory state) {
-            int n = 0;
-            for (Path f : files(state)) {
-                String name = f.getFileName().toString();
-                long pid;
-                try {
-                    pid = Long.parseLong(name.substring(0, name.length() - ".json".length()));
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
-                    state.delete(f);
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        private static List<Path> files(StateDirectory state) {
-            try (Stream<Path> s = Files.list(state.subdirectory("run"))) {
-                return s.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
-            } catch (IOException | RuntimeException e) {
-                return List.of();
-            }
         }
     }
 
