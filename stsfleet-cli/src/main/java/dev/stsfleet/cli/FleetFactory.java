@@ -7,7 +7,10 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.option.GlobalOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import org.slf4j.LoggerFactory;
+import dev.stsfleet.sts.CallLimits;
 import dev.stsfleet.sts.EndpointUrl;
+import dev.stsfleet.cli.option.DurationConverter;
+import java.time.Duration;
 import java.net.URI;
 
 /** Builds the {@link StsFleet} a command works with, from the global options and the context. */
@@ -44,9 +47,7 @@ public final class FleetFactory {
         if (g.endpointUrl() != null) {
             b.endpoint(endpoint(g.endpointUrl()));
         }
-        if (g.callTimeout() != null) {
-            b.callTimeout(g.callTimeout());
-        }
+        b.callLimits(callLimits(g));
         if (g.configFile() != null) {
             b.configFile(g.configFile());
         }
@@ -64,6 +65,30 @@ public final class FleetFactory {
     /** {@link #builder(Invocation, MfaOptions)} with what every AssumeRole of the command carries. */
     public static StsFleet.Builder builder(Invocation cli, MfaOptions mfa, RequestOptions options) {
         return builder(cli, mfa).requestOptions(options);
+    }
+
+    /**
+     * The connect and call deadlines of every AWS call of a command: {@code --connect-timeout} and
+     * {@code --call-timeout}, else the library's defaults.
+     *
+     * @throws UsageException when one is zero or negative
+     */
+    public static CallLimits callLimits(GlobalOptions g) {
+        CallLimits limits = CallLimits.DEFAULT;
+        if (g.connectTimeout() != null) {
+            limits = limits.withConnectTimeout(positive("--connect-timeout", g.connectTimeout()));
+        }
+        if (g.callTimeout() != null) {
+            limits = limits.withCallTimeout(positive("--call-timeout", g.callTimeout()));
+        }
+        return limits;
+    }
+
+    private static Duration positive(String option, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            throw new UsageException(option + " must be more than 0, not " + DurationConverter.format(d));
+        }
+        return d;
     }
 
     static URI endpoint(String value) {

@@ -30,9 +30,26 @@ public final class StsfleetCli {
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setExecutionStrategy(parseResult -> {
             LoggingSetup.apply(global.debug(), global.quiet());
+            checkGlobalOptions(parseResult, global);
             return new CommandLine.RunLast().execute(parseResult);
         });
         return cmd;
+    }
+
+    /**
+     * The global options' values that no command may run with, found before any command starts (and so before
+     * any call): one usage line, exit 2. Not when help is asked for.
+     */
+    private static void checkGlobalOptions(CommandLine.ParseResult parseResult, GlobalOptions global) {
+        List<CommandLine> commands = parseResult.asCommandLineList();
+        if (commands.stream().anyMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested())) {
+            return;
+        }
+        try {
+            FleetFactory.callLimits(global);
+        } catch (UsageException e) {
+            throw new CommandLine.ParameterException(commands.get(commands.size() - 1), e.getMessage());
+        }
     }
 
     /** The global options each command that does not use them all keeps; the others are withdrawn from its help. */

@@ -89,8 +89,7 @@ final class AccountCommands {
                     .endpoint(fleet.endpoint().orElse(null))
                     .maxConnections(limits.concurrency())
                     .throttleControl(limits.throttleControl())
-                    .callTimeout(cli.global().callTimeout() != null ? cli.global().callTimeout()
-                            : StsGateway.DEFAULT_CALL_TIMEOUT)
+                    .callLimits(fleet.callLimits())
                     .clock(cli.context().clock())
                     .build();
         }
@@ -107,8 +106,7 @@ final class AccountCommands {
                     .endpoint(fleet.endpoint().orElse(null))
                     .maxConnections(limits.concurrency())
                     .throttleControl(limits.throttleControl())
-                    .callTimeout(cli.global().callTimeout() != null ? cli.global().callTimeout()
-                            : StsGateway.DEFAULT_CALL_TIMEOUT)
+                    .callLimits(fleet.callLimits())
                     .clock(cli.context().clock())
                     .build();
         }

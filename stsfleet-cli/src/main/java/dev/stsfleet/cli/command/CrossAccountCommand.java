@@ -272,12 +272,9 @@ public final class CrossAccountCommand implements Callable<Integer> {
         OrganizationAccounts.Builder b = OrganizationAccounts.builder().credentials(base)
                 .callerDescription(baseDescription).throttleControl(limits.throttleControl());
         try (StsFleet fleet = FleetFactory.builder(cli).build()) {
-            b.region(fleet.region());
+            b.region(fleet.region()).callLimits(fleet.callLimits());
         }
         b.endpoint(AccountCommands.serviceEndpoint(cli, "ORGANIZATIONS"));
-        if (cli.global().callTimeout() != null) {
-            b.callTimeout(cli.global().callTimeout());
-        }
         try (OrganizationAccounts org = b.build()) {
             OrganizationAccounts.Resolution r = org.resolve(selection);
             output.info("stsfleet: AWS Organizations: " + r.accounts().size() + " accounts targeted (" + r.listed()

@@ -76,7 +76,8 @@ final class SamlLogins implements AutoCloseable {
         Map<SamlProfile.Idp, SamlSessionProvider> providers = new LinkedHashMap<>();
         // Building the gateway makes no call; AssumeRoleWithSAML is unsigned, so it needs no credentials.
         StsGateway gateway = StsGateway.builder().region(fleet.region()).endpoint(fleet.endpoint().orElse(null))
-                .maxConnections(concurrency).throttleControl(fleet.throttleControl()).clock(context.clock()).build();
+                .maxConnections(concurrency).throttleControl(fleet.throttleControl()).callLimits(fleet.callLimits())
+                .clock(context.clock()).build();
         try {
             for (Map.Entry<SamlProfile.Idp, IdpClient.Builder> e : builders.entrySet()) {
                 char[] password = IdpPassword.read(context, passwordStdin,

@@ -3,6 +3,7 @@ package dev.stsfleet.cli.command;
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.Invocation;
 import dev.stsfleet.cli.UsageException;
@@ -103,6 +104,7 @@ public final class SsoCommand implements Runnable {
 
         SsoLogin.Builder login(SsoSession session) {
             return SsoLogin.builder().region(session.region()).clock(cli().context().clock())
+                    .callLimits(FleetFactory.callLimits(cli().global()))
                     .endpoint(AccountCommands.serviceEndpoint(cli(), "SSO_OIDC"));
         }
 
@@ -238,10 +240,7 @@ public final class SsoCommand implements Runnable {
             IdentityCenterPortal.Builder b = IdentityCenterPortal.builder().region(session.region())
                     .endpoint(AccountCommands.serviceEndpoint(cli(), "SSO")).accessToken(tokens::accessToken)
                     .clock(cli().context().clock()).rate(rps).concurrency(concurrency)
-                    .throttleControl(throttle.control());
-            if (cli().global().callTimeout() != null) {
-                b.callTimeout(cli().global().callTimeout());
-            }
+                    .throttleControl(throttle.control()).callLimits(FleetFactory.callLimits(cli().global()));
             return b.build();
         }
 
