@@ -47,13 +47,13 @@ public final class Credentials {
     }
 
     /** Where the AWS files are for this command: its options, else the context's variables, else ~/.aws. */
-    public static ProfileLocations locations(Invocation cli) {
+    public static ProfileLocations locations(CommandContext cli) {
         return ProfileLocations.resolve(cli.global().configFile(), cli.global().credentialsFile(),
                 cli.context().environment());
     }
 
     /** The config file the fleet reads: {@code --config-file}, {@code AWS_CONFIG_FILE}, {@code ~/.aws/config}. */
-    public static Path configFile(Invocation cli) {
+    public static Path configFile(CommandContext cli) {
         return locations(cli).configFile();
     }
 
@@ -61,7 +61,7 @@ public final class Credentials {
      * The credentials file the fleet reads (and {@code write} and {@code keep-fresh} edit):
      * {@code --credentials-file}, {@code AWS_SHARED_CREDENTIALS_FILE}, {@code ~/.aws/credentials}.
      */
-    public static Path credentialsFile(Invocation cli) {
+    public static Path credentialsFile(CommandContext cli) {
         return locations(cli).credentialsFile();
     }
 
@@ -69,14 +69,14 @@ public final class Credentials {
      * The profiles of the config and credentials files, as the command's fleet reads them (roles naming no source
      * served by {@code --profile} or {@code AWS_PROFILE}), without creating any STS client.
      */
-    public static ProfileCatalog catalog(Invocation cli) {
+    public static ProfileCatalog catalog(CommandContext cli) {
         String source = cli.global().profile() != null ? cli.global().profile() : cli.context().env("AWS_PROFILE");
         return StsFleet.catalog(locations(cli).read(), source == null || source.isBlank() ? null : source.trim(),
                 cli.context().environment());
     }
 
     /** The STS endpoint in words, for cache keys: the option, the variables, else AWS's. */
-    public static String endpointLabel(Invocation cli) {
+    public static String endpointLabel(CommandContext cli) {
         String e = cli.global().endpointUrl();
         if (e == null) {
             e = cli.context().env("AWS_ENDPOINT_URL_STS");
@@ -105,13 +105,13 @@ public final class Credentials {
         return SessionTokenCache.builder().stateDirectory(stateDirectory(context, null)).clock(context.clock()).build();
     }
 
-    /** Credentials for the named role profiles; see {@link #fetch(Invocation, Collection, MfaOptions, Consumer)}. */
-    public static Fetched fetch(Invocation cli, Collection<String> names, MfaOptions mfa) {
+    /** Credentials for the named role profiles; see {@link #fetch(CommandContext, Collection, MfaOptions, Consumer)}. */
+    public static Fetched fetch(CommandContext cli, Collection<String> names, MfaOptions mfa) {
         return fetch(cli, names, mfa, RequestOptions.NONE, plan -> { });
     }
 
-    /** {@link #fetch(Invocation, Collection, MfaOptions)} with what every AssumeRole carries. */
-    public static Fetched fetch(Invocation cli, Collection<String> names, MfaOptions mfa, RequestOptions options) {
+    /** {@link #fetch(CommandContext, Collection, MfaOptions)} with what every AssumeRole carries. */
+    public static Fetched fetch(CommandContext cli, Collection<String> names, MfaOptions mfa, RequestOptions options) {
         return fetch(cli, names, mfa, options, plan -> { });
     }
 
@@ -120,12 +120,12 @@ public final class Credentials {
      * {@link dev.stsfleet.InvalidInputException} before any call), then {@code check} sees the plan (and may
      * refuse it, still before any call), then the fleet generates them.
      */
-    public static Fetched fetch(Invocation cli, Collection<String> names, MfaOptions mfa,
+    public static Fetched fetch(CommandContext cli, Collection<String> names, MfaOptions mfa,
                                 Consumer<CredentialPlan> check) {
         return fetch(cli, names, mfa, RequestOptions.NONE, check);
     }
 
-    private static Fetched fetch(Invocation cli, Collection<String> names, MfaOptions mfa, RequestOptions options,
+    private static Fetched fetch(CommandContext cli, Collection<String> names, MfaOptions mfa, RequestOptions options,
                                  Consumer<CredentialPlan> check) {
         try (StsFleet fleet = FleetFactory.builder(cli, mfa, options).build()) {
             CredentialPlan plan = fleet.plan(List.copyOf(names));
@@ -142,15 +142,15 @@ public final class Credentials {
      *
      * @throws StsCallException with AWS's code and the profile's name when it failed (exit 1)
      */
-    public static Single single(Invocation cli, String profile, MfaOptions mfa, CacheOptions options) {
+    public static Single single(CommandContext cli, String profile, MfaOptions mfa, CacheOptions options) {
         return single(cli, profile, mfa, RequestOptions.NONE, options);
     }
 
     /**
-     * {@link #single(Invocation, String, MfaOptions, CacheOptions)} with what the AssumeRole carries; a cached
+     * {@link #single(CommandContext, String, MfaOptions, CacheOptions)} with what the AssumeRole carries; a cached
      * entry serves only a call with the same request options.
      */
-    public static Single single(Invocation cli, String profile, MfaOptions mfa, RequestOptions request,
+    public static Single single(CommandContext cli, String profile, MfaOptions mfa, RequestOptions request,
                                 CacheOptions options) {
         ProfileCatalog catalog = catalog(cli);
         RoleProfile role;
@@ -200,12 +200,12 @@ public final class Credentials {
      * it (every property of every profile down to the root, secrets only as "set"), the session source
      * ({@code --profile} / {@code AWS_PROFILE}) and the STS endpoint.
      */
-    public static CredentialCache.Key cacheKey(Invocation cli, ProfileCatalog catalog, RoleProfile role) {
+    public static CredentialCache.Key cacheKey(CommandContext cli, ProfileCatalog catalog, RoleProfile role) {
         return cacheKey(cli, catalog, role, RequestOptions.NONE);
     }
 
-    /** {@link #cacheKey(Invocation, ProfileCatalog, RoleProfile)} of a call carrying {@code request}. */
-    public static CredentialCache.Key cacheKey(Invocation cli, ProfileCatalog catalog, RoleProfile role,
+    /** {@link #cacheKey(CommandContext, ProfileCatalog, RoleProfile)} of a call carrying {@code request}. */
+    public static CredentialCache.Key cacheKey(CommandContext cli, ProfileCatalog catalog, RoleProfile role,
                                                RequestOptions request) {
         String source = "chain=" + catalog.chainDescription(role.name())
                 + ";default=" + catalog.defaultSource().orElse(null)
@@ -214,7 +214,7 @@ public final class Credentials {
         return new CredentialCache.Key(role.name(), role.roleArn(), source, role.externalId());
     }
 
-    private static TemporaryCredentials assume(Invocation cli, String profile, MfaOptions mfa,
+    private static TemporaryCredentials assume(CommandContext cli, String profile, MfaOptions mfa,
                                                RequestOptions request) {
         Fetched fetched = fetch(cli, List.of(profile), mfa, request);
         ProfileResult r = fetched.result().results().get(FleetResult.keyOf(profile));
@@ -235,7 +235,7 @@ public final class Credentials {
          * Leaves a memo of {@code output} (what the command printed, or what it handed a child) for the next
          * identical invocation; nothing when the cache was bypassed.
          */
-        public void remember(Invocation cli, List<String> originalArgs, String output) {
+        public void remember(CommandContext cli, List<String> originalArgs, String output) {
             if (cacheFile == null) {
                 return;
             }

@@ -22,7 +22,7 @@ public final class FleetFactory {
      * The fleet of a command: the global options, the context's environment and clock, and the one MFA session
      * cache every command shares (so a session made by any command serves the others while it lasts).
      */
-    public static StsFleet.Builder builder(Invocation cli) {
+    public static StsFleet.Builder builder(CommandContext cli) {
         GlobalOptions g = cli.global();
         CliContext context = cli.context();
         StsFleet.Builder b = StsFleet.builder()
@@ -57,13 +57,13 @@ public final class FleetFactory {
         return b;
     }
 
-    /** {@link #builder(Invocation)} with the command's MFA codes and, on a terminal, a prompt for missing ones. */
-    public static StsFleet.Builder builder(Invocation cli, MfaOptions mfa) {
+    /** {@link #builder(CommandContext)} with the command's MFA codes and, on a terminal, a prompt for missing ones. */
+    public static StsFleet.Builder builder(CommandContext cli, MfaOptions mfa) {
         return mfa.applyTo(builder(cli), cli.context());
     }
 
-    /** {@link #builder(Invocation, MfaOptions)} with what every AssumeRole of the command carries. */
-    public static StsFleet.Builder builder(Invocation cli, MfaOptions mfa, RequestOptions options) {
+    /** {@link #builder(CommandContext, MfaOptions)} with what every AssumeRole of the command carries. */
+    public static StsFleet.Builder builder(CommandContext cli, MfaOptions mfa, RequestOptions options) {
         return builder(cli, mfa).requestOptions(options);
     }
 

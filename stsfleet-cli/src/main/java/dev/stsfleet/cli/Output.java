@@ -28,7 +28,7 @@ public final class Output {
     }
 
     /** The output for a command, honouring the global {@code --quiet} and the context's terminal. */
-    public static Output of(CommandLine cmd, Invocation cli) {
+    public static Output of(CommandLine cmd, CommandContext cli) {
         return new Output(cmd.getOut(), cmd.getErr(), cli.global().quiet(), cli.context().stderrTerminal());
     }
 

@@ -43,7 +43,7 @@ final class RootCommand implements Runnable {
     @Spec
     private CommandSpec spec;
 
-    /** The root of the tree, declaring {@code global} (shared with every command through {@link Invocation}). */
+    /** The root of the tree, declaring {@code global} (shared with every command through {@link CommandContext}). */
     RootCommand(GlobalOptions global) {
         this.global = global;
     }

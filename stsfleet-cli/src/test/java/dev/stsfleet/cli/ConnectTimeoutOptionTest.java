@@ -50,7 +50,7 @@ class ConnectTimeoutOptionTest {
             CallLimits expected = new CallLimits(Duration.ofSeconds(1),
                     args[0].equals("generate") ? Duration.ofSeconds(9) : CallLimits.DEFAULT_CALL_TIMEOUT);
             assertThat(FleetFactory.callLimits(global)).as(String.join(" ", args)).isEqualTo(expected);
-            try (StsFleet built = FleetFactory.builder(new Invocation(context, global)).build()) {
+            try (StsFleet built = FleetFactory.builder(new CommandContext(context, global)).build()) {
                 assertThat(built.callLimits()).isEqualTo(expected);
             }
         }

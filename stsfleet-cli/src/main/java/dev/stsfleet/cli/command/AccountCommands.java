@@ -7,7 +7,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.Format;
 import dev.stsfleet.format.BotoJsonRenderer;
@@ -82,7 +82,7 @@ final class AccountCommands {
      * The STS gateway for the global options: region and endpoint resolved exactly as {@code generate} resolves
      * them (a fleet is built for that and closed at once; it reads the config files but makes no call).
      */
-    static StsGateway gateway(Invocation cli, ConcurrencyOptions limits) {
+    static StsGateway gateway(CommandContext cli, ConcurrencyOptions limits) {
         try (StsFleet fleet = FleetFactory.builder(cli).concurrency(limits.concurrency()).build()) {
             return StsGateway.builder()
                     .region(fleet.region())
@@ -99,7 +99,7 @@ final class AccountCommands {
      * One STS gateway per region of {@code regions}, region and endpoint otherwise as {@link #gateway}: with an
      * endpoint override every region's calls go to it, signed for their own region.
      */
-    static RegionalGateways regionalGateways(Invocation cli, ConcurrencyOptions limits, List<String> regions) {
+    static RegionalGateways regionalGateways(CommandContext cli, ConcurrencyOptions limits, List<String> regions) {
         try (StsFleet fleet = FleetFactory.builder(cli).concurrency(limits.concurrency()).build()) {
             return RegionalGateways.builder()
                     .regions(regions)
@@ -119,7 +119,7 @@ final class AccountCommands {
      *
      * @throws dev.stsfleet.InvalidInputException naming the option or variable when the value is not a usable URL
      */
-    static java.net.URI serviceEndpoint(Invocation cli, String service) {
+    static java.net.URI serviceEndpoint(CommandContext cli, String service) {
         if (cli.global().endpointUrl() != null) {
             return dev.stsfleet.sts.EndpointUrl.parse("--endpoint-url", cli.global().endpointUrl());
         }
@@ -136,15 +136,15 @@ final class AccountCommands {
      * Renders the result ({@code format} null: the caller did), names each failure on stderr, prints the summary;
      * returns the exit code.
      */
-    static int report(FleetResult result, Format format, Invocation cli, Output output, String noun) {
+    static int report(FleetResult result, Format format, CommandContext cli, Output output, String noun) {
         return report(result, format, cli, output, noun, Map.of());
     }
 
     /**
-     * {@link #report(FleetResult, Format, Invocation, Output, String)} with the STS calls per
+     * {@link #report(FleetResult, Format, CommandContext, Output, String)} with the STS calls per
      * region of a spread run: in the JSON summary ({@code stsCallsByRegion}) and on stderr; none when empty.
      */
-    static int report(FleetResult result, Format format, Invocation cli, Output output, String noun,
+    static int report(FleetResult result, Format format, CommandContext cli, Output output, String noun,
                       Map<String, Long> callsByRegion) {
         if (format != null) { // null: the caller rendered the credentials (cross-account --format env)
             switch (format) {

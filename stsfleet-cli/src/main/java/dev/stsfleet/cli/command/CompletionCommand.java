@@ -2,7 +2,7 @@ package dev.stsfleet.cli.command;
 
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,9 +33,9 @@ public final class CompletionCommand implements Callable<Integer> {
     /** The shells a script is made for. */
     enum Shell { bash, zsh, fish }
 
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public CompletionCommand(Invocation cli) {
+    public CompletionCommand(CommandContext cli) {
         this.cli = cli;
     }
 

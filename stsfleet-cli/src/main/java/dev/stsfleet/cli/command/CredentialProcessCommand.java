@@ -4,7 +4,7 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.CredentialProcessRenderer;
@@ -30,9 +30,9 @@ import picocli.CommandLine.Spec;
             "'generate' until it ends; otherwise it prompts on a terminal, or fails saying what to run.",
             "Errors go to stderr only."})
 public final class CredentialProcessCommand implements Callable<Integer> {
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public CredentialProcessCommand(Invocation cli) {
+    public CredentialProcessCommand(CommandContext cli) {
         this.cli = cli;
     }
 

@@ -10,7 +10,7 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.Format;
@@ -63,9 +63,9 @@ import picocli.CommandLine.Spec;
 public final class CrossAccountCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(CrossAccountCommand.class);
 
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public CrossAccountCommand(Invocation cli) {
+    public CrossAccountCommand(CommandContext cli) {
         this.cli = cli;
     }
 

@@ -11,7 +11,7 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.CliContext;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.format.TableRenderer;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
@@ -48,9 +48,9 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
     private static final String SOURCE = "demo-user";
 
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public DemoCommand(Invocation cli) {
+    public DemoCommand(CommandContext cli) {
         this.cli = cli;
     }
 

@@ -2,7 +2,7 @@ package dev.stsfleet.cli.command;
 
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
@@ -34,9 +34,9 @@ import picocli.CommandLine.Spec;
             "  eval \"$(stsfleet env alice --mfa-code 123456)\"     (alice's MFA session)",
             "  stsfleet env audit --shell fish | source"})
 public final class EnvCommand implements Callable<Integer> {
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public EnvCommand(Invocation cli) {
+    public EnvCommand(CommandContext cli) {
         this.cli = cli;
     }
 

@@ -3,7 +3,7 @@ package dev.stsfleet.cli.command;
 import dev.stsfleet.cli.ChildProcess;
 import dev.stsfleet.cli.FastPath;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -50,9 +50,9 @@ public final class ExecCommand implements Callable<Integer> {
     /** See {@link ChildProcess#REMOVED}. */
     static final List<String> REMOVED = ChildProcess.REMOVED;
 
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public ExecCommand(Invocation cli) {
+    public ExecCommand(CommandContext cli) {
         this.cli = cli;
     }
 

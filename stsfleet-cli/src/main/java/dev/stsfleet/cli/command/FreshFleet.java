@@ -12,7 +12,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.cli.option.ProfileSelection;
@@ -61,7 +61,7 @@ final class FreshFleet implements FleetListener {
     }
 
     /** The fleet for a command: global options, the command's MFA codes, this object as its listener. */
-    StsFleet build(Invocation cli, MfaOptions mfa, RequestOptions options) {
+    StsFleet build(CommandContext cli, MfaOptions mfa, RequestOptions options) {
         return FleetFactory.builder(cli, mfa, options).listener(this).build();
     }
 

@@ -8,7 +8,7 @@ import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.Progress;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
@@ -50,9 +50,9 @@ import picocli.CommandLine.Spec;
             "each role session to one hour). --dry-run prints that plan. Progress and the summary go to stderr;",
             "stdout carries only the output format."})
 public final class GenerateCommand implements Callable<Integer> {
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public GenerateCommand(Invocation cli) {
+    public GenerateCommand(CommandContext cli) {
         this.cli = cli;
     }
 

@@ -7,7 +7,7 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.cli.option.ProfileSelection;
@@ -38,9 +38,9 @@ import picocli.CommandLine.Spec;
             "each is renewed well before it expires until the lifetime ends. Exits 0 then, 1 if roles were",
             "lost (named on stderr); SIGINT/SIGTERM stop it cleanly."})
 public final class KeepFreshCommand implements Callable<Integer> {
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public KeepFreshCommand(Invocation cli) {
+    public KeepFreshCommand(CommandContext cli) {
         this.cli = cli;
     }
 
@@ -104,7 +104,7 @@ public final class KeepFreshCommand implements Callable<Integer> {
     }
 
     /** The file the AWS tools read, as every command finds it. */
-    static Path credentialsFile(Invocation cli) {
+    static Path credentialsFile(CommandContext cli) {
         return Credentials.credentialsFile(cli);
     }
 }

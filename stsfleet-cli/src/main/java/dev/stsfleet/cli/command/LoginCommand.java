@@ -6,7 +6,7 @@ import dev.stsfleet.StsFleetException;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -39,9 +39,9 @@ import picocli.CommandLine.Spec;
             "a secret. Roles assumed with an MFA session or another role (role chaining) allow a console session",
             "of at most one hour."})
 public final class LoginCommand implements Callable<Integer> {
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public LoginCommand(Invocation cli) {
+    public LoginCommand(CommandContext cli) {
         this.cli = cli;
     }
 

@@ -6,7 +6,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.FleetFactory;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -33,7 +33,7 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
     /** A session with less left than this is not handed out: a new one is made. */
     static final Duration MIN_LEFT = Duration.ofMinutes(5);
 
-    static ProfileCredentials of(Invocation cli, String profile, MfaOptions mfa, RequestOptions request,
+    static ProfileCredentials of(CommandContext cli, String profile, MfaOptions mfa, RequestOptions request,
                                  CacheOptions cache) {
         ProfileCatalog catalog = Credentials.catalog(cli);
         if (!catalog.isRoleProfile(profile) && !catalog.isSamlProfile(profile) && catalog.keys(profile).isPresent()) {
@@ -61,14 +61,14 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
     }
 
     /** Leaves a fast-path memo of {@code output} for the next identical call, when the role cache served this one. */
-    void remember(Invocation cli, List<String> originalArgs, String output) {
+    void remember(CommandContext cli, List<String> originalArgs, String output) {
         if (single != null) {
             single.remember(cli, originalArgs, output);
         }
     }
 
     /** The session of a profile with long-term keys: cached, else GetSessionToken (with MFA when it has a device). */
-    private static TemporaryCredentials userSession(Invocation cli, String profile, MfaOptions mfa) {
+    private static TemporaryCredentials userSession(CommandContext cli, String profile, MfaOptions mfa) {
         try (StsFleet fleet = FleetFactory.builder(cli).sourceProfile(profile).build()) {
             String device = fleet.mfaSerialOf(profile).orElse(null);
             if (device == null && mfa.given()) {
@@ -83,7 +83,7 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
         }
     }
 
-    private static String region(Invocation cli, ProfileCatalog catalog, List<String> chain) {
+    private static String region(CommandContext cli, ProfileCatalog catalog, List<String> chain) {
         if (cli.global().region() != null) {
             return cli.global().region();
         }

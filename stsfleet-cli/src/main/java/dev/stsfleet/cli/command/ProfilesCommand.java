@@ -4,7 +4,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.format.ProfilesJsonRenderer;
 import dev.stsfleet.profile.RoleProfile;
 import dev.stsfleet.profile.SamlProfile;
@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
         description = {"The role profiles (with role_arn, or SAML-backed with x_stsfleet_saml_url) of the AWS config and credentials files, or of FILE, as JSON.",
             "Makes no AWS call."})
 public final class ProfilesCommand implements Callable<Integer> {
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public ProfilesCommand(Invocation cli) {
+    public ProfilesCommand(CommandContext cli) {
         this.cli = cli;
     }
 

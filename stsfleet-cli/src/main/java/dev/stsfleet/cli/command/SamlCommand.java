@@ -3,7 +3,7 @@ package dev.stsfleet.cli.command;
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
@@ -47,9 +47,9 @@ public final class SamlCommand implements Callable<Integer> {
     /** How to log in to the IdP: the values of {@code --idp-auth}. */
     enum LoginStyle { basic, digest, ntlm, form, adfs, auto }
 
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public SamlCommand(Invocation cli) {
+    public SamlCommand(CommandContext cli) {
         this.cli = cli;
     }
 

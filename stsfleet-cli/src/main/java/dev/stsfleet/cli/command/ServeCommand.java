@@ -6,7 +6,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -34,9 +34,9 @@ import picocli.CommandLine.Spec;
             "Prints per profile AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN",
             "on stdout, then serves until the lifetime ends or SIGINT/SIGTERM."})
 public final class ServeCommand implements Callable<Integer> {
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public ServeCommand(Invocation cli) {
+    public ServeCommand(CommandContext cli) {
         this.cli = cli;
     }
 

@@ -5,7 +5,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.BotoJsonRenderer;
@@ -32,9 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "  stsfleet session-token --profile alice --lifetime 12h",
             "  eval \"$(stsfleet session-token --profile alice --format env)\""})
 public final class SessionTokenCommand implements Callable<Integer> {
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public SessionTokenCommand(Invocation cli) {
+    public SessionTokenCommand(CommandContext cli) {
         this.cli = cli;
     }
 

@@ -5,7 +5,7 @@ import dev.stsfleet.OutputFormat;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.Format;
 import dev.stsfleet.cli.option.FormatOption;
@@ -55,9 +55,9 @@ import picocli.CommandLine.Spec;
         subcommands = {SsoCommand.Login.class, SsoCommand.Logout.class, SsoCommand.Generate.class,
                 SsoCommand.Write.class, SsoCommand.KeepFresh.class, SsoCommand.Serve.class, SsoCommand.Profiles.class})
 public final class SsoCommand implements Runnable {
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public SsoCommand(Invocation cli) {
+    public SsoCommand(CommandContext cli) {
         this.cli = cli;
     }
 
@@ -83,7 +83,7 @@ public final class SsoCommand implements Runnable {
                         + "SSO profile, else the file's only session).")
         String sessionName;
 
-        Invocation cli() {
+        CommandContext cli() {
             return parent.cli;
         }
 

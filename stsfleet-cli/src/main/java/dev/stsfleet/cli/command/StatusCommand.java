@@ -11,7 +11,7 @@ import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.format.Durations;
 import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.profile.RoleProfile;
@@ -53,9 +53,9 @@ public final class StatusCommand implements Callable<Integer> {
     /** Output formats of {@code status}. */
     enum Format { table, json }
 
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public StatusCommand(Invocation cli) {
+    public StatusCommand(CommandContext cli) {
         this.cli = cli;
     }
 

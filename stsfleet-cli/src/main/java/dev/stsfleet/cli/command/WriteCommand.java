@@ -7,7 +7,7 @@ import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.Invocation;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -44,9 +44,9 @@ import picocli.CommandLine.Spec;
             "never overwritten. The file: --credentials-file, else $AWS_SHARED_CREDENTIALS_FILE, else",
             "~/.aws/credentials."})
 public final class WriteCommand implements Callable<Integer> {
-    private final Invocation cli;
+    private final CommandContext cli;
 
-    public WriteCommand(Invocation cli) {
+    public WriteCommand(CommandContext cli) {
         this.cli = cli;
     }
 

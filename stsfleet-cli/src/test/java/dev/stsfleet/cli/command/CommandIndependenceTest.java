@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The command package stays a set of independent commands: none reaches the root command (they get an
- * {@code Invocation} from the factory), and none uses another command's static members (shared code lives in
+ * {@code CommandContext} from the factory), and none uses another command's static members (shared code lives in
  * small classes of its own). A scan of the sources, comments and string literals left out.
  */
 class CommandIndependenceTest {

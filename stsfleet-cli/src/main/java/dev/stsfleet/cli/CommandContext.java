@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param context what the command may read from the process (environment, clock, stdin, terminal)
  * @param global  the global options, filled in by the parse
  */
-public record Invocation(CliContext context, GlobalOptions global) {
-    public Invocation {
+public record CommandContext(CliContext context, GlobalOptions global) {
+    public CommandContext {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(global, "global");
     }
