@@ -12,6 +12,7 @@ import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.AccountList;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.Format;
 import dev.stsfleet.cli.option.FormatOption;
@@ -79,14 +80,8 @@ public final class CrossAccountCommand implements Callable<Integer> {
     @Option(names = "--role", required = true, paramLabel = "NAME", description = "The role name to assume in every account.")
     private String role;
 
-    @Option(names = "--accounts", split = ",", paramLabel = "IDS", description = "Account ids, comma-separated.")
-    private List<String> accounts = new ArrayList<>();
-
-    @Option(names = "--accounts-file", paramLabel = "FILE",
-            description = "Account ids, one per line (blank lines and # comments allowed); or JSON (an array of ids or "
-                    + "of {\"id\": ..., \"name\": ...}); or CSV (.csv: id and name columns, header optional); or YAML "
-                    + "(.yaml/.yml: a list of ids or of maps with id and name).")
-    private Path accountsFile;
+    @Mixin
+    private AccountList accounts = new AccountList();
 
     @Option(names = "--organization",
             description = "Every ACTIVE account of the base profile's AWS Organization (the base must be the "
@@ -157,7 +152,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean fromOrganization = organization || !ous.isEmpty();
-        int sources = (accounts.isEmpty() ? 0 : 1) + (accountsFile == null ? 0 : 1) + (fromOrganization ? 1 : 0);
+        int sources = accounts.given() + (fromOrganization ? 1 : 0);
         if (sources != 1) {
             throw new UsageException("give the accounts with exactly one of --accounts IDS, --accounts-file FILE, "
                     + "--organization or --ou OU_ID");
@@ -181,7 +176,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
         List<String> excludedIds = excludedIds();
         OrganizationSelection selection = fromOrganization ? new OrganizationSelection(organization, ous,
                 OrganizationSelection.parseTags(accountTags), Set.copyOf(excludedIds), includeManagement) : null;
-        List<TargetAccount> listed = fromOrganization ? null : AccountCommands.accountList(accounts, accountsFile);
+        List<TargetAccount> listed = fromOrganization ? null : AccountCommands.accountList(accounts.ids(), accounts.file());
         CrossAccountSessionProvider.Builder provider = CrossAccountSessionProvider.builder().roleName(role)
                 .externalId(externalId).requestOptions(request.toOptions()).clock(cli.context().clock());
         if (duration.value() != null) {

@@ -5,6 +5,7 @@ import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.AccountList;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.Format;
@@ -20,7 +21,6 @@ import dev.stsfleet.sts.StsGateway;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -76,12 +76,8 @@ public final class SamlCommand implements Callable<Integer> {
     @Option(names = "--role", paramLabel = "NAME", description = "The role name to assume in every account.")
     private String role;
 
-    @Option(names = "--accounts", split = ",", paramLabel = "IDS", description = "Account ids, comma-separated.")
-    private List<String> accounts = new ArrayList<>();
-
-    @Option(names = "--accounts-file", paramLabel = "FILE",
-            description = "One 12-digit account id per line (blank lines and # comments allowed), or a JSON array of strings.")
-    private Path accountsFile;
+    @Mixin
+    private AccountList accounts = new AccountList();
 
     @Option(names = "--all-roles", description = "Every role the SAML assertion offers, in every account.")
     private boolean allRoles;
@@ -108,7 +104,7 @@ public final class SamlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int selectors = (accounts.isEmpty() ? 0 : 1) + (accountsFile == null ? 0 : 1) + (allRoles ? 1 : 0);
+        int selectors = accounts.given() + (allRoles ? 1 : 0);
         if (selectors != 1) {
             throw new UsageException("give exactly one of --accounts IDS, --accounts-file FILE and --all-roles");
         }
@@ -122,7 +118,8 @@ public final class SamlCommand implements Callable<Integer> {
             throw new UsageException("--insecure-skip-tls-verify and --idp-ca-file cannot be combined");
         }
         int concurrency = limits.concurrency();
-        List<AccountRole> targets = allRoles ? null : AccountRole.of(AccountCommands.accounts(accounts, accountsFile), role);
+        List<AccountRole> targets = allRoles ? null
+                : AccountRole.of(AccountCommands.accounts(accounts.ids(), accounts.file()), role);
         URI url = idpUrl();
         SamlSessionProvider.Builder saml = SamlSessionProvider.builder().clock(cli.context().clock());
         if (duration.value() != null) {
