@@ -784,7 +784,7 @@ public final class StsFleet implements AutoCloseable {
     /** The Identity Center roots of this fleet's role chains, made on first use. */
     private synchronized dev.stsfleet.sso.SsoSources ssoSources() {
         if (ssoSources == null) {
-            ssoSources = new dev.stsfleet.sso.SsoSources(profileFile, environment, clock);
+            ssoSources = new dev.stsfleet.sso.SsoSources(profileFile, environment, clock, limits);
         }
         return ssoSources;
     }
