@@ -105,7 +105,9 @@ public final class Credentials {
         return SessionTokenCache.builder().stateDirectory(stateDirectory(context, null)).clock(context.clock()).build();
     }
 
-    /** Credentials for the named role profiles; see {@link #fetch(CommandContext, Collection, MfaOptions, Consumer)}. */
+    /**
+     * Credentials for the named role profiles; see {@link #fetch(CommandContext, Collection, MfaOptions, Consumer)}.
+     */
     public static Fetched fetch(CommandContext cli, Collection<String> names, MfaOptions mfa) {
         return fetch(cli, names, mfa, RequestOptions.NONE, plan -> { });
     }

@@ -21,7 +21,8 @@ public final class StsfleetCli {
     /** The command line reading environment, clock, stdin and terminal from {@code context}. */
     public static CommandLine newCommandLine(CliContext context) {
         GlobalOptions global = new GlobalOptions();
-        CommandLine cmd = new CommandLine(new RootCommand(global), new CommandFactory(new CommandContext(context, global)));
+        CommandLine cmd = new CommandLine(new RootCommand(global),
+                new CommandFactory(new CommandContext(context, global)));
         withdrawIgnoredOptions(cmd);
         HelpLayout.apply(cmd);
         ErrorReporter errors = new ErrorReporter(global);

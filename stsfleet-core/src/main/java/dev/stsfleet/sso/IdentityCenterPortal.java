@@ -479,8 +479,9 @@ public final class IdentityCenterPortal implements AutoCloseable {
         }
 
         /**
-         * The connect and call deadlines of every portal call (the call deadline is that of one attempt) (replaces an earlier {@link #callTimeout}). Default:
-         * {@link CallLimits#DEFAULT}, 2 seconds to connect and 30 for a call.
+         * The connect and call deadlines of every portal call, the call deadline being that of one attempt
+         * (replaces an earlier {@link #callTimeout}). Default: {@link CallLimits#DEFAULT}, 2 seconds to connect
+         * and 30 for a call.
          */
         public Builder callLimits(CallLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");

@@ -239,8 +239,8 @@ public final class RegionalGateways implements RoleAssumer, AutoCloseable {
         }
 
         /**
-         * The connect and call deadlines of every call in every region (replaces an earlier {@link #callTimeout}). Default:
-         * {@link CallLimits#DEFAULT}, 2 seconds to connect and 30 for a call.
+         * The connect and call deadlines of every call in every region (replaces an earlier {@link #callTimeout}).
+         * Default: {@link CallLimits#DEFAULT}, 2 seconds to connect and 30 for a call.
          */
         public Builder callLimits(CallLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");

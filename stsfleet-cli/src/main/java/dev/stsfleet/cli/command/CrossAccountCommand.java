@@ -176,7 +176,8 @@ public final class CrossAccountCommand implements Callable<Integer> {
         List<String> excludedIds = excludedIds();
         OrganizationSelection selection = fromOrganization ? new OrganizationSelection(organization, ous,
                 OrganizationSelection.parseTags(accountTags), Set.copyOf(excludedIds), includeManagement) : null;
-        List<TargetAccount> listed = fromOrganization ? null : AccountCommands.accountList(accounts.ids(), accounts.file());
+        List<TargetAccount> listed = fromOrganization ? null
+                : AccountCommands.accountList(accounts.ids(), accounts.file());
         CrossAccountSessionProvider.Builder provider = CrossAccountSessionProvider.builder().roleName(role)
                 .externalId(externalId).requestOptions(request.toOptions()).clock(cli.context().clock());
         if (duration.value() != null) {

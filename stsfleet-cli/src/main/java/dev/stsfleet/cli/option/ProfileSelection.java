@@ -35,7 +35,8 @@ public final class ProfileSelection {
      */
     public void requireOne() {
         if (all == !profiles.isEmpty()) {
-            throw new UsageException(all ? "PROFILE... and --all cannot be combined" : "name the role profiles, or use --all");
+            throw new UsageException(all ? "PROFILE... and --all cannot be combined"
+                    : "name the role profiles, or use --all");
         }
     }
 }
