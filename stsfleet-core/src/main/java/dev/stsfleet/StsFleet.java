@@ -13,6 +13,7 @@ import dev.stsfleet.refresh.RefreshPolicy;
 import dev.stsfleet.refresh.Refresher;
 import dev.stsfleet.store.SessionTokenCache;
 import dev.stsfleet.sts.AssumedRole;
+import dev.stsfleet.sts.CallLimits;
 import dev.stsfleet.sts.EndpointUrl;
 import dev.stsfleet.sts.StsGateway;
 import java.net.URI;
@@ -105,6 +106,7 @@ public final class StsFleet implements AutoCloseable {
     private final Clock clock;
     private final int concurrency;
     private final ThrottleControl throttleControl;
+    private final CallLimits limits;
     private final OutputFormat format;
     private final ProfileCatalog catalog;
     /** The profiles as read, for IAM Identity Center roots ({@link #ssoSources()}). */
@@ -141,6 +143,7 @@ public final class StsFleet implements AutoCloseable {
         this.clock = b.clock;
         this.concurrency = b.concurrency;
         this.throttleControl = b.throttleControl;
+        this.limits = b.limits;
         this.format = b.format;
         this.listener = b.listener;
         this.sessionLifetime = b.sessionLifetime;
@@ -213,7 +216,7 @@ public final class StsFleet implements AutoCloseable {
                 .endpoint(endpoint)
                 .maxConnections(concurrency)
                 .throttleControl(throttleControl)
-                .callTimeout(b.callTimeout)
+                .callLimits(b.limits)
                 .clock(clock)
                 .profileFile(profiles)
                 .profileName(sourceProfile)
@@ -781,7 +784,7 @@ public final class StsFleet implements AutoCloseable {
     /** The Identity Center roots of this fleet's role chains, made on first use. */
     private synchronized dev.stsfleet.sso.SsoSources ssoSources() {
         if (ssoSources == null) {
-            ssoSources = new dev.stsfleet.sso.SsoSources(profileFile, environment, clock);
+            ssoSources = new dev.stsfleet.sso.SsoSources(profileFile, environment, clock, limits);
         }
         return ssoSources;
     }
@@ -952,6 +955,11 @@ public final class StsFleet implements AutoCloseable {
         return throttleControl;
     }
 
+    /** The connect and call deadlines of each STS call ({@link Builder#callLimits}). */
+    public CallLimits callLimits() {
+        return limits;
+    }
+
     /** What every AssumeRole of the fleet carries. */
     public RequestOptions requestOptions() {
         return requestOptions;
@@ -1084,7 +1092,7 @@ public final class StsFleet implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int concurrency = DEFAULT_CONCURRENCY;
         private ThrottleControl throttleControl = DEFAULT_THROTTLE_CONTROL;
-        private Duration callTimeout = StsGateway.DEFAULT_CALL_TIMEOUT;
+        private CallLimits limits = CallLimits.DEFAULT;
         private OutputFormat format = OutputFormat.VAULT;
         private Map<String, String> environment = System.getenv();
         private FleetListener listener = FleetListener.NONE;
@@ -1196,7 +1204,16 @@ public final class StsFleet implements AutoCloseable {
 
         /** The deadline of each STS call, retries included. Default: 30 seconds. */
         public Builder callTimeout(Duration callTimeout) {
-            this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+            this.limits = limits.withCallTimeout(callTimeout);
+            return this;
+        }
+
+        /**
+         * The connect and call deadlines of each STS call (replaces an earlier {@link #callTimeout}). Default:
+         * {@link CallLimits#DEFAULT}, 2 seconds to connect and 30 for a call.
+         */
+        public Builder callLimits(CallLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

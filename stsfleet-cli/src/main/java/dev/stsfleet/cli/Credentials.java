@@ -47,42 +47,42 @@ public final class Credentials {
     }
 
     /** Where the AWS files are for this command: its options, else the context's variables, else ~/.aws. */
-    public static ProfileLocations locations(RootCommand root) {
-        return ProfileLocations.resolve(root.global().configFile(), root.global().credentialsFile(),
-                root.context().environment());
+    public static ProfileLocations locations(CommandContext cli) {
+        return ProfileLocations.resolve(cli.global().configFile(), cli.global().credentialsFile(),
+                cli.context().environment());
     }
 
     /** The config file the fleet reads: {@code --config-file}, {@code AWS_CONFIG_FILE}, {@code ~/.aws/config}. */
-    public static Path configFile(RootCommand root) {
-        return locations(root).configFile();
+    public static Path configFile(CommandContext cli) {
+        return locations(cli).configFile();
     }
 
     /**
      * The credentials file the fleet reads (and {@code write} and {@code keep-fresh} edit):
      * {@code --credentials-file}, {@code AWS_SHARED_CREDENTIALS_FILE}, {@code ~/.aws/credentials}.
      */
-    public static Path credentialsFile(RootCommand root) {
-        return locations(root).credentialsFile();
+    public static Path credentialsFile(CommandContext cli) {
+        return locations(cli).credentialsFile();
     }
 
     /**
      * The profiles of the config and credentials files, as the command's fleet reads them (roles naming no source
      * served by {@code --profile} or {@code AWS_PROFILE}), without creating any STS client.
      */
-    public static ProfileCatalog catalog(RootCommand root) {
-        String source = root.global().profile() != null ? root.global().profile() : root.context().env("AWS_PROFILE");
-        return StsFleet.catalog(locations(root).read(), source == null || source.isBlank() ? null : source.trim(),
-                root.context().environment());
+    public static ProfileCatalog catalog(CommandContext cli) {
+        String source = cli.global().profile() != null ? cli.global().profile() : cli.context().env("AWS_PROFILE");
+        return StsFleet.catalog(locations(cli).read(), source == null || source.isBlank() ? null : source.trim(),
+                cli.context().environment());
     }
 
     /** The STS endpoint in words, for cache keys: the option, the variables, else AWS's. */
-    public static String endpointLabel(RootCommand root) {
-        String e = root.global().endpointUrl();
+    public static String endpointLabel(CommandContext cli) {
+        String e = cli.global().endpointUrl();
         if (e == null) {
-            e = root.context().env("AWS_ENDPOINT_URL_STS");
+            e = cli.context().env("AWS_ENDPOINT_URL_STS");
         }
         if (e == null) {
-            e = root.context().env("AWS_ENDPOINT_URL");
+            e = cli.context().env("AWS_ENDPOINT_URL");
         }
         return e == null ? "aws" : e.trim();
     }
@@ -105,14 +105,16 @@ public final class Credentials {
         return SessionTokenCache.builder().stateDirectory(stateDirectory(context, null)).clock(context.clock()).build();
     }
 
-    /** Credentials for the named role profiles; see {@link #fetch(RootCommand, Collection, MfaOptions, Consumer)}. */
-    public static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa) {
-        return fetch(root, names, mfa, RequestOptions.NONE, plan -> { });
+    /**
+     * Credentials for the named role profiles; see {@link #fetch(CommandContext, Collection, MfaOptions, Consumer)}.
+     */
+    public static Fetched fetch(CommandContext cli, Collection<String> names, MfaOptions mfa) {
+        return fetch(cli, names, mfa, RequestOptions.NONE, plan -> { });
     }
 
-    /** {@link #fetch(RootCommand, Collection, MfaOptions)} with what every AssumeRole carries. */
-    public static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa, RequestOptions options) {
-        return fetch(root, names, mfa, options, plan -> { });
+    /** {@link #fetch(CommandContext, Collection, MfaOptions)} with what every AssumeRole carries. */
+    public static Fetched fetch(CommandContext cli, Collection<String> names, MfaOptions mfa, RequestOptions options) {
+        return fetch(cli, names, mfa, options, plan -> { });
     }
 
     /**
@@ -120,14 +122,14 @@ public final class Credentials {
      * {@link dev.stsfleet.InvalidInputException} before any call), then {@code check} sees the plan (and may
      * refuse it, still before any call), then the fleet generates them.
      */
-    public static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa,
+    public static Fetched fetch(CommandContext cli, Collection<String> names, MfaOptions mfa,
                                 Consumer<CredentialPlan> check) {
-        return fetch(root, names, mfa, RequestOptions.NONE, check);
+        return fetch(cli, names, mfa, RequestOptions.NONE, check);
     }
 
-    private static Fetched fetch(RootCommand root, Collection<String> names, MfaOptions mfa, RequestOptions options,
+    private static Fetched fetch(CommandContext cli, Collection<String> names, MfaOptions mfa, RequestOptions options,
                                  Consumer<CredentialPlan> check) {
-        try (StsFleet fleet = FleetFactory.builder(root, mfa, options).build()) {
+        try (StsFleet fleet = FleetFactory.builder(cli, mfa, options).build()) {
             CredentialPlan plan = fleet.plan(List.copyOf(names));
             check.accept(plan);
             FleetResult result = fleet.generateCredentials(List.copyOf(names));
@@ -142,17 +144,17 @@ public final class Credentials {
      *
      * @throws StsCallException with AWS's code and the profile's name when it failed (exit 1)
      */
-    public static Single single(RootCommand root, String profile, MfaOptions mfa, CacheOptions options) {
-        return single(root, profile, mfa, RequestOptions.NONE, options);
+    public static Single single(CommandContext cli, String profile, MfaOptions mfa, CacheOptions options) {
+        return single(cli, profile, mfa, RequestOptions.NONE, options);
     }
 
     /**
-     * {@link #single(RootCommand, String, MfaOptions, CacheOptions)} with what the AssumeRole carries; a cached
+     * {@link #single(CommandContext, String, MfaOptions, CacheOptions)} with what the AssumeRole carries; a cached
      * entry serves only a call with the same request options.
      */
-    public static Single single(RootCommand root, String profile, MfaOptions mfa, RequestOptions request,
+    public static Single single(CommandContext cli, String profile, MfaOptions mfa, RequestOptions request,
                                 CacheOptions options) {
-        ProfileCatalog catalog = catalog(root);
+        ProfileCatalog catalog = catalog(cli);
         RoleProfile role;
         List<String> problems = new ArrayList<>(request.problems());
         try {
@@ -164,33 +166,33 @@ public final class Credentials {
         if (!problems.isEmpty()) {
             throw new dev.stsfleet.InvalidInputException(problems);
         }
-        ProfileLocations files = locations(root);
+        ProfileLocations files = locations(cli);
         if (!options.enabled()) {
-            return new Single(assume(root, profile, mfa, request), null, null, files);
+            return new Single(assume(cli, profile, mfa, request), null, null, files);
         }
         StateDirectory state;
         CredentialCache cache;
         try {
-            state = stateDirectory(root.context(), options.cacheDir());
+            state = stateDirectory(cli.context(), options.cacheDir());
             cache = CredentialCache.builder()
                     .stateDirectory(state)
-                    .clock(root.context().clock())
+                    .clock(cli.context().clock())
                     .margin(Freshness.CACHE_MARGIN)
                     .lockTimeout(Duration.ofMinutes(5)) // the holder may be a person typing an MFA code
                     .build();
         } catch (RuntimeException e) {
             // A state directory that cannot be used costs the cache, not the command.
             LoggerFactory.getLogger(Credentials.class).warn("the credential cache cannot be used: {}", e.getMessage());
-            return new Single(assume(root, profile, mfa, request), null, null, files);
+            return new Single(assume(cli, profile, mfa, request), null, null, files);
         }
-        CredentialCache.Key key = cacheKey(root, catalog, role, request);
+        CredentialCache.Key key = cacheKey(cli, catalog, role, request);
         TemporaryCredentials credentials;
         if (options.refresh()) {
-            credentials = assume(root, profile, mfa, request);
+            credentials = assume(cli, profile, mfa, request);
             cache.put(key, credentials);
         } else {
             Optional<TemporaryCredentials> cached = cache.get(key);
-            credentials = cached.orElseGet(() -> cache.getOrLoad(key, () -> assume(root, profile, mfa, request)));
+            credentials = cached.orElseGet(() -> cache.getOrLoad(key, () -> assume(cli, profile, mfa, request)));
         }
         return new Single(credentials, state, cache.fileOf(key), files);
     }
@@ -200,23 +202,23 @@ public final class Credentials {
      * it (every property of every profile down to the root, secrets only as "set"), the session source
      * ({@code --profile} / {@code AWS_PROFILE}) and the STS endpoint.
      */
-    public static CredentialCache.Key cacheKey(RootCommand root, ProfileCatalog catalog, RoleProfile role) {
-        return cacheKey(root, catalog, role, RequestOptions.NONE);
+    public static CredentialCache.Key cacheKey(CommandContext cli, ProfileCatalog catalog, RoleProfile role) {
+        return cacheKey(cli, catalog, role, RequestOptions.NONE);
     }
 
-    /** {@link #cacheKey(RootCommand, ProfileCatalog, RoleProfile)} of a call carrying {@code request}. */
-    public static CredentialCache.Key cacheKey(RootCommand root, ProfileCatalog catalog, RoleProfile role,
+    /** {@link #cacheKey(CommandContext, ProfileCatalog, RoleProfile)} of a call carrying {@code request}. */
+    public static CredentialCache.Key cacheKey(CommandContext cli, ProfileCatalog catalog, RoleProfile role,
                                                RequestOptions request) {
         String source = "chain=" + catalog.chainDescription(role.name())
                 + ";default=" + catalog.defaultSource().orElse(null)
-                + ";session=" + root.global().profile() + ";endpoint=" + endpointLabel(root)
+                + ";session=" + cli.global().profile() + ";endpoint=" + endpointLabel(cli)
                 + (request.isEmpty() ? "" : ";request=" + request.fingerprint());
         return new CredentialCache.Key(role.name(), role.roleArn(), source, role.externalId());
     }
 
-    private static TemporaryCredentials assume(RootCommand root, String profile, MfaOptions mfa,
+    private static TemporaryCredentials assume(CommandContext cli, String profile, MfaOptions mfa,
                                                RequestOptions request) {
-        Fetched fetched = fetch(root, List.of(profile), mfa, request);
+        Fetched fetched = fetch(cli, List.of(profile), mfa, request);
         ProfileResult r = fetched.result().results().get(FleetResult.keyOf(profile));
         if (r instanceof ProfileResult.Succeeded ok) {
             return ok.credentials().credentials();
@@ -235,12 +237,12 @@ public final class Credentials {
          * Leaves a memo of {@code output} (what the command printed, or what it handed a child) for the next
          * identical invocation; nothing when the cache was bypassed.
          */
-        public void remember(RootCommand root, List<String> originalArgs, String output) {
+        public void remember(CommandContext cli, List<String> originalArgs, String output) {
             if (cacheFile == null) {
                 return;
             }
             List<Path> read = new ArrayList<>(List.of(files.configFile(), files.credentialsFile(), cacheFile));
-            FastPath.remember(originalArgs, root.context().environment(), Path.of("").toAbsolutePath(), read,
+            FastPath.remember(originalArgs, cli.context().environment(), Path.of("").toAbsolutePath(), read,
                     credentials.expiration(), output, (file, content) -> {
                         state.subdirectory(FastPath.SUBDIRECTORY);
                         state.write(file, content);

@@ -2,6 +2,7 @@ package dev.stsfleet.cli;
 
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.StsCallException;
+import dev.stsfleet.cli.option.GlobalOptions;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -17,10 +18,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * secrets.
  */
 final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
-    private final RootCommand root;
+    private final GlobalOptions global;
 
-    ErrorReporter(RootCommand root) {
-        this.root = root;
+    ErrorReporter(GlobalOptions global) {
+        this.global = global;
     }
 
     @Override
@@ -34,7 +35,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             err.println("stsfleet: error: " + oneLine(describe(ex)) + " (see '" + cmd.getCommandSpec().qualifiedName()
                     + " --help')");
         }
-        if (root.global().debug()) {
+        if (global.debug()) {
             ex.printStackTrace(err);
         }
         err.flush();
@@ -61,12 +62,12 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         } else {
             code = ExitCode.FAILED;
             message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-            if (!root.global().debug()) {
+            if (!global.debug()) {
                 message += " (run with --debug for details)";
             }
         }
         err.println("stsfleet: error: " + oneLine(message));
-        if (root.global().debug()) {
+        if (global.debug()) {
             ex.printStackTrace(err);
         }
         err.flush();

@@ -7,7 +7,10 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.option.GlobalOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import org.slf4j.LoggerFactory;
+import dev.stsfleet.sts.CallLimits;
 import dev.stsfleet.sts.EndpointUrl;
+import dev.stsfleet.cli.option.DurationConverter;
+import java.time.Duration;
 import java.net.URI;
 
 /** Builds the {@link StsFleet} a command works with, from the global options and the context. */
@@ -19,9 +22,9 @@ public final class FleetFactory {
      * The fleet of a command: the global options, the context's environment and clock, and the one MFA session
      * cache every command shares (so a session made by any command serves the others while it lasts).
      */
-    public static StsFleet.Builder builder(RootCommand root) {
-        GlobalOptions g = root.global();
-        CliContext context = root.context();
+    public static StsFleet.Builder builder(CommandContext cli) {
+        GlobalOptions g = cli.global();
+        CliContext context = cli.context();
         StsFleet.Builder b = StsFleet.builder()
                 .environment(context.environment())
                 .clock(context.clock())
@@ -44,9 +47,7 @@ public final class FleetFactory {
         if (g.endpointUrl() != null) {
             b.endpoint(endpoint(g.endpointUrl()));
         }
-        if (g.callTimeout() != null) {
-            b.callTimeout(g.callTimeout());
-        }
+        b.callLimits(callLimits(g));
         if (g.configFile() != null) {
             b.configFile(g.configFile());
         }
@@ -56,14 +57,38 @@ public final class FleetFactory {
         return b;
     }
 
-    /** {@link #builder(RootCommand)} with the command's MFA codes and, on a terminal, a prompt for missing ones. */
-    public static StsFleet.Builder builder(RootCommand root, MfaOptions mfa) {
-        return mfa.applyTo(builder(root), root.context());
+    /** {@link #builder(CommandContext)} with the command's MFA codes and, on a terminal, a prompt for missing ones. */
+    public static StsFleet.Builder builder(CommandContext cli, MfaOptions mfa) {
+        return mfa.applyTo(builder(cli), cli.context());
     }
 
-    /** {@link #builder(RootCommand, MfaOptions)} with what every AssumeRole of the command carries. */
-    public static StsFleet.Builder builder(RootCommand root, MfaOptions mfa, RequestOptions options) {
-        return builder(root, mfa).requestOptions(options);
+    /** {@link #builder(CommandContext, MfaOptions)} with what every AssumeRole of the command carries. */
+    public static StsFleet.Builder builder(CommandContext cli, MfaOptions mfa, RequestOptions options) {
+        return builder(cli, mfa).requestOptions(options);
+    }
+
+    /**
+     * The connect and call deadlines of every AWS call of a command: {@code --connect-timeout} and
+     * {@code --call-timeout}, else the library's defaults.
+     *
+     * @throws UsageException when one is zero or negative
+     */
+    public static CallLimits callLimits(GlobalOptions g) {
+        CallLimits limits = CallLimits.DEFAULT;
+        if (g.connectTimeout() != null) {
+            limits = limits.withConnectTimeout(positive("--connect-timeout", g.connectTimeout()));
+        }
+        if (g.callTimeout() != null) {
+            limits = limits.withCallTimeout(positive("--call-timeout", g.callTimeout()));
+        }
+        return limits;
+    }
+
+    private static Duration positive(String option, Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            throw new UsageException(option + " must be more than 0, not " + DurationConverter.format(d));
+        }
+        return d;
     }
 
     static URI endpoint(String value) {

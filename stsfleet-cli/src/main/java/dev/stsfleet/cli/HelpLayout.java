@@ -4,6 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.stsfleet.cli.option.AccountList;
+import dev.stsfleet.cli.option.CacheOptions;
+import dev.stsfleet.cli.option.ConcurrencyOptions;
+import dev.stsfleet.cli.option.FormatOption;
+import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.ProfileSelection;
+import dev.stsfleet.cli.option.RequestOptionsMixin;
+import dev.stsfleet.cli.option.RoleSessionDuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,23 +25,34 @@ import picocli.CommandLine.Model.UsageMessageSpec;
  * session, request, then the global ones) named by {@link #GROUPS}.
  */
 final class HelpLayout {
-    /** Each group's heading and the long option names that belong to it; options not named go under "Options". */
+    /**
+     * Each group's heading and the long names of the options a command declares itself that belong to it; options
+     * of a mixin go where {@link #MIXIN_GROUPS} says, options named nowhere under "Options".
+     */
     static final Map<String, List<String>> GROUPS = groups();
+
+    /** The group of every option of a shared mixin, whichever command it is mixed into. */
+    static final Map<Class<?>, String> MIXIN_GROUPS = Map.of(
+            ProfileSelection.class, "Selection",
+            AccountList.class, "Selection",
+            FormatOption.class, "Output",
+            MfaOptions.class, "Session",
+            CacheOptions.class, "Session",
+            RoleSessionDuration.class, "Request",
+            RequestOptionsMixin.class, "Request",
+            ConcurrencyOptions.class, "Request");
 
     private static Map<String, List<String>> groups() {
         Map<String, List<String>> g = new LinkedHashMap<>();
-        g.put("Selection", List.of("--all", "--file", "--base-profile", "--role", "--accounts", "--accounts-file",
-                "--organization", "--ou", "--account-tag", "--exclude", "--include-management", "--sso-session",
-                "--account", "--all-accounts", "--all-roles"));
+        g.put("Selection", List.of("--file", "--base-profile", "--role", "--organization", "--ou", "--account-tag",
+                "--exclude", "--include-management", "--sso-session", "--account", "--all-accounts", "--all-roles"));
         g.put("Output", List.of("--format", "--shell", "--as", "--as-prefix", "--name-format", "--save-accounts",
                 "--dry-run", "--open", "--destination", "--issuer", "--signin-endpoint", "--verify", "--prune",
                 "--port"));
-        g.put("Session", List.of("--mfa-code", "--lifetime", "--password-stdin", "--no-cache", "--refresh",
-                "--cache-dir", "--idp-url", "--user", "--idp-auth", "--login", "--header", "--idp-ca-file",
-                "--use-device-code"));
+        g.put("Session", List.of("--lifetime", "--password-stdin", "--idp-url", "--user", "--idp-auth", "--login",
+                "--header", "--idp-ca-file", "--use-device-code"));
         g.put("Request", List.of("--duration", "--external-id", "--session-name", "--concurrency",
-                "--throttle-control", "--sts-regions", "--source-identity", "--tag", "--transitive-tag",
-                "--policy-arn", "--policy"));
+                "--throttle-control", "--sts-regions"));
         return g;
     }
 
@@ -146,8 +165,9 @@ final class HelpLayout {
         GROUPS.keySet().forEach(k -> grouped.put(k, new ArrayList<>()));
         grouped.put("Options", new ArrayList<>());
         grouped.put("Global options", new ArrayList<>());
+        Map<OptionSpec, String> fromMixins = mixinGroups(help.commandSpec());
         for (OptionSpec o : all) {
-            grouped.get(groupOf(o)).add(o);
+            grouped.get(fromMixins.getOrDefault(o, groupOf(o))).add(o);
         }
         StringBuilder out = new StringBuilder();
         grouped.forEach((heading, options) -> {
@@ -157,6 +177,23 @@ final class HelpLayout {
             }
         });
         return out.toString();
+    }
+
+    /** The options {@code command} has from a mixin of {@link #MIXIN_GROUPS}, with the mixin's group. */
+    private static Map<OptionSpec, String> mixinGroups(CommandSpec command) {
+        Map<OptionSpec, String> groups = new java.util.IdentityHashMap<>();
+        for (CommandSpec mixin : command.mixins().values()) {
+            String group = MIXIN_GROUPS.get(mixin.userObject().getClass());
+            if (group != null) {
+                for (OptionSpec o : mixin.options()) {
+                    OptionSpec mixed = command.findOption(o.longestName());
+                    if (mixed != null) {
+                        groups.put(mixed, group);
+                    }
+                }
+            }
+        }
+        return groups;
     }
 
     private static String groupOf(OptionSpec o) {

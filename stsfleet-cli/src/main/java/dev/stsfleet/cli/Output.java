@@ -28,8 +28,8 @@ public final class Output {
     }
 
     /** The output for a command, honouring the global {@code --quiet} and the context's terminal. */
-    public static Output of(CommandLine cmd, RootCommand root) {
-        return new Output(cmd.getOut(), cmd.getErr(), root.global().quiet(), root.context().stderrTerminal());
+    public static Output of(CommandLine cmd, CommandContext cli) {
+        return new Output(cmd.getOut(), cmd.getErr(), cli.global().quiet(), cli.context().stderrTerminal());
     }
 
     /** Machine output; a live progress line on stderr is cleared first, so output starts at column 0. */

@@ -14,25 +14,16 @@ import picocli.CommandLine.Spec;
             "Bulk AWS STS temporary credentials, kept fresh: one IAM user, one MFA code,",
             "credentials for every role across many accounts."},
         footer = {"", "Exit codes: 0 all done; 1 some profiles failed (each named); 2 bad usage or input."})
-public final class RootCommand implements Runnable {
-    private final CliContext context;
-
+final class RootCommand implements Runnable {
     @Mixin
-    private GlobalOptions global = new GlobalOptions();
+    private final GlobalOptions global;
 
     @Spec
     private CommandSpec spec;
 
-    RootCommand(CliContext context) {
-        this.context = context;
-    }
-
-    public CliContext context() {
-        return context;
-    }
-
-    public GlobalOptions global() {
-        return global;
+    /** The root of the tree, declaring {@code global} (shared with every command through {@link CommandContext}). */
+    RootCommand(GlobalOptions global) {
+        this.global = global;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.stsfleet.cli;
 
+import dev.stsfleet.cli.option.GlobalOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,20 +28,38 @@ public final class StsfleetCli {
      * or all of them when {@code args} is {@code null} or needs them.
      */
     public static CommandLine newCommandLine(CliContext context, String[] args) {
-        RootCommand root = new RootCommand(context);
-        CommandLine cmd = new CommandLine(root);
+        GlobalOptions global = new GlobalOptions();
+        CommandLine cmd = new CommandLine(new RootCommand(global),
+                new CommandFactory(new CommandContext(context, global)));
         CommandTable.addTo(cmd, args);
         withdrawIgnoredOptions(cmd);
         HelpLayout.apply(cmd);
-        ErrorReporter errors = new ErrorReporter(root);
+        ErrorReporter errors = new ErrorReporter(global);
         cmd.setParameterExceptionHandler(errors);
         cmd.setExecutionExceptionHandler(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setExecutionStrategy(parseResult -> {
-            LoggingSetup.apply(root.global().debug(), root.global().quiet());
+            LoggingSetup.apply(global.debug(), global.quiet());
+            checkGlobalOptions(parseResult, global);
             return new CommandLine.RunLast().execute(parseResult);
         });
         return cmd;
+    }
+
+    /**
+     * The global options' values that no command may run with, found before any command starts (and so before
+     * any call): one usage line, exit 2. Not when help is asked for.
+     */
+    private static void checkGlobalOptions(CommandLine.ParseResult parseResult, GlobalOptions global) {
+        List<CommandLine> commands = parseResult.asCommandLineList();
+        if (commands.stream().anyMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested())) {
+            return;
+        }
+        try {
+            FleetFactory.callLimits(global);
+        } catch (UsageException e) {
+            throw new CommandLine.ParameterException(commands.get(commands.size() - 1), e.getMessage());
+        }
     }
 
     /** The global options each command that does not use them all keeps; the others are withdrawn from its help. */

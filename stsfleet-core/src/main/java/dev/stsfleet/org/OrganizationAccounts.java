@@ -2,6 +2,8 @@ package dev.stsfleet.org;
 
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.ThrottleControl;
+import dev.stsfleet.sts.CallLimits;
+import dev.stsfleet.sts.SdkClients;
 import dev.stsfleet.sts.StsGateway;
 import java.net.URI;
 import java.time.Duration;
@@ -17,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.organizations.OrganizationsClientBuilder;
@@ -45,7 +46,7 @@ public final class OrganizationAccounts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrganizationAccounts.class);
     private final OrganizationsClient client;
     private final String caller;
-    private final Duration callTimeout;
+    private final CallLimits limits;
 
     /** What a resolution found. @param accounts the targets, in listing order */
     public record Resolution(String managementAccountId, List<TargetAccount> accounts, int listed, int inactive,
@@ -57,16 +58,12 @@ public final class OrganizationAccounts implements AutoCloseable {
 
     private OrganizationAccounts(Builder b) {
         this.caller = b.callerDescription;
-        this.callTimeout = b.callTimeout;
+        this.limits = b.limits;
         OrganizationsClientBuilder cb = OrganizationsClient.builder()
                 .region(Region.of(b.region))
-                .credentialsProvider(b.credentials)
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(2)
-                        .connectionTimeout(Duration.ofSeconds(2)).socketTimeout(b.callTimeout)
-                        .useIdleConnectionReaper(false))
-                .overrideConfiguration(c -> c
-                        .retryStrategy(StsGateway.retryStrategy(b.throttleControl, b.maxAttempts, b.maxBackoff))
-                        .apiCallTimeout(b.callTimeout));
+                .credentialsProvider(b.credentials);
+        SdkClients.configure(cb, b.limits, 2, StsGateway.retryStrategy(b.throttleControl, b.maxAttempts, b.maxBackoff),
+                b.limits.callTimeout());
         if (b.endpoint != null) {
             cb.endpointOverride(b.endpoint);
         }
@@ -166,7 +163,7 @@ public final class OrganizationAccounts implements AutoCloseable {
                     "AWS Organizations refused " + caller + ": " + (message == null ? "HTTP " + s.statusCode() : message)
                             + " (targets from Organizations need the management account or a delegated administrator)");
         }
-        StsCallException network = StsGateway.networkFailure(e, "AWS Organizations", callTimeout);
+        StsCallException network = StsGateway.networkFailure(e, "AWS Organizations", limits);
         return network != null ? network
                 : new StsCallException("ClientError", "AWS Organizations could not be called: " + e.getClass().getSimpleName());
     }
@@ -190,7 +187,7 @@ public final class OrganizationAccounts implements AutoCloseable {
         private ThrottleControl throttleControl = ThrottleControl.AIMD;
         private int maxAttempts = 10;
         private Duration maxBackoff = Duration.ofSeconds(20);
-        private Duration callTimeout = StsGateway.DEFAULT_CALL_TIMEOUT;
+        private CallLimits limits = CallLimits.DEFAULT;
 
         private Builder() {
         }
@@ -242,7 +239,16 @@ public final class OrganizationAccounts implements AutoCloseable {
 
         /** The deadline of one call, retries included. Default 30 seconds. */
         public Builder callTimeout(Duration callTimeout) {
-            this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+            this.limits = limits.withCallTimeout(callTimeout);
+            return this;
+        }
+
+        /**
+         * The connect and call deadlines of every call (replaces an earlier {@link #callTimeout}). Default:
+         * {@link CallLimits#DEFAULT}, 2 seconds to connect and 30 for a call.
+         */
+        public Builder callLimits(CallLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

@@ -9,6 +9,8 @@ import dev.stsfleet.StsFleetException;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.ThrottleControl;
 import dev.stsfleet.bulk.BulkRunner;
+import dev.stsfleet.sts.CallLimits;
+import dev.stsfleet.sts.SdkClients;
 import dev.stsfleet.sts.StsGateway;
 import java.io.IOException;
 import java.net.URI;
@@ -38,7 +40,6 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sso.SsoClient;
 import software.amazon.awssdk.services.sso.SsoClientBuilder;
@@ -66,6 +67,7 @@ public final class IdentityCenterPortal implements AutoCloseable {
     private final Pacer pacer;
     private final int concurrency;
     private final int maxAttempts;
+    private final CallLimits limits;
     private final AtomicLong throttled = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
 
@@ -87,19 +89,16 @@ public final class IdentityCenterPortal implements AutoCloseable {
         this.control = b.throttleControl;
         this.concurrency = b.concurrency;
         this.maxAttempts = b.maxAttempts;
+        this.limits = b.limits;
         this.pacer = control == ThrottleControl.AIMD && b.rate > 0 ? new Pacer(b.rate) : null;
         SsoClientBuilder cb = SsoClient.builder()
                 .region(Region.of(b.region))
-                .credentialsProvider(AnonymousCredentialsProvider.create())
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(Math.max(2, b.concurrency))
-                        .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(b.callTimeout)
-                        .connectionAcquisitionTimeout(Duration.ofSeconds(60))
-                        .useIdleConnectionReaper(false))
-                .overrideConfiguration(c -> c
-                        // With AIMD each SDK call is one attempt: this class retries, pacing every attempt.
-                        .retryStrategy(control == ThrottleControl.AIMD ? AwsRetryStrategy.doNotRetry()
-                                : StsGateway.retryStrategy(control, b.maxAttempts, Duration.ofSeconds(20)))
-                        .apiCallTimeout(b.callTimeout.multipliedBy(control == ThrottleControl.AIMD ? 1 : 4)));
+                .credentialsProvider(AnonymousCredentialsProvider.create());
+        // With AIMD each SDK call is one attempt: this class retries, pacing every attempt.
+        SdkClients.configure(cb, b.limits, Math.max(2, b.concurrency), control == ThrottleControl.AIMD
+                        ? AwsRetryStrategy.doNotRetry()
+                        : StsGateway.retryStrategy(control, b.maxAttempts, Duration.ofSeconds(20)),
+                b.limits.callTimeout().multipliedBy(control == ThrottleControl.AIMD ? 1 : 4));
         if (b.endpoint != null) {
             cb.endpointOverride(b.endpoint);
         }
@@ -294,12 +293,12 @@ public final class IdentityCenterPortal implements AutoCloseable {
                 }
             } catch (SdkClientException e) {
                 if (pacer == null || attempt >= maxAttempts || !causedBy(e, IOException.class)) {
-                    throw SsoLogin.unreachable(e);
+                    throw SsoLogin.unreachable(e, limits);
                 }
                 pause(ThreadLocalRandom.current().nextLong(backoffMillis) + 1);
                 backoffMillis = Math.min(5_000, backoffMillis * 2);
             } catch (SdkException e) {
-                throw SsoLogin.unreachable(e);
+                throw SsoLogin.unreachable(e, limits);
             }
         }
     }
@@ -414,7 +413,7 @@ public final class IdentityCenterPortal implements AutoCloseable {
         private double rate = 20;
         private int concurrency = 8;
         private int maxAttempts = 50;
-        private Duration callTimeout = StsGateway.DEFAULT_CALL_TIMEOUT;
+        private CallLimits limits = CallLimits.DEFAULT;
 
         private Builder() {
         }
@@ -475,7 +474,17 @@ public final class IdentityCenterPortal implements AutoCloseable {
 
         /** The deadline of one attempt. Default 30 seconds. */
         public Builder callTimeout(Duration callTimeout) {
-            this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+            this.limits = limits.withCallTimeout(callTimeout);
+            return this;
+        }
+
+        /**
+         * The connect and call deadlines of every portal call, the call deadline being that of one attempt
+         * (replaces an earlier {@link #callTimeout}). Default: {@link CallLimits#DEFAULT}, 2 seconds to connect
+         * and 30 for a call.
+         */
+        public Builder callLimits(CallLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

@@ -4,6 +4,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.StsFleetException;
 import dev.stsfleet.ThrottleControl;
+import dev.stsfleet.sts.CallLimits;
+import dev.stsfleet.sts.SdkClients;
 import dev.stsfleet.sts.StsGateway;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,7 +35,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ssooidc.SsoOidcClient;
 import software.amazon.awssdk.services.ssooidc.SsoOidcClientBuilder;
@@ -82,20 +83,19 @@ public final class SsoLogin implements AutoCloseable {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Duration callbackTimeout;
+    private final CallLimits limits;
     private final SecureRandom random = new SecureRandom();
 
     private SsoLogin(Builder b) {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.callbackTimeout = b.callbackTimeout;
+        this.limits = b.limits;
         SsoOidcClientBuilder cb = SsoOidcClient.builder()
                 .region(Region.of(b.region))
-                .credentialsProvider(AnonymousCredentialsProvider.create())
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(2)
-                        .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(30))
-                        .useIdleConnectionReaper(false))
-                .overrideConfiguration(c -> c.retryStrategy(StsGateway.retryStrategy(ThrottleControl.OFF, 3,
-                        Duration.ofSeconds(2))));
+                .credentialsProvider(AnonymousCredentialsProvider.create());
+        SdkClients.configure(cb, b.limits, 2, StsGateway.retryStrategy(ThrottleControl.OFF, 3, Duration.ofSeconds(2)),
+                null);
         if (b.endpoint != null) {
             cb.endpointOverride(b.endpoint);
         }
@@ -148,7 +148,7 @@ public final class SsoLogin implements AutoCloseable {
         } catch (AwsServiceException e) {
             throw failure(e, "the device-code sign-in");
         } catch (SdkException e) {
-            throw unreachable(e);
+            throw unreachable(e, limits);
         }
     }
 
@@ -221,7 +221,7 @@ public final class SsoLogin implements AutoCloseable {
         } catch (AwsServiceException e) {
             throw failure(e, "the browser sign-in");
         } catch (SdkException e) {
-            throw unreachable(e);
+            throw unreachable(e, limits);
         } finally {
             server.stop(0);
         }
@@ -244,7 +244,7 @@ public final class SsoLogin implements AutoCloseable {
         } catch (AwsServiceException e) {
             throw failure(e, "refreshing the Identity Center token");
         } catch (SdkException e) {
-            throw unreachable(e);
+            throw unreachable(e, limits);
         }
     }
 
@@ -277,8 +277,8 @@ public final class SsoLogin implements AutoCloseable {
                 + e.statusCode() + ")");
     }
 
-    static StsCallException unreachable(SdkException e) {
-        StsCallException network = StsGateway.networkFailure(e, "IAM Identity Center", Duration.ofSeconds(30));
+    static StsCallException unreachable(SdkException e, CallLimits limits) {
+        StsCallException network = StsGateway.networkFailure(e, "IAM Identity Center", limits);
         return network != null ? network
                 : new StsCallException("ClientError", "IAM Identity Center could not be called: " + e.getClass().getSimpleName());
     }
@@ -341,8 +341,18 @@ public final class SsoLogin implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
         private Duration callbackTimeout = Duration.ofMinutes(10);
+        private CallLimits limits = CallLimits.DEFAULT;
 
         private Builder() {
+        }
+
+        /**
+         * The connect and call deadlines of every OIDC call (the call deadline bounds each attempt). Default:
+         * {@link CallLimits#DEFAULT}, 2 seconds to connect and 30 for a call.
+         */
+        public Builder callLimits(CallLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
         }
 
         /** The Identity Center region ({@code sso_region}). Default {@code us-east-1}. */

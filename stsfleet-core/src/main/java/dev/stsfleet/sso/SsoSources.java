@@ -2,6 +2,7 @@ package dev.stsfleet.sso;
 
 import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.RoleCredentials;
+import dev.stsfleet.sts.CallLimits;
 import dev.stsfleet.sts.EndpointUrl;
 import java.net.URI;
 import java.time.Clock;
@@ -24,6 +25,7 @@ public final class SsoSources implements AutoCloseable {
     private final SsoTokenCache cache;
     private final Map<String, String> env;
     private final Clock clock;
+    private final CallLimits limits;
     private final Map<String, Source> sources = new ConcurrentHashMap<>();
     private final Map<String, RoleCredentials> held = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
@@ -31,11 +33,13 @@ public final class SsoSources implements AutoCloseable {
     private record Source(SsoLogin login, SsoTokens tokens, IdentityCenterPortal portal) {
     }
 
-    public SsoSources(ProfileFile profiles, Map<String, String> environment, Clock clock) {
+    /** Sources for the SSO profiles of {@code profiles}, each call to Identity Center within {@code limits}. */
+    public SsoSources(ProfileFile profiles, Map<String, String> environment, Clock clock, CallLimits limits) {
         this.config = SsoConfig.of(profiles);
         this.env = Map.copyOf(environment);
         this.cache = SsoTokenCache.inHome(env);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /**
@@ -61,11 +65,12 @@ public final class SsoSources implements AutoCloseable {
                 new InvalidInputException("profile " + profile + " is not a complete IAM Identity Center profile"
                         + (config.problems().isEmpty() ? "" : ": " + String.join("; ", config.problems()))));
         Source s = sources.computeIfAbsent(p.session().cacheKey(), k -> {
-            SsoLogin login = SsoLogin.builder().region(p.session().region()).clock(clock)
+            SsoLogin login = SsoLogin.builder().region(p.session().region()).clock(clock).callLimits(limits)
                     .endpoint(endpoint("AWS_ENDPOINT_URL_SSO_OIDC")).build();
             SsoTokens tokens = new SsoTokens(p.session(), cache, login, clock);
             return new Source(login, tokens, IdentityCenterPortal.builder().region(p.session().region())
-                    .endpoint(endpoint("AWS_ENDPOINT_URL_SSO")).accessToken(tokens::accessToken).clock(clock).build());
+                    .endpoint(endpoint("AWS_ENDPOINT_URL_SSO")).accessToken(tokens::accessToken).clock(clock)
+                    .callLimits(limits).build());
         });
         c = s.portal().roleCredentials(p.accountId(), p.roleName());
         held.put(profile, c);

@@ -62,7 +62,7 @@ public final class RegionalGateways implements RoleAssumer, AutoCloseable {
         try {
             for (String region : regions) {
                 built.add(StsGateway.builder().region(region).endpoint(b.endpoint).maxConnections(b.maxConnections)
-                        .throttleControl(b.throttleControl).callTimeout(b.callTimeout).clock(b.clock).build());
+                        .throttleControl(b.throttleControl).callLimits(b.limits).clock(b.clock).build());
             }
         } catch (RuntimeException e) {
             built.forEach(StsGateway::close);
@@ -196,7 +196,7 @@ public final class RegionalGateways implements RoleAssumer, AutoCloseable {
         private URI endpoint;
         private int maxConnections = 64;
         private ThrottleControl throttleControl = ThrottleControl.AIMD;
-        private Duration callTimeout = StsGateway.DEFAULT_CALL_TIMEOUT;
+        private CallLimits limits = CallLimits.DEFAULT;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -234,7 +234,16 @@ public final class RegionalGateways implements RoleAssumer, AutoCloseable {
 
         /** The deadline of one call in one region, retries included. Default 30 seconds. */
         public Builder callTimeout(Duration callTimeout) {
-            this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+            this.limits = limits.withCallTimeout(callTimeout);
+            return this;
+        }
+
+        /**
+         * The connect and call deadlines of every call in every region (replaces an earlier {@link #callTimeout}).
+         * Default: {@link CallLimits#DEFAULT}, 2 seconds to connect and 30 for a call.
+         */
+        public Builder callLimits(CallLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

@@ -34,7 +34,6 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
@@ -103,16 +102,14 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
     static final double AIMD_BACKOFF_RATIO = 0.5;
     private static final String RETRY_SCOPE = "sts";
 
-    /** How long a TCP connection may take to open: a live endpoint on any network answers well within it. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    /** The default deadline of one call, retries included. */
-    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** The default deadline of one call, retries included: {@link CallLimits#DEFAULT_CALL_TIMEOUT}. */
+    public static final Duration DEFAULT_CALL_TIMEOUT = CallLimits.DEFAULT_CALL_TIMEOUT;
 
     private final StsClient client;
     private final Clock clock;
     /** Where calls go, for messages: {@code host:port} of the endpoint, or the regional STS host name. */
     private final String target;
-    private final Duration callTimeout;
+    private final CallLimits limits;
     private final ThrottleControl throttleControl;
     /** The AIMD limit and the retries run around it; both {@code null} unless {@link ThrottleControl#AIMD}. */
     private final AimdLimiter limiter;
@@ -121,7 +118,7 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
     private StsGateway(Builder b) {
         this.clock = b.clock;
         this.throttleControl = b.throttleControl;
-        this.callTimeout = b.callTimeout;
+        this.limits = b.limits;
         this.target = b.endpoint != null
                 ? b.endpoint.getHost() + ":" + (b.endpoint.getPort() >= 0 ? b.endpoint.getPort()
                         : "https".equals(b.endpoint.getScheme()) ? 443 : 80)
@@ -141,28 +138,17 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
         }
         StsClientBuilder cb = StsClient.builder()
                 .region(Region.of(b.region))
-                .credentialsProvider(NO_DEFAULT_CREDENTIALS)
-                // A builder, not a client: the STS client then owns the pool and closes it.
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(b.maxConnections)
-                        .connectionTimeout(CONNECT_TIMEOUT)
-                        .socketTimeout(b.callTimeout)
-                        .connectionAcquisitionTimeout(Duration.ofSeconds(60))
-                        // The SDK's reaper is a static thread that would outlive close().
-                        .useIdleConnectionReaper(false))
-                .overrideConfiguration(c -> {
-                    c.retryStrategy(sdkRetries);
-                    // One deadline per call, retries included (with AIMD, send() keeps it across its attempts).
-                    c.apiCallTimeout(b.callTimeout);
-                    c.apiCallAttemptTimeout(b.callTimeout);
-                    if (b.profileFile != null) {
-                        // The SDK reads settings from profiles too: make it read ours, not ~/.aws.
-                        c.defaultProfileFile(b.profileFile);
-                    }
-                    if (b.profileName != null) {
-                        c.defaultProfileName(b.profileName);
-                    }
-                });
+                .credentialsProvider(NO_DEFAULT_CREDENTIALS);
+        // One deadline per call, retries included (with AIMD, send() keeps it across its attempts).
+        SdkClients.configure(cb, b.limits, b.maxConnections, sdkRetries, b.limits.callTimeout(), c -> {
+            if (b.profileFile != null) {
+                // The SDK reads settings from profiles too: make it read ours, not ~/.aws.
+                c.defaultProfileFile(b.profileFile);
+            }
+            if (b.profileName != null) {
+                c.defaultProfileName(b.profileName);
+            }
+        });
         if (b.endpoint != null) {
             cb.endpointOverride(b.endpoint);
         }
@@ -175,8 +161,8 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
                 .toList());
         this.client = cb.build();
         LOG.debug("STS client: region {}, endpoint {}, {} connections, {} attempts per call, throttle control {}, "
-                + "call timeout {}", b.region, b.endpoint == null ? "the SDK's regional endpoint" : b.endpoint,
-                b.maxConnections, b.maxAttempts, b.throttleControl, b.callTimeout);
+                + "{}", b.region, b.endpoint == null ? "the SDK's regional endpoint" : b.endpoint,
+                b.maxConnections, b.maxAttempts, b.throttleControl, b.limits);
     }
 
     public static Builder builder() {
@@ -348,7 +334,7 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
             return attempt.get();
         }
         RetryToken token = retries.acquireInitialToken(AcquireInitialTokenRequest.create(RETRY_SCOPE)).token();
-        long deadline = System.nanoTime() + callTimeout.toNanos();
+        long deadline = System.nanoTime() + limits.callTimeout().toNanos();
         while (true) {
             SdkException failure;
             try (AimdLimiter.Permit permit = permit()) {
@@ -427,7 +413,7 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
     }
 
     private StsCallException fail(SdkException e, AwsCredentials caller, String extraSecret) {
-        StsCallException network = networkFailure(e, target, callTimeout);
+        StsCallException network = networkFailure(e, target, limits);
         return network != null ? network : translate(e, caller, extraSecret);
     }
 
@@ -436,18 +422,18 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
      * timed out, unreachable), or {@code null} if {@code e} is something else. Never the SDK's text, which
      * may carry the endpoint URL.
      */
-    public static StsCallException networkFailure(SdkException e, String target, Duration callTimeout) {
+    public static StsCallException networkFailure(SdkException e, String target, CallLimits limits) {
         if (e instanceof AwsServiceException) {
             return null;
         }
         if (causedBy(e, ConnectTimeoutException.class)) {
             return new StsCallException("NetworkError", "cannot connect to " + target + ": no answer within "
-                    + CONNECT_TIMEOUT.toSeconds() + "s");
+                    + seconds(limits.connectTimeout()) + " (--connect-timeout)");
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
                 || causedBy(e, SocketTimeoutException.class)) {
             return new StsCallException("NetworkError", "no answer from " + target + " within the call timeout of "
-                    + seconds(callTimeout) + " (--call-timeout)");
+                    + seconds(limits.callTimeout()) + " (--call-timeout)");
         }
         if (causedBy(e, ConnectException.class)) {
             return new StsCallException("NetworkError", "cannot connect to " + target + ": connection refused");
@@ -594,7 +580,7 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
         private ProfileFile profileFile;
         private String profileName;
         private ThrottleControl throttleControl = ThrottleControl.AIMD;
-        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        private CallLimits limits = CallLimits.DEFAULT;
 
         private Builder() {
         }
@@ -649,11 +635,16 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
          * answers fails after it. Default: {@link #DEFAULT_CALL_TIMEOUT}, 30 seconds.
          */
         public Builder callTimeout(Duration callTimeout) {
-            Objects.requireNonNull(callTimeout, "callTimeout");
-            if (callTimeout.isNegative() || callTimeout.isZero()) {
-                throw new IllegalArgumentException("callTimeout must be positive");
-            }
-            this.callTimeout = callTimeout;
+            this.limits = limits.withCallTimeout(callTimeout);
+            return this;
+        }
+
+        /**
+         * The connect and call deadlines of every call (replaces an earlier {@link #callTimeout}). Default:
+         * {@link CallLimits#DEFAULT}, 2 seconds to connect and 30 for a call.
+         */
+        public Builder callLimits(CallLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

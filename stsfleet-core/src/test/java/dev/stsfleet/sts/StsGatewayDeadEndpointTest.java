@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stsfleet.StsCallException;
 import dev.stsfleet.ThrottleControl;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,7 +65,57 @@ class StsGatewayDeadEndpointTest {
 
     @Test
     void theDefaults_areATwoSecondConnectTimeout_andAThirtySecondCallDeadline() {
-        assertThat(StsGateway.CONNECT_TIMEOUT).isEqualTo(Duration.ofSeconds(2));
+        assertThat(CallLimits.DEFAULT.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(CallLimits.DEFAULT.callTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(StsGateway.DEFAULT_CALL_TIMEOUT).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void anEndpointWhoseBacklogIsFull_failsAtTheConnectTimeoutGiven_namingHostAndDeadline() throws Exception {
+        // A listener nobody accepts from, its accept queue filled: the kernel drops further SYNs, so a connect
+        // hangs until the client gives up (loopback only; no outside network needed).
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = fill(full);
+            try (StsGateway gateway = StsGateway.builder().endpoint(URI.create("http://127.0.0.1:" + full.getLocalPort()))
+                    .maxAttempts(1).throttleControl(ThrottleControl.OFF)
+                    .callLimits(new CallLimits(Duration.ofMillis(700), Duration.ofSeconds(20))).build()) {
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> gateway.getCallerIdentity(KEYS))
+                        .isInstanceOfSatisfying(StsCallException.class, e -> {
+                            assertThat(e.code()).isEqualTo("NetworkError");
+                            assertThat(e.getMessage()).endsWith("cannot connect to 127.0.0.1:" + full.getLocalPort()
+                                    + ": no answer within 700ms (--connect-timeout)");
+                        });
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertThat(ms).isBetween(600L, 5_000L);
+            } finally {
+                for (Socket s : queued) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** Connections that complete until one does not (the queue is full), at most 20. */
+    private static List<Socket> fill(ServerSocket server) throws IOException {
+        List<Socket> queued = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Socket s = new Socket();
+            try {
+                s.connect(server.getLocalSocketAddress(), 300);
+                queued.add(s);
+            } catch (SocketTimeoutException e) {
+                s.close();
+                return queued;
+            }
+        }
+        queued.forEach(s -> {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        });
+        throw new org.opentest4j.TestAbortedException("this kernel completes every connection to a full backlog");
     }
 }

@@ -7,8 +7,9 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
+import dev.stsfleet.cli.option.Format;
 import dev.stsfleet.format.BotoJsonRenderer;
 import dev.stsfleet.format.FleetJsonRenderer;
 import dev.stsfleet.format.TableRenderer;
@@ -81,16 +82,15 @@ final class AccountCommands {
      * The STS gateway for the global options: region and endpoint resolved exactly as {@code generate} resolves
      * them (a fleet is built for that and closed at once; it reads the config files but makes no call).
      */
-    static StsGateway gateway(RootCommand root, ConcurrencyOptions limits) {
-        try (StsFleet fleet = FleetFactory.builder(root).concurrency(limits.concurrency()).build()) {
+    static StsGateway gateway(CommandContext cli, ConcurrencyOptions limits) {
+        try (StsFleet fleet = FleetFactory.builder(cli).concurrency(limits.concurrency()).build()) {
             return StsGateway.builder()
                     .region(fleet.region())
                     .endpoint(fleet.endpoint().orElse(null))
                     .maxConnections(limits.concurrency())
                     .throttleControl(limits.throttleControl())
-                    .callTimeout(root.global().callTimeout() != null ? root.global().callTimeout()
-                            : StsGateway.DEFAULT_CALL_TIMEOUT)
-                    .clock(root.context().clock())
+                    .callLimits(fleet.callLimits())
+                    .clock(cli.context().clock())
                     .build();
         }
     }
@@ -99,16 +99,15 @@ final class AccountCommands {
      * One STS gateway per region of {@code regions}, region and endpoint otherwise as {@link #gateway}: with an
      * endpoint override every region's calls go to it, signed for their own region.
      */
-    static RegionalGateways regionalGateways(RootCommand root, ConcurrencyOptions limits, List<String> regions) {
-        try (StsFleet fleet = FleetFactory.builder(root).concurrency(limits.concurrency()).build()) {
+    static RegionalGateways regionalGateways(CommandContext cli, ConcurrencyOptions limits, List<String> regions) {
+        try (StsFleet fleet = FleetFactory.builder(cli).concurrency(limits.concurrency()).build()) {
             return RegionalGateways.builder()
                     .regions(regions)
                     .endpoint(fleet.endpoint().orElse(null))
                     .maxConnections(limits.concurrency())
                     .throttleControl(limits.throttleControl())
-                    .callTimeout(root.global().callTimeout() != null ? root.global().callTimeout()
-                            : StsGateway.DEFAULT_CALL_TIMEOUT)
-                    .clock(root.context().clock())
+                    .callLimits(fleet.callLimits())
+                    .clock(cli.context().clock())
                     .build();
         }
     }
@@ -120,12 +119,12 @@ final class AccountCommands {
      *
      * @throws dev.stsfleet.InvalidInputException naming the option or variable when the value is not a usable URL
      */
-    static java.net.URI serviceEndpoint(RootCommand root, String service) {
-        if (root.global().endpointUrl() != null) {
-            return dev.stsfleet.sts.EndpointUrl.parse("--endpoint-url", root.global().endpointUrl());
+    static java.net.URI serviceEndpoint(CommandContext cli, String service) {
+        if (cli.global().endpointUrl() != null) {
+            return dev.stsfleet.sts.EndpointUrl.parse("--endpoint-url", cli.global().endpointUrl());
         }
         for (String name : List.of("AWS_ENDPOINT_URL_" + service, "AWS_ENDPOINT_URL")) {
-            String v = root.context().environment().get(name);
+            String v = cli.context().environment().get(name);
             if (v != null && !v.isBlank()) {
                 return dev.stsfleet.sts.EndpointUrl.parse(name, v);
             }
@@ -133,30 +132,26 @@ final class AccountCommands {
         return null;
     }
 
-    static GenerateCommand.Format format(GenerateCommand.Format given, RootCommand root) {
-        return given != null ? given : root.context().stdoutTerminal() ? GenerateCommand.Format.table : GenerateCommand.Format.json;
-    }
-
     /**
      * Renders the result ({@code format} null: the caller did), names each failure on stderr, prints the summary;
      * returns the exit code.
      */
-    static int report(FleetResult result, GenerateCommand.Format format, RootCommand root, Output output, String noun) {
-        return report(result, format, root, output, noun, Map.of());
+    static int report(FleetResult result, Format format, CommandContext cli, Output output, String noun) {
+        return report(result, format, cli, output, noun, Map.of());
     }
 
     /**
-     * {@link #report(FleetResult, GenerateCommand.Format, RootCommand, Output, String)} with the STS calls per
+     * {@link #report(FleetResult, Format, CommandContext, Output, String)} with the STS calls per
      * region of a spread run: in the JSON summary ({@code stsCallsByRegion}) and on stderr; none when empty.
      */
-    static int report(FleetResult result, GenerateCommand.Format format, RootCommand root, Output output, String noun,
+    static int report(FleetResult result, Format format, CommandContext cli, Output output, String noun,
                       Map<String, Long> callsByRegion) {
         if (format != null) { // null: the caller rendered the credentials (cross-account --format env)
             switch (format) {
                 case boto -> BotoJsonRenderer.render(result, output.stdout());
                 case json -> FleetJsonRenderer.render(result, callsByRegion.isEmpty() ? Map.of()
                         : Map.of("stsCallsByRegion", callsByRegion), output.stdout());
-                case table -> new TableRenderer(root.context().clock()).render(result, output.stdout());
+                case table -> new TableRenderer(cli.context().clock()).render(result, output.stdout());
             }
         }
         for (ProfileResult.Failed f : result.failures().values()) {

@@ -2,7 +2,7 @@ package dev.stsfleet.cli.command;
 
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,7 +13,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,8 +33,11 @@ public final class CompletionCommand implements Callable<Integer> {
     /** The shells a script is made for. */
     enum Shell { bash, zsh, fish }
 
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public CompletionCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -45,7 +47,7 @@ public final class CompletionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         CommandSpec top = spec.root();
         output.stdout().print(shell == Shell.fish ? fish(top) : bash(top, shell == Shell.zsh));
         output.flush();

@@ -4,7 +4,7 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.CredentialProcessRenderer;
@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "credential-process", mixinStandardHelpOptions = true,
@@ -31,8 +30,11 @@ import picocli.CommandLine.Spec;
             "'generate' until it ends; otherwise it prompts on a terminal, or fails saying what to run.",
             "Errors go to stderr only."})
 public final class CredentialProcessCommand implements Callable<Integer> {
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public CredentialProcessCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -48,12 +50,12 @@ public final class CredentialProcessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         // Only the profile files are read first: a cache hit builds no STS client.
-        Credentials.Single single = Credentials.single(root, profile, mfa, cache);
+        Credentials.Single single = Credentials.single(cli, profile, mfa, cache);
         String printed = print(output, single.credentials());
         // The next identical call is then answered before the command line is even built.
-        single.remember(root, spec.root().commandLine().getParseResult().originalArgs(), printed);
+        single.remember(cli, spec.root().commandLine().getParseResult().originalArgs(), printed);
         return ExitCode.OK;
     }
 

@@ -7,16 +7,18 @@ import dev.stsfleet.format.Shell;
 import dev.stsfleet.SessionToken;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
-import dev.stsfleet.cli.CliContext;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.AccountList;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
-import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.Format;
+import dev.stsfleet.cli.option.FormatOption;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
+import dev.stsfleet.cli.option.RoleSessionDuration;
 import dev.stsfleet.provider.AccountRole;
 import dev.stsfleet.provider.AccountRunner;
 import dev.stsfleet.provider.CrossAccountSessionProvider;
@@ -35,7 +37,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +47,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "cross-account", mixinStandardHelpOptions = true,
@@ -64,8 +64,11 @@ import picocli.CommandLine.Spec;
 public final class CrossAccountCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(CrossAccountCommand.class);
 
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public CrossAccountCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -77,14 +80,8 @@ public final class CrossAccountCommand implements Callable<Integer> {
     @Option(names = "--role", required = true, paramLabel = "NAME", description = "The role name to assume in every account.")
     private String role;
 
-    @Option(names = "--accounts", split = ",", paramLabel = "IDS", description = "Account ids, comma-separated.")
-    private List<String> accounts = new ArrayList<>();
-
-    @Option(names = "--accounts-file", paramLabel = "FILE",
-            description = "Account ids, one per line (blank lines and # comments allowed); or JSON (an array of ids or "
-                    + "of {\"id\": ..., \"name\": ...}); or CSV (.csv: id and name columns, header optional); or YAML "
-                    + "(.yaml/.yml: a list of ids or of maps with id and name).")
-    private Path accountsFile;
+    @Mixin
+    private AccountList accounts = new AccountList();
 
     @Option(names = "--organization",
             description = "Every ACTIVE account of the base profile's AWS Organization (the base must be the "
@@ -132,21 +129,15 @@ public final class CrossAccountCommand implements Callable<Integer> {
     @Option(names = "--external-id", paramLabel = "ID", description = "The external id the roles' trust policies require.")
     private String externalId;
 
-    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Role session length, 15m to 12h (default: 1h; at most 1h when the base credentials are temporary).")
-    private Duration duration;
+    @Mixin
+    private RoleSessionDuration duration = new RoleSessionDuration();
 
-    /** Output formats of {@code cross-account}: those of {@code generate}, and env for one account. */
-    enum Format { boto, json, table, env }
-
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "boto (the STS fields keyed sts-ACCOUNT-ROLE), json (credentials, failures, summary), table "
-                    + "(no secrets), or env (shell statements for ONE account, as env prints them; see --shell). "
-                    + "Default: table on a terminal, else json.")
-    private Format format;
+    @Mixin
+    private FormatOption format = FormatOption.withEnv();
 
     @Option(names = "--shell", paramLabel = "SHELL",
-            description = "With --format env: bash, zsh, fish or powershell (default: bash).")
+            description = "--format env prints the credentials of ONE account as shell statements (as env prints "
+                    + "them) for this shell: bash, zsh, fish or powershell (default: bash).")
     private String shell = "bash";
 
     @Mixin
@@ -161,7 +152,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean fromOrganization = organization || !ous.isEmpty();
-        int sources = (accounts.isEmpty() ? 0 : 1) + (accountsFile == null ? 0 : 1) + (fromOrganization ? 1 : 0);
+        int sources = accounts.given() + (fromOrganization ? 1 : 0);
         if (sources != 1) {
             throw new UsageException("give the accounts with exactly one of --accounts IDS, --accounts-file FILE, "
                     + "--organization or --ou OU_ID");
@@ -185,28 +176,28 @@ public final class CrossAccountCommand implements Callable<Integer> {
         List<String> excludedIds = excludedIds();
         OrganizationSelection selection = fromOrganization ? new OrganizationSelection(organization, ous,
                 OrganizationSelection.parseTags(accountTags), Set.copyOf(excludedIds), includeManagement) : null;
-        List<TargetAccount> listed = fromOrganization ? null : AccountCommands.accountList(accounts, accountsFile);
+        List<TargetAccount> listed = fromOrganization ? null
+                : AccountCommands.accountList(accounts.ids(), accounts.file());
         CrossAccountSessionProvider.Builder provider = CrossAccountSessionProvider.builder().roleName(role)
-                .externalId(externalId).requestOptions(request.toOptions()).clock(root.context().clock());
-        if (duration != null) {
-            provider.duration(duration);
+                .externalId(externalId).requestOptions(request.toOptions()).clock(cli.context().clock());
+        if (duration.value() != null) {
+            provider.duration(duration.value());
         }
         // env: a bad shell name, or several accounts named up front, is exit 2 before any call.
-        EnvRenderer env = format == Format.env ? new EnvRenderer(Shell.parse(shell), false) : null;
+        EnvRenderer env = format.given() == Format.env ? new EnvRenderer(Shell.parse(shell), false) : null;
         if (env != null && listed != null) {
             requireOneAccount(withoutExcluded(listed).size());
         }
-        GenerateCommand.Format chosen = env != null ? null
-                : AccountCommands.format(format == null ? null : GenerateCommand.Format.valueOf(format.name()), root);
-        Output output = Output.of(spec.commandLine(), root);
+        Format chosen = env != null ? null : format.chosen(cli.context());
+        Output output = Output.of(spec.commandLine(), cli);
 
         ProfileSessionProvider.Builder profiles = ProfileSessionProvider.builder()
-                .environment(root.context().environment());
-        if (root.global().configFile() != null) {
-            profiles.configFile(root.global().configFile());
+                .environment(cli.context().environment());
+        if (cli.global().configFile() != null) {
+            profiles.configFile(cli.global().configFile());
         }
-        if (root.global().credentialsFile() != null) {
-            profiles.credentialsFile(root.global().credentialsFile());
+        if (cli.global().credentialsFile() != null) {
+            profiles.credentialsFile(cli.global().credentialsFile());
         }
         try (ProfileSessionProvider base = profiles.build()) {
             AwsCredentialsProvider baseCredentials = base.profileCredentialsProvider(baseProfile);
@@ -276,13 +267,10 @@ public final class CrossAccountCommand implements Callable<Integer> {
                                                  String baseDescription, Output output) {
         OrganizationAccounts.Builder b = OrganizationAccounts.builder().credentials(base)
                 .callerDescription(baseDescription).throttleControl(limits.throttleControl());
-        try (StsFleet fleet = FleetFactory.builder(root).build()) {
-            b.region(fleet.region());
+        try (StsFleet fleet = FleetFactory.builder(cli).build()) {
+            b.region(fleet.region()).callLimits(fleet.callLimits());
         }
-        b.endpoint(AccountCommands.serviceEndpoint(root, "ORGANIZATIONS"));
-        if (root.global().callTimeout() != null) {
-            b.callTimeout(root.global().callTimeout());
-        }
+        b.endpoint(AccountCommands.serviceEndpoint(cli, "ORGANIZATIONS"));
         try (OrganizationAccounts org = b.build()) {
             OrganizationAccounts.Resolution r = org.resolve(selection);
             output.info("stsfleet: AWS Organizations: " + r.accounts().size() + " accounts targeted (" + r.listed()
@@ -302,24 +290,24 @@ public final class CrossAccountCommand implements Callable<Integer> {
     }
 
     private int run(CrossAccountSessionProvider.Builder provider, List<TargetAccount> resolved, KeyTemplate keys,
-                    List<String> regions, GenerateCommand.Format chosen, EnvRenderer env, Output output) {
+                    List<String> regions, Format chosen, EnvRenderer env, Output output) {
         Map<String, String> names = new HashMap<>();
         resolved.forEach(a -> names.put(a.id(), a.name()));
         List<AccountRole> targets = AccountRole.of(resolved.stream().map(TargetAccount::id).toList(), role);
         int concurrency = limits.concurrency() * Math.max(1, regions.size());
-        try (RegionalGateways spread = regions.isEmpty() ? null : AccountCommands.regionalGateways(root, limits, regions);
-             StsGateway gateway = regions.isEmpty() ? AccountCommands.gateway(root, limits) : null;
+        try (RegionalGateways spread = regions.isEmpty() ? null : AccountCommands.regionalGateways(cli, limits, regions);
+             StsGateway gateway = regions.isEmpty() ? AccountCommands.gateway(cli, limits) : null;
              CrossAccountSessionProvider crossAccount = (spread != null ? provider.roleAssumer(spread)
                      : provider.gateway(gateway)).build()) {
             AccountRunner runner = AccountRunner.builder().concurrency(concurrency)
-                    .format(chosen == GenerateCommand.Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT).build();
+                    .format(chosen == null ? OutputFormat.VAULT : chosen.outputFormat()).build();
             FleetResult result = runner.run(crossAccount, targets,
                     t -> keys.key(t.accountId(), names.get(t.accountId()), t.roleName()),
                     (r, done, total) -> output.progress(AccountCommands.progressLine("cross-account", r, done, total)));
             if (env != null && result.allSucceeded()) {
                 env.render(result.credentials().values().iterator().next().credentials(), output.stdout());
             }
-            return AccountCommands.report(result, chosen, root, output, "account",
+            return AccountCommands.report(result, chosen, cli, output, "account",
                     spread == null ? Map.of() : spread.callsByRegion());
         }
     }
@@ -332,12 +320,12 @@ public final class CrossAccountCommand implements Callable<Integer> {
      * the base profile as its source, as {@link Credentials#fetch} does.
      */
     private SessionToken mfaSession() {
-        String device = Credentials.catalog(root).property(baseProfile, "mfa_serial")
+        String device = Credentials.catalog(cli).property(baseProfile, "mfa_serial")
                 .filter(s -> !s.isBlank()).orElse(null);
         if (device == null && !mfa.given()) {
             return null;
         }
-        try (StsFleet fleet = FleetFactory.builder(root).sourceProfile(baseProfile).build()) {
+        try (StsFleet fleet = FleetFactory.builder(cli).sourceProfile(baseProfile).build()) {
             if (device == null) {
                 // --mfa-code without an mfa_serial on the base: the device a role sourced from it names, as
                 // session-token finds it.
@@ -348,7 +336,7 @@ public final class CrossAccountCommand implements Callable<Integer> {
             // The session cache every command shares: a cached MFA session of the base serves; a new one is cached.
             Optional<SessionToken> cached = mfa.given() ? Optional.empty() : fleet.usableSession(baseProfile, device, null);
             SessionToken session = cached.isPresent() ? cached.get()
-                    : fleet.sessionToken(null, device, mfa.code(root.context(), device, baseProfile));
+                    : fleet.sessionToken(null, device, mfa.code(cli.context(), device, baseProfile));
             LOG.debug("profile {}: every role is assumed with its MFA session (until {})", baseProfile,
                     TemporaryCredentials.isoUtc(session.end()));
             return session;

@@ -11,7 +11,7 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.CliContext;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.format.TableRenderer;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
@@ -34,7 +34,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -49,17 +48,20 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
     private static final String SOURCE = "demo-user";
 
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public DemoCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         PrintWriter out = output.stdout();
-        CliContext context = root.context();
+        CliContext context = cli.context();
         SandboxModel model = SandboxModel.demo();
         SandboxModel.User user = model.users().get(0);
         Path dir = Files.createTempDirectory("stsfleet-demo-",

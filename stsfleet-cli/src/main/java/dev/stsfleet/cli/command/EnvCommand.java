@@ -2,7 +2,7 @@ package dev.stsfleet.cli.command;
 
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
@@ -15,7 +15,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "env", mixinStandardHelpOptions = true,
@@ -35,8 +34,11 @@ import picocli.CommandLine.Spec;
             "  eval \"$(stsfleet env alice --mfa-code 123456)\"     (alice's MFA session)",
             "  stsfleet env audit --shell fish | source"})
 public final class EnvCommand implements Callable<Integer> {
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public EnvCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -62,14 +64,14 @@ public final class EnvCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EnvRenderer renderer = new EnvRenderer(Shell.parse(shell), legacy); // a bad name: exit 2 before any call
-        Output output = Output.of(spec.commandLine(), root);
-        ProfileCredentials credentials = ProfileCredentials.of(root, profile, mfa, request.toOptions(), cache);
+        Output output = Output.of(spec.commandLine(), cli);
+        ProfileCredentials credentials = ProfileCredentials.of(cli, profile, mfa, request.toOptions(), cache);
         StringWriter text = new StringWriter();
         renderer.render(credentials.credentials(), credentials.regionVariables(), text);
         output.stdout().print(text);
         output.flush();
         if (request.policyFile() == null) { // a memo does not see the policy file's content change
-            credentials.remember(root, spec.root().commandLine().getParseResult().originalArgs(), text.toString());
+            credentials.remember(cli, spec.root().commandLine().getParseResult().originalArgs(), text.toString());
         }
         return ExitCode.OK;
     }

@@ -3,7 +3,7 @@ package dev.stsfleet.cli.command;
 import dev.stsfleet.cli.ChildProcess;
 import dev.stsfleet.cli.FastPath;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -24,7 +24,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "exec", mixinStandardHelpOptions = true,
@@ -51,14 +50,14 @@ public final class ExecCommand implements Callable<Integer> {
     /** See {@link ChildProcess#REMOVED}. */
     static final List<String> REMOVED = ChildProcess.REMOVED;
 
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public ExecCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
-
-    /** The variable marking a shell or command started by exec, naming its profile. */
-    static final String MARKER = "STSFLEET_PROFILE";
 
     @Parameters(index = "0", paramLabel = "PROFILE", description = "The role profile, or a profile with long-term keys.")
     private String profile;
@@ -104,26 +103,26 @@ public final class ExecCommand implements Callable<Integer> {
         if (!argv.isEmpty() && argv.get(0).isEmpty()) {
             throw new UsageException("the command to run is an empty word");
         }
-        Output output = Output.of(spec.commandLine(), root);
-        String outer = root.context().env(MARKER);
+        Output output = Output.of(spec.commandLine(), cli);
+        String outer = cli.context().env(ExecMarker.VARIABLE);
         if (outer != null) {
             output.warn("already inside 'stsfleet exec " + outer + "': the command gets profile " + profile
                     + "'s credentials, not " + outer + "'s");
         }
         if (argv.isEmpty()) {
-            String shell = root.context().env("SHELL");
+            String shell = cli.context().env("SHELL");
             argv.add(shell != null ? shell : "/bin/sh");
         }
-        ProfileCredentials credentials = ProfileCredentials.of(root, profile, mfa, request.toOptions(), cache);
+        ProfileCredentials credentials = ProfileCredentials.of(cli, profile, mfa, request.toOptions(), cache);
         output.flush();
         Map<String, String> variables = new LinkedHashMap<>(EnvRenderer.variables(credentials.credentials(), legacy));
         variables.putAll(credentials.regionVariables());
-        variables.put(MARKER, profile);
+        variables.put(ExecMarker.VARIABLE, profile);
         if (request.policyFile() == null) { // a memo does not see the policy file's content change
-            credentials.remember(root, spec.root().commandLine().getParseResult().originalArgs(),
+            credentials.remember(cli, spec.root().commandLine().getParseResult().originalArgs(),
                     FastPath.variablesText(variables));
         }
         LOG.debug("exec {}: set {}; removed any of {}", argv.get(0), variables.keySet(), ChildProcess.REMOVED);
-        return ChildProcess.run(argv, root.context().environment(), variables, output::problem);
+        return ChildProcess.run(argv, cli.context().environment(), variables, output::problem);
     }
 }

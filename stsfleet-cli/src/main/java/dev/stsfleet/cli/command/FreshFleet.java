@@ -12,9 +12,10 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.ProfileSelection;
 import dev.stsfleet.ProgressListener;
 import dev.stsfleet.format.Durations;
 import dev.stsfleet.profile.CredentialPlan;
@@ -60,16 +61,14 @@ final class FreshFleet implements FleetListener {
     }
 
     /** The fleet for a command: global options, the command's MFA codes, this object as its listener. */
-    StsFleet build(RootCommand root, MfaOptions mfa, RequestOptions options) {
-        return FleetFactory.builder(root, mfa, options).listener(this).build();
+    StsFleet build(CommandContext cli, MfaOptions mfa, RequestOptions options) {
+        return FleetFactory.builder(cli, mfa, options).listener(this).build();
     }
 
     /** The profiles a command names: explicit names, or every role profile with {@code --all}. */
-    static List<String> selection(StsFleet fleet, List<String> profiles, boolean all) {
-        if (all == !profiles.isEmpty()) {
-            throw new UsageException(all ? "PROFILE... and --all cannot be combined" : "name the role profiles, or use --all");
-        }
-        List<String> names = all ? new ArrayList<>(fleet.roleProfiles().keySet()) : profiles;
+    static List<String> selection(StsFleet fleet, ProfileSelection selection) {
+        selection.requireOne();
+        List<String> names = selection.all() ? new ArrayList<>(fleet.roleProfiles().keySet()) : selection.named();
         if (names.isEmpty()) {
             throw new UsageException("no role profiles (with role_arn) in the config and credentials files");
         }

@@ -1,7 +1,6 @@
 package dev.stsfleet.cli.command;
 
 import dev.stsfleet.FleetResult;
-import dev.stsfleet.OutputFormat;
 import dev.stsfleet.ProfileResult;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
@@ -9,11 +8,14 @@ import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.Progress;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.Format;
+import dev.stsfleet.cli.option.FormatOption;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.ProfileSelection;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.format.BotoJsonRenderer;
 import dev.stsfleet.format.FleetJsonRenderer;
@@ -31,8 +33,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -50,20 +50,17 @@ import picocli.CommandLine.Spec;
             "each role session to one hour). --dry-run prints that plan. Progress and the summary go to stderr;",
             "stdout carries only the output format."})
 public final class GenerateCommand implements Callable<Integer> {
-    /** Output formats of {@code generate}. */
-    enum Format { boto, json, table }
+    private final CommandContext cli;
 
-    @ParentCommand
-    private RootCommand root;
+    public GenerateCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "Role profiles to generate credentials for.")
-    private List<String> profiles = new ArrayList<>();
-
-    @Option(names = "--all", description = "Every role profile of the config and credentials files.")
-    private boolean all;
+    @Mixin
+    private ProfileSelection selection = new ProfileSelection();
 
     @Option(names = "--file", paramLabel = "FILE",
             description = "Every role profile defined in FILE (any AWS config or credentials format file).")
@@ -79,10 +76,8 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Lifetime of the MFA session token: 15m to 36h (default: 1h).")
     private Duration lifetime;
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "boto (the STS fields keyed sts-<profile>), json (credentials, failures, summary) or table "
-                    + "(no secrets). Default: table on a terminal, else json.")
-    private Format format;
+    @Mixin
+    private FormatOption format = new FormatOption();
 
     @Option(names = "--password-stdin",
             description = "Read the IdP password of the SAML-backed profiles (x_stsfleet_saml_url) from the first line "
@@ -100,7 +95,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int selectors = (profiles.isEmpty() ? 0 : 1) + (all ? 1 : 0) + (file == null ? 0 : 1);
+        int selectors = (selection.named().isEmpty() ? 0 : 1) + (selection.all() ? 1 : 0) + (file == null ? 0 : 1);
         if (selectors == 0) {
             throw new UsageException("name the role profiles, or use --all or --file FILE");
         }
@@ -108,19 +103,19 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new UsageException("PROFILE..., --all and --file FILE cannot be combined");
         }
         int concurrency = limits.concurrency();
-        Format chosen = format != null ? format : root.context().stdoutTerminal() ? Format.table : Format.json;
-        Output output = Output.of(spec.commandLine(), root);
+        Format chosen = format.chosen(cli.context());
+        Output output = Output.of(spec.commandLine(), cli);
 
-        StsFleet.Builder builder = FleetFactory.builder(root, mfa, request.toOptions()).concurrency(concurrency)
+        StsFleet.Builder builder = FleetFactory.builder(cli, mfa, request.toOptions()).concurrency(concurrency)
                 .throttleControl(limits.throttleControl())
                 .sessionLifetime(lifetime)
-                .format(chosen == Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT);
+                .format(chosen.outputFormat());
         if (file != null) {
             builder.profilesFile(file);
         }
         try (StsFleet fleet = builder.build()) {
-            List<String> names = profiles;
-            if (all || file != null) {
+            List<String> names = selection.named();
+            if (selection.all() || file != null) {
                 names = new ArrayList<>(file != null ? fleet.profilesFileRoles() : fleet.roleProfiles().keySet());
                 names.addAll(file != null ? fleet.profilesFileSamlProfiles() : fleet.samlProfiles().keySet());
                 if (names.isEmpty()) {
@@ -155,7 +150,7 @@ public final class GenerateCommand implements Callable<Integer> {
             FleetResult result;
             // The IdP passwords first: a missing terminal is exit 2 with no call made.
             try (SamlLogins logins = samlProfiles.isEmpty() ? null
-                    : SamlLogins.open(samlProfiles, passwordStdin, root.context(), output, fleet)) {
+                    : SamlLogins.open(samlProfiles, passwordStdin, cli.context(), output, fleet)) {
                 ProgressListener progress = Progress.of(output, "generate");
                 result = fleet.generateCredentials(names, progress, logins == null ? null : logins::assume);
             }
@@ -171,7 +166,7 @@ public final class GenerateCommand implements Callable<Integer> {
             switch (chosen) {
                 case boto -> BotoJsonRenderer.render(result, output.stdout());
                 case json -> FleetJsonRenderer.render(result, output.stdout());
-                case table -> new TableRenderer(root.context().clock()).render(result, output.stdout());
+                case table -> new TableRenderer(cli.context().clock()).render(result, output.stdout());
             }
             for (ProfileResult.Failed f : result.failures().values()) {
                 output.problem("stsfleet: profile " + f.profile() + " failed: " + f.code() + ": " + f.message());

@@ -7,15 +7,15 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.ProfileSelection;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.format.CredentialsSection;
 import dev.stsfleet.store.CredentialsFileEditor;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,8 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "keep-fresh", mixinStandardHelpOptions = true,
@@ -40,17 +38,17 @@ import picocli.CommandLine.Spec;
             "each is renewed well before it expires until the lifetime ends. Exits 0 then, 1 if roles were",
             "lost (named on stderr); SIGINT/SIGTERM stop it cleanly."})
 public final class KeepFreshCommand implements Callable<Integer> {
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public KeepFreshCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "Role profiles to keep fresh.")
-    private List<String> profiles = new ArrayList<>();
-
-    @Option(names = "--all", description = "Every role profile of the config and credentials files.")
-    private boolean all;
+    @Mixin
+    private ProfileSelection selection = new ProfileSelection();
 
     @Option(names = "--lifetime", paramLabel = "DURATION", required = true, converter = DurationConverter.class,
             description = "How long to keep the credentials fresh: the session token's lifetime, 15m to 36h.")
@@ -68,14 +66,14 @@ public final class KeepFreshCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         FreshFleet fresh = new FreshFleet(output, "keep-fresh");
-        try (StsFleet fleet = fresh.build(root, mfa, request.toOptions())) {
-            List<String> names = FreshFleet.selection(fleet, profiles, all);
+        try (StsFleet fleet = fresh.build(cli, mfa, request.toOptions())) {
+            List<String> names = FreshFleet.selection(fleet, selection);
             for (String name : names) {
                 CredentialsSection.requireValidName(prefix + name); // every bad name before any call
             }
-            CredentialsFileEditor editor = CredentialsFileEditor.builder().file(credentialsFile(root)).build();
+            CredentialsFileEditor editor = CredentialsFileEditor.builder().file(credentialsFile(cli)).build();
             editor.checkWritable(); // as write does: before any STS call or MFA prompt
             FleetResult result = fresh.start(fleet, names, lifetime == null ? StsFleet.DEFAULT_LIFETIME : lifetime);
             Collection<RoleCredentials> first = result.credentials().values();
@@ -86,8 +84,8 @@ public final class KeepFreshCommand implements Callable<Integer> {
                             + " section" + (first.size() == 1 ? "" : "s") + " to " + editor.file() + "; refreshing until "
                             + TemporaryCredentials.isoUtc(fresh.end(fleet)));
                     // status lists this process while it runs.
-                    Runnable unregister = StatusCommand.RunFiles.register(
-                            dev.stsfleet.cli.Credentials.stateDirectory(root.context(), null), "keep-fresh", names, fresh.end(fleet));
+                    Runnable unregister = RunFiles.register(
+                            dev.stsfleet.cli.Credentials.stateDirectory(cli.context(), null), "keep-fresh", names, fresh.end(fleet));
                     try {
                         fresh.await(fleet, writer::write);
                     } finally {
@@ -106,7 +104,7 @@ public final class KeepFreshCommand implements Callable<Integer> {
     }
 
     /** The file the AWS tools read, as every command finds it. */
-    static Path credentialsFile(RootCommand root) {
-        return Credentials.credentialsFile(root);
+    static Path credentialsFile(CommandContext cli) {
+        return Credentials.credentialsFile(cli);
     }
 }

@@ -6,7 +6,7 @@ import dev.stsfleet.StsFleetException;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -24,7 +24,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "login", mixinStandardHelpOptions = true,
@@ -40,8 +39,11 @@ import picocli.CommandLine.Spec;
             "a secret. Roles assumed with an MFA session or another role (role chaining) allow a console session",
             "of at most one hour."})
 public final class LoginCommand implements Callable<Integer> {
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public LoginCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -73,16 +75,16 @@ public final class LoginCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         URI endpoint = signinEndpoint == null ? null : endpoint(signinEndpoint);
         if (destination != null && !destination.matches("https?://\\S+")) {
             throw new UsageException("--destination '" + destination + "' is not an http(s) URL");
         }
         // Refused before any call: AWS would refuse the sign-in after the roles were assumed.
-        Credentials.Fetched fetched = Credentials.fetch(root, profiles, mfa, plan -> plan.roles().forEach(role ->
+        Credentials.Fetched fetched = Credentials.fetch(cli, profiles, mfa, plan -> plan.roles().forEach(role ->
                 ConsoleFederation.checkDuration(duration, role.chained())));
         List<CredentialPlan.Role> roles = fetched.plan().roles();
-        String region = root.global().region() != null ? root.global().region() : fetched.region();
+        String region = cli.global().region() != null ? cli.global().region() : fetched.region();
         int failed = 0;
         try (ConsoleFederation federation = ConsoleFederation.builder().endpoint(endpoint).region(region).build()) {
             for (CredentialPlan.Role role : roles) {
@@ -151,6 +153,6 @@ public final class LoginCommand implements Callable<Integer> {
     }
 
     private Path onPath(String program) {
-        return Browser.onPath(root.context().env("PATH"), program);
+        return Browser.onPath(cli.context().env("PATH"), program);
     }
 }

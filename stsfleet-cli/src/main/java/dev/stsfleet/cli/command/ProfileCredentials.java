@@ -6,7 +6,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.FleetFactory;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
@@ -33,19 +33,19 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
     /** A session with less left than this is not handed out: a new one is made. */
     static final Duration MIN_LEFT = Duration.ofMinutes(5);
 
-    static ProfileCredentials of(RootCommand root, String profile, MfaOptions mfa, RequestOptions request,
+    static ProfileCredentials of(CommandContext cli, String profile, MfaOptions mfa, RequestOptions request,
                                  CacheOptions cache) {
-        ProfileCatalog catalog = Credentials.catalog(root);
+        ProfileCatalog catalog = Credentials.catalog(cli);
         if (!catalog.isRoleProfile(profile) && !catalog.isSamlProfile(profile) && catalog.keys(profile).isPresent()) {
             if (!request.isEmpty()) {
                 throw new UsageException("--source-identity, --tag, --transitive-tag, --policy-arn and --policy apply to "
                         + "role profiles; profile " + profile + " is an IAM user's (its session is a GetSessionToken)");
             }
-            return new ProfileCredentials(userSession(root, profile, mfa), region(root, catalog, List.of(profile)),
+            return new ProfileCredentials(userSession(cli, profile, mfa), region(cli, catalog, List.of(profile)),
                     "session", null);
         }
         // The role-credential cache every single-role command shares (the plan decides how a miss is assumed).
-        Credentials.Single single = Credentials.single(root, profile, mfa, request, cache);
+        Credentials.Single single = Credentials.single(cli, profile, mfa, request, cache);
         List<String> chain = new ArrayList<>(List.of(profile));
         RoleProfile role = catalog.roleProfile(profile).orElseThrow();
         for (Optional<RoleProfile> p = catalog.parentRole(role); p.isPresent(); p = catalog.parentRole(p.get())) {
@@ -57,19 +57,19 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
         if (role.credentialSource() != null) {
             chain.add(role.credentialSource());
         }
-        return new ProfileCredentials(single.credentials(), region(root, catalog, chain), "role", single);
+        return new ProfileCredentials(single.credentials(), region(cli, catalog, chain), "role", single);
     }
 
     /** Leaves a fast-path memo of {@code output} for the next identical call, when the role cache served this one. */
-    void remember(RootCommand root, List<String> originalArgs, String output) {
+    void remember(CommandContext cli, List<String> originalArgs, String output) {
         if (single != null) {
-            single.remember(root, originalArgs, output);
+            single.remember(cli, originalArgs, output);
         }
     }
 
     /** The session of a profile with long-term keys: cached, else GetSessionToken (with MFA when it has a device). */
-    private static TemporaryCredentials userSession(RootCommand root, String profile, MfaOptions mfa) {
-        try (StsFleet fleet = FleetFactory.builder(root).sourceProfile(profile).build()) {
+    private static TemporaryCredentials userSession(CommandContext cli, String profile, MfaOptions mfa) {
+        try (StsFleet fleet = FleetFactory.builder(cli).sourceProfile(profile).build()) {
             String device = fleet.mfaSerialOf(profile).orElse(null);
             if (device == null && mfa.given()) {
                 throw new UsageException("--mfa-code was given but profile " + profile + " has no mfa_serial");
@@ -78,14 +78,14 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
             if (cached.isPresent()) {
                 return cached.get().credentials();
             }
-            String code = device == null ? null : mfa.code(root.context(), device, profile, false);
+            String code = device == null ? null : mfa.code(cli.context(), device, profile, false);
             return fleet.sessionToken(null, device, code).credentials();
         }
     }
 
-    private static String region(RootCommand root, ProfileCatalog catalog, List<String> chain) {
-        if (root.global().region() != null) {
-            return root.global().region();
+    private static String region(CommandContext cli, ProfileCatalog catalog, List<String> chain) {
+        if (cli.global().region() != null) {
+            return cli.global().region();
         }
         for (String p : chain) {
             Optional<String> r = catalog.property(p, "region").filter(s -> !s.isEmpty());

@@ -4,7 +4,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.format.ProfilesJsonRenderer;
 import dev.stsfleet.profile.RoleProfile;
 import dev.stsfleet.profile.SamlProfile;
@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "profiles", mixinStandardHelpOptions = true,
@@ -25,8 +24,11 @@ import picocli.CommandLine.Spec;
         description = {"The role profiles (with role_arn, or SAML-backed with x_stsfleet_saml_url) of the AWS config and credentials files, or of FILE, as JSON.",
             "Makes no AWS call."})
 public final class ProfilesCommand implements Callable<Integer> {
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public ProfilesCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -37,14 +39,14 @@ public final class ProfilesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         Map<String, RoleProfile> profiles;
         Map<String, SamlProfile> saml;
         if (file != null) {
             profiles = StsFleet.loadProfiles(file);
             saml = StsFleet.loadSamlProfiles(file);
         } else {
-            try (StsFleet fleet = FleetFactory.builder(root).build()) {
+            try (StsFleet fleet = FleetFactory.builder(cli).build()) {
                 profiles = fleet.roleProfiles();
                 saml = fleet.samlProfiles();
             }

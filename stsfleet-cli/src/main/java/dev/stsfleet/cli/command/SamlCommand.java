@@ -2,12 +2,15 @@ package dev.stsfleet.cli.command;
 
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.InvalidInputException;
-import dev.stsfleet.OutputFormat;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.AccountList;
 import dev.stsfleet.cli.option.ConcurrencyOptions;
 import dev.stsfleet.cli.option.DurationConverter;
+import dev.stsfleet.cli.option.Format;
+import dev.stsfleet.cli.option.FormatOption;
+import dev.stsfleet.cli.option.RoleSessionDuration;
 import dev.stsfleet.provider.AccountRole;
 import dev.stsfleet.provider.AccountRunner;
 import dev.stsfleet.provider.saml.IdpClient;
@@ -15,33 +18,19 @@ import dev.stsfleet.provider.saml.SamlAssertion;
 import dev.stsfleet.provider.saml.SamlRole;
 import dev.stsfleet.provider.saml.SamlSessionProvider;
 import dev.stsfleet.sts.StsGateway;
-import java.io.ByteArrayInputStream;
-import java.io.Console;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "saml", mixinStandardHelpOptions = true,
@@ -58,10 +47,11 @@ public final class SamlCommand implements Callable<Integer> {
     /** How to log in to the IdP: the values of {@code --idp-auth}. */
     enum LoginStyle { basic, digest, ntlm, form, adfs, auto }
 
-    private static final int MAX_PASSWORD_CHARS = 4096;
+    private final CommandContext cli;
 
-    @ParentCommand
-    private RootCommand root;
+    public SamlCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -86,12 +76,8 @@ public final class SamlCommand implements Callable<Integer> {
     @Option(names = "--role", paramLabel = "NAME", description = "The role name to assume in every account.")
     private String role;
 
-    @Option(names = "--accounts", split = ",", paramLabel = "IDS", description = "Account ids, comma-separated.")
-    private List<String> accounts = new ArrayList<>();
-
-    @Option(names = "--accounts-file", paramLabel = "FILE",
-            description = "One 12-digit account id per line (blank lines and # comments allowed), or a JSON array of strings.")
-    private Path accountsFile;
+    @Mixin
+    private AccountList accounts = new AccountList();
 
     @Option(names = "--all-roles", description = "Every role the SAML assertion offers, in every account.")
     private boolean allRoles;
@@ -107,20 +93,18 @@ public final class SamlCommand implements Callable<Integer> {
             description = "Do not verify the IdP's TLS certificate. Only for a test IdP: anyone on the path can read the password.")
     private boolean insecure;
 
-    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Role session length, 15m to 12h (default: the assertion's SessionDuration, else 1h).")
-    private Duration duration;
+    @Mixin
+    private RoleSessionDuration duration = new RoleSessionDuration();
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "boto, json or table (no secrets). Default: table on a terminal, else json.")
-    private GenerateCommand.Format format;
+    @Mixin
+    private FormatOption format = new FormatOption();
 
     @Mixin
     private ConcurrencyOptions limits = new ConcurrencyOptions();
 
     @Override
     public Integer call() {
-        int selectors = (accounts.isEmpty() ? 0 : 1) + (accountsFile == null ? 0 : 1) + (allRoles ? 1 : 0);
+        int selectors = accounts.given() + (allRoles ? 1 : 0);
         if (selectors != 1) {
             throw new UsageException("give exactly one of --accounts IDS, --accounts-file FILE and --all-roles");
         }
@@ -134,14 +118,15 @@ public final class SamlCommand implements Callable<Integer> {
             throw new UsageException("--insecure-skip-tls-verify and --idp-ca-file cannot be combined");
         }
         int concurrency = limits.concurrency();
-        List<AccountRole> targets = allRoles ? null : AccountRole.of(AccountCommands.accounts(accounts, accountsFile), role);
+        List<AccountRole> targets = allRoles ? null
+                : AccountRole.of(AccountCommands.accounts(accounts.ids(), accounts.file()), role);
         URI url = idpUrl();
-        SamlSessionProvider.Builder saml = SamlSessionProvider.builder().clock(root.context().clock());
-        if (duration != null) {
+        SamlSessionProvider.Builder saml = SamlSessionProvider.builder().clock(cli.context().clock());
+        if (duration.value() != null) {
             try {
-                saml.duration(duration);
+                saml.duration(duration.value());
             } catch (IllegalArgumentException e) {
-                throw new UsageException("--duration must be 15m to 12h, not " + DurationConverter.format(duration));
+                throw new UsageException("--duration must be 15m to 12h, not " + DurationConverter.format(duration.value()));
             }
         }
         IdpClient.Builder idp = IdpClient.builder().url(url)
@@ -153,14 +138,14 @@ public final class SamlCommand implements Callable<Integer> {
             throw new UsageException("--header: " + e.getMessage());
         }
         if (caFile != null) {
-            idp.sslContext(trusting(caFile));
+            idp.sslContext(PemTrust.sslContext(caFile));
         }
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         if (insecure) {
             output.warn("TLS verification of the IdP is OFF (--insecure-skip-tls-verify): use this only with a test IdP");
             idp.verifyTls(false);
         }
-        GenerateCommand.Format chosen = AccountCommands.format(format, root);
+        Format chosen = format.chosen(cli.context());
 
         char[] password = password();
         IdpClient client;
@@ -169,7 +154,7 @@ public final class SamlCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(password, '\0');
         }
-        try (StsGateway gateway = AccountCommands.gateway(root, limits);
+        try (StsGateway gateway = AccountCommands.gateway(cli, limits);
              SamlSessionProvider provider = saml.idp(client).gateway(gateway).build()) {
             // The one IdP login, up front: a refused login is one error line, not one failure per account.
             SamlAssertion assertion = provider.assertion();
@@ -187,10 +172,10 @@ public final class SamlCommand implements Callable<Integer> {
                 targets = List.copyOf(offered);
             }
             AccountRunner runner = AccountRunner.builder().concurrency(concurrency)
-                    .format(chosen == GenerateCommand.Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT).build();
+                    .format(chosen.outputFormat()).build();
             FleetResult result = runner.run(provider, targets,
                     (r, done, total) -> output.progress(AccountCommands.progressLine("saml", r, done, total)));
-            return AccountCommands.report(result, chosen, root, output, "account role");
+            return AccountCommands.report(result, chosen, cli, output, "account role");
         }
     }
 
@@ -208,78 +193,6 @@ public final class SamlCommand implements Callable<Integer> {
 
     /** The password from stdin or a no-echo prompt; never from an argument. The caller zeroes it. */
     private char[] password() {
-        return password(root.context(), passwordStdin, "IdP password for " + user + ": ");
-    }
-
-    /**
-     * The IdP password: the first line of stdin when {@code fromStdin}, else typed at a no-echo prompt; without a
-     * terminal, one usage error line (exit 2). The caller zeroes it.
-     */
-    static char[] password(dev.stsfleet.cli.CliContext context, boolean fromStdin, String prompt) {
-        if (fromStdin) {
-            char[] line = readLine(context.stdin());
-            if (line.length == 0) {
-                throw new UsageException("--password-stdin: stdin holds no password");
-            }
-            return line;
-        }
-        Console console = context.console();
-        if (console == null) {
-            throw new UsageException("the IdP password is needed and there is no terminal to ask on: "
-                    + "pipe it in with --password-stdin");
-        }
-        char[] typed = console.readPassword("%s", prompt);
-        if (typed == null || typed.length == 0) {
-            throw new UsageException("no password was entered");
-        }
-        return typed;
-    }
-
-    /** The first line of stdin as chars (UTF-8), without building a String that would linger. */
-    static char[] readLine(InputStream in) {
-        char[] buffer = new char[MAX_PASSWORD_CHARS];
-        int n = 0;
-        try {
-            java.io.Reader reader = new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8);
-            int c;
-            while ((c = reader.read()) != -1 && c != '\n') {
-                if (n == buffer.length) {
-                    throw new UsageException("--password-stdin: the first line is longer than " + MAX_PASSWORD_CHARS
-                            + " characters");
-                }
-                buffer[n++] = (char) c;
-            }
-            if (n > 0 && buffer[n - 1] == '\r') {
-                n--;
-            }
-            return Arrays.copyOf(buffer, n);
-        } catch (IOException e) {
-            throw new UsageException("--password-stdin: cannot read stdin: " + e.getClass().getSimpleName());
-        } finally {
-            Arrays.fill(buffer, '\0');
-        }
-    }
-
-    static SSLContext trusting(Path pem) {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate c : CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(pem)))) {
-                store.setCertificateEntry("ca-" + i++, c);
-            }
-            if (i == 0) {
-                throw new InvalidInputException("--idp-ca-file " + pem + " holds no certificate");
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new InvalidInputException("--idp-ca-file " + pem + " cannot be read as PEM certificates: "
-                    + e.getClass().getSimpleName());
-        }
+        return IdpPassword.read(cli.context(), passwordStdin, "IdP password for " + user + ": ");
     }
 }

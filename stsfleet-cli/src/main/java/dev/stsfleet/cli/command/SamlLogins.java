@@ -64,7 +64,7 @@ final class SamlLogins implements AutoCloseable {
                 throw new UsageException("x_stsfleet_saml_header_*: " + e.getMessage());
             }
             if (idp.caFile() != null) {
-                b.sslContext(SamlCommand.trusting(Path.of(idp.caFile())));
+                b.sslContext(PemTrust.sslContext(Path.of(idp.caFile())));
             }
             if (!idp.verifyTls()) {
                 output.warn("TLS verification of the IdP " + idp.url() + " is OFF (x_stsfleet_saml_verify_tls = false): "
@@ -76,10 +76,11 @@ final class SamlLogins implements AutoCloseable {
         Map<SamlProfile.Idp, SamlSessionProvider> providers = new LinkedHashMap<>();
         // Building the gateway makes no call; AssumeRoleWithSAML is unsigned, so it needs no credentials.
         StsGateway gateway = StsGateway.builder().region(fleet.region()).endpoint(fleet.endpoint().orElse(null))
-                .maxConnections(concurrency).throttleControl(fleet.throttleControl()).clock(context.clock()).build();
+                .maxConnections(concurrency).throttleControl(fleet.throttleControl()).callLimits(fleet.callLimits())
+                .clock(context.clock()).build();
         try {
             for (Map.Entry<SamlProfile.Idp, IdpClient.Builder> e : builders.entrySet()) {
-                char[] password = SamlCommand.password(context, passwordStdin,
+                char[] password = IdpPassword.read(context, passwordStdin,
                         "IdP password for " + e.getKey().user() + " at " + e.getKey().url() + ": ");
                 IdpClient client;
                 try {

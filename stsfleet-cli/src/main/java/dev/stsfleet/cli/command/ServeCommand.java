@@ -1,22 +1,19 @@
 package dev.stsfleet.cli.command;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.ProfileSelection;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.server.ContainerCredentialsServer;
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,8 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -39,19 +34,17 @@ import picocli.CommandLine.Spec;
             "Prints per profile AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN",
             "on stdout, then serves until the lifetime ends or SIGINT/SIGTERM."})
 public final class ServeCommand implements Callable<Integer> {
-    enum Format { text, env, json }
+    private final CommandContext cli;
 
-    @ParentCommand
-    private RootCommand root;
+    public ServeCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "Role profiles to serve.")
-    private List<String> profiles = new ArrayList<>();
-
-    @Option(names = "--all", description = "Every role profile of the config and credentials files.")
-    private boolean all;
+    @Mixin
+    private ProfileSelection selection = new ProfileSelection();
 
     @Option(names = "--lifetime", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long to serve fresh credentials: the session token's lifetime, 15m to 36h (default: 1h).")
@@ -62,7 +55,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT",
             description = "text (NAME=value lines), env (export lines) or json (one object). Default: ${DEFAULT-VALUE}.")
-    private Format format = Format.text;
+    private ServerVariables.Format format = ServerVariables.Format.text;
 
     @Mixin
     private MfaOptions mfa = new MfaOptions();
@@ -75,10 +68,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new UsageException("--port must be 0 to 65535, not " + port);
         }
-        Output output = Output.of(spec.commandLine(), root);
+        Output output = Output.of(spec.commandLine(), cli);
         FreshFleet fresh = new FreshFleet(output, "serve");
-        try (StsFleet fleet = fresh.build(root, mfa, request.toOptions())) {
-            List<String> names = FreshFleet.selection(fleet, profiles, all);
+        try (StsFleet fleet = fresh.build(cli, mfa, request.toOptions())) {
+            List<String> names = FreshFleet.selection(fleet, selection);
             fleet.select(names);
             // Bound before the MFA prompt: a busy port fails here, with no code spent.
             ContainerCredentialsServer.PortReservation reserved = reserve(port);
@@ -98,13 +91,13 @@ public final class ServeCommand implements Callable<Integer> {
                         .profiles(served)
                         .credentials(profile -> current(fleet, profile))
                         .build()) {
-                    print(server, output.stdout(), format);
+                    ServerVariables.print(server, output.stdout(), format);
                     output.flush();
                     output.info("serve: " + served.size() + " profile" + (served.size() == 1 ? "" : "s") + " on "
                             + server.address() + " until " + TemporaryCredentials.isoUtc(fresh.end(fleet)));
                     // status lists this process while it runs.
-                    Runnable unregister = StatusCommand.RunFiles.register(
-                            dev.stsfleet.cli.Credentials.stateDirectory(root.context(), null), "serve", names, fresh.end(fleet));
+                    Runnable unregister = RunFiles.register(
+                            dev.stsfleet.cli.Credentials.stateDirectory(cli.context(), null), "serve", names, fresh.end(fleet));
                     try {
                         fresh.await(fleet, batch -> { });
                     } finally {
@@ -134,28 +127,5 @@ public final class ServeCommand implements Callable<Integer> {
         fleet.credentialsProvider(profile).resolveCredentials();
         return fleet.currentCredentials(profile).map(RoleCredentials::credentials)
                 .filter(c -> !c.isExpiredAt(fleet.clock().instant()));
-    }
-
-    /** The variables a client sets, per profile, in {@code format} (also {@code sso serve}'s). */
-    static void print(ContainerCredentialsServer server, PrintWriter out, Format format) {
-        String uriName = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
-        String tokenName = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
-        String token = server.authorizationToken();
-        if (format == Format.json) {
-            ObjectMapper json = new ObjectMapper();
-            ObjectNode root = json.createObjectNode();
-            for (String p : server.profiles()) {
-                root.putObject(p).put(uriName, server.uri(p).toString()).put(tokenName, token);
-            }
-            out.println(root.toPrettyString());
-            return;
-        }
-        for (String p : server.profiles()) {
-            out.println("# profile " + p);
-            String q = format == Format.env ? "export " : "";
-            String quote = format == Format.env ? "'" : "";
-            out.println(q + uriName + "=" + quote + server.uri(p) + quote);
-            out.println(q + tokenName + "=" + quote + token + quote);
-        }
     }
 }

@@ -5,7 +5,7 @@ import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.format.BotoJsonRenderer;
@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -33,8 +32,11 @@ import picocli.CommandLine.Model.CommandSpec;
             "  stsfleet session-token --profile alice --lifetime 12h",
             "  eval \"$(stsfleet session-token --profile alice --format env)\""})
 public final class SessionTokenCommand implements Callable<Integer> {
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public SessionTokenCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -63,8 +65,8 @@ public final class SessionTokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EnvRenderer env = new EnvRenderer(Shell.parse(shell), false); // a bad name: exit 2 before any call
-        Output output = Output.of(spec.commandLine(), root);
-        try (StsFleet fleet = FleetFactory.builder(root).build()) {
+        Output output = Output.of(spec.commandLine(), cli);
+        try (StsFleet fleet = FleetFactory.builder(cli).build()) {
             fleet.checkSessionRequest(lifetime, null);
             SessionToken token;
             String device = noMfa ? null : fleet.sourceMfaSerial().orElse(null);
@@ -76,7 +78,7 @@ public final class SessionTokenCommand implements Callable<Integer> {
                 token = fleet.sessionToken(lifetime, null, null);
             } else {
                 // The fleet stores the MFA session in the cache every command reads.
-                token = fleet.sessionToken(lifetime, device, mfa.code(root.context(), device, fleet.sourceProfile(), false));
+                token = fleet.sessionToken(lifetime, device, mfa.code(cli.context(), device, fleet.sourceProfile(), false));
             }
             if (format == Format.env) {
                 env.render(token.credentials(), output.stdout());

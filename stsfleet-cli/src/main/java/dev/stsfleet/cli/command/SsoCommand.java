@@ -3,9 +3,13 @@ package dev.stsfleet.cli.command;
 import dev.stsfleet.FleetResult;
 import dev.stsfleet.OutputFormat;
 import dev.stsfleet.cli.ExitCode;
+import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.cli.option.Format;
+import dev.stsfleet.cli.option.FormatOption;
+import picocli.CommandLine.Mixin;
 import dev.stsfleet.profile.ProfileLocations;
 import dev.stsfleet.sso.IdentityCenterPortal;
 import dev.stsfleet.sso.SsoConfig;
@@ -51,8 +55,11 @@ import picocli.CommandLine.Spec;
         subcommands = {SsoCommand.Login.class, SsoCommand.Logout.class, SsoCommand.Generate.class,
                 SsoCommand.Write.class, SsoCommand.KeepFresh.class, SsoCommand.Serve.class, SsoCommand.Profiles.class})
 public final class SsoCommand implements Runnable {
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public SsoCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -76,32 +83,33 @@ public final class SsoCommand implements Runnable {
                         + "SSO profile, else the file's only session).")
         String sessionName;
 
-        RootCommand root() {
-            return parent.root;
+        CommandContext cli() {
+            return parent.cli;
         }
 
         Path configFile() {
-            return ProfileLocations.resolve(root().global().configFile(), root().global().credentialsFile(),
-                    root().context().environment()).configFile();
+            return ProfileLocations.resolve(cli().global().configFile(), cli().global().credentialsFile(),
+                    cli().context().environment()).configFile();
         }
 
         /** The config, checked whole (exit 2 on any problem), and the session meant. */
         SsoSession session() {
             SsoConfig config = SsoConfig.read(configFile()).requireValid();
-            return config.session(sessionName, root().global().profile());
+            return config.session(sessionName, cli().global().profile());
         }
 
         SsoTokenCache cache() {
-            return SsoTokenCache.inHome(root().context().environment());
+            return SsoTokenCache.inHome(cli().context().environment());
         }
 
         SsoLogin.Builder login(SsoSession session) {
-            return SsoLogin.builder().region(session.region()).clock(root().context().clock())
-                    .endpoint(AccountCommands.serviceEndpoint(root(), "SSO_OIDC"));
+            return SsoLogin.builder().region(session.region()).clock(cli().context().clock())
+                    .callLimits(FleetFactory.callLimits(cli().global()))
+                    .endpoint(AccountCommands.serviceEndpoint(cli(), "SSO_OIDC"));
         }
 
         Output output() {
-            return Output.of(spec.commandLine(), root());
+            return Output.of(spec.commandLine(), cli());
         }
     }
 
@@ -119,7 +127,7 @@ public final class SsoCommand implements Runnable {
         public Integer call() {
             SsoSession session = session();
             Output output = output();
-            Browser browser = new Browser(root().context().environment());
+            Browser browser = new Browser(cli().context().environment());
             SsoLogin.Prompt prompt = new SsoLogin.Prompt() {
                 @Override
                 public void deviceCode(String uri, String complete, String userCode) {
@@ -230,12 +238,9 @@ public final class SsoCommand implements Runnable {
 
         IdentityCenterPortal portal(SsoSession session, SsoTokens tokens) {
             IdentityCenterPortal.Builder b = IdentityCenterPortal.builder().region(session.region())
-                    .endpoint(AccountCommands.serviceEndpoint(root(), "SSO")).accessToken(tokens::accessToken)
-                    .clock(root().context().clock()).rate(rps).concurrency(concurrency)
-                    .throttleControl(throttle.control());
-            if (root().global().callTimeout() != null) {
-                b.callTimeout(root().global().callTimeout());
-            }
+                    .endpoint(AccountCommands.serviceEndpoint(cli(), "SSO")).accessToken(tokens::accessToken)
+                    .clock(cli().context().clock()).rate(rps).concurrency(concurrency)
+                    .throttleControl(throttle.control()).callLimits(FleetFactory.callLimits(cli().global()));
             return b.build();
         }
 
@@ -252,20 +257,18 @@ public final class SsoCommand implements Runnable {
                             + "portal's rate; one failing pair never loses the others. Entries are keyed "
                             + "sts-ACCOUNT_NAME-ROLE (--name-format). Progress and the summary go to stderr."})
     static final class Generate extends Writing implements Callable<Integer> {
-        @Option(names = "--format", paramLabel = "FORMAT",
-                description = "boto (the STS fields by key), json (credentials, failures, summary) or table (no "
-                        + "secrets). Default: table on a terminal, else json.")
-        GenerateCommand.Format format;
+        @Mixin
+        FormatOption format = new FormatOption();
 
         @Override
         public Integer call() {
             checkSelection();
             KeyTemplate keys = keys();
-            GenerateCommand.Format chosen = AccountCommands.format(format, root());
+            Format chosen = format.chosen(cli().context());
             SsoSession session = session();
             Output output = output();
             try (SsoLogin login = login(session).build()) {
-                SsoTokens tokens = new SsoTokens(session, cache(), login, root().context().clock());
+                SsoTokens tokens = new SsoTokens(session, cache(), login, cli().context().clock());
                 tokens.token(); // signed in? (one clear line otherwise, before any portal call)
                 try (IdentityCenterPortal portal = portal(session, tokens)) {
                     List<IdentityCenterPortal.AccountRole> pairs = select(portal);
@@ -275,11 +278,11 @@ public final class SsoCommand implements Runnable {
                     checkKeys(pairs, keys);
                     output.info("stsfleet: sso: " + pairs.size() + " account roles of " + session.describe());
                     FleetResult result = portal.generate(pairs, p -> keys.key(p.accountId(), p.accountName(), p.roleName()),
-                            chosen == GenerateCommand.Format.boto ? OutputFormat.BOTO : OutputFormat.VAULT,
+                            chosen.outputFormat(),
                             (r, done, total) -> output.progress(AccountCommands.progressLine("sso", r, done, total)));
                     output.info(String.format(Locale.ROOT, "stsfleet: sso: %d portal calls, %d answered 429 and retried",
                             portal.calls(), portal.throttled()));
-                    return AccountCommands.report(result, chosen, root(), output, "account role");
+                    return AccountCommands.report(result, chosen, cli(), output, "account role");
                 }
             }
         }
@@ -311,7 +314,7 @@ public final class SsoCommand implements Runnable {
 
         dev.stsfleet.store.CredentialsFileEditor editor() {
             dev.stsfleet.store.CredentialsFileEditor editor = dev.stsfleet.store.CredentialsFileEditor.builder()
-                    .file(dev.stsfleet.cli.Credentials.credentialsFile(root())).build();
+                    .file(dev.stsfleet.cli.Credentials.credentialsFile(cli())).build();
             editor.checkWritable(); // before any call
             return editor;
         }
@@ -335,7 +338,7 @@ public final class SsoCommand implements Runnable {
             Output output = output();
             dev.stsfleet.store.CredentialsFileEditor editor = editor();
             try (SsoLogin login = login(session).build()) {
-                SsoTokens tokens = new SsoTokens(session, cache(), login, root().context().clock());
+                SsoTokens tokens = new SsoTokens(session, cache(), login, cli().context().clock());
                 tokens.token();
                 try (IdentityCenterPortal portal = portal(session, tokens)) {
                     List<IdentityCenterPortal.AccountRole> pairs = pairs(portal, keys);
@@ -390,7 +393,7 @@ public final class SsoCommand implements Runnable {
             SsoSession session = session();
             Output output = output();
             dev.stsfleet.store.CredentialsFileEditor editor = editor();
-            java.time.Clock clock = root().context().clock();
+            java.time.Clock clock = cli().context().clock();
             java.time.Instant end = clock.instant().plus(lifetime);
             java.util.Set<String> lost = java.util.concurrent.ConcurrentHashMap.newKeySet();
             try (SsoLogin login = login(session).build();
@@ -431,8 +434,8 @@ public final class SsoCommand implements Runnable {
                     writer.write(keyed(first));
                     output.info("sso keep-fresh: wrote " + first.succeeded() + " sections to " + editor.file()
                             + "; refreshing until " + dev.stsfleet.TemporaryCredentials.isoUtc(end));
-                    Runnable unregister = StatusCommand.RunFiles.register(
-                            dev.stsfleet.cli.Credentials.stateDirectory(root().context(), null), "sso keep-fresh",
+                    Runnable unregister = RunFiles.register(
+                            dev.stsfleet.cli.Credentials.stateDirectory(cli().context(), null), "sso keep-fresh",
                             first.credentials().keySet().stream().toList(), end);
                     try {
                         while (!fresh.await(java.time.Duration.ofSeconds(1))) {
@@ -466,7 +469,7 @@ public final class SsoCommand implements Runnable {
 
         @Option(names = "--format", paramLabel = "FORMAT",
                 description = "text (NAME=value lines), env (export lines) or json (one object). Default: ${DEFAULT-VALUE}.")
-        ServeCommand.Format format = ServeCommand.Format.text;
+        ServerVariables.Format format = ServerVariables.Format.text;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -478,7 +481,7 @@ public final class SsoCommand implements Runnable {
             KeyTemplate keys = keys();
             SsoSession session = session();
             Output output = output();
-            java.time.Clock clock = root().context().clock();
+            java.time.Clock clock = cli().context().clock();
             java.time.Instant end = clock.instant().plus(lifetime);
             try (SsoLogin login = login(session).build()) {
                 SsoTokens tokens = new SsoTokens(session, cache(), login, clock);
@@ -509,7 +512,7 @@ public final class SsoCommand implements Runnable {
                                             .map(dev.stsfleet.RoleCredentials::credentials)
                                             .filter(c -> !c.isExpiredAt(clock.instant())))
                                     .build()) {
-                        ServeCommand.print(server, output.stdout(), format);
+                        ServerVariables.print(server, output.stdout(), format);
                         output.flush();
                         output.info("sso serve: " + first.succeeded() + " account roles on " + server.address()
                                 + " until " + dev.stsfleet.TemporaryCredentials.isoUtc(end));
@@ -558,7 +561,7 @@ public final class SsoCommand implements Runnable {
             SsoSession session = session();
             Output output = output();
             try (SsoLogin login = login(session).build()) {
-                SsoTokens tokens = new SsoTokens(session, cache(), login, root().context().clock());
+                SsoTokens tokens = new SsoTokens(session, cache(), login, cli().context().clock());
                 tokens.token();
                 List<IdentityCenterPortal.AccountRole> pairs;
                 try (IdentityCenterPortal portal = portal(session, tokens)) {

@@ -1,6 +1,5 @@
 package dev.stsfleet.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +11,7 @@ import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.FleetFactory;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.format.Durations;
 import dev.stsfleet.profile.ProfileCatalog;
 import dev.stsfleet.profile.RoleProfile;
@@ -31,11 +30,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.profiles.ProfileFile;
 
@@ -56,8 +53,11 @@ public final class StatusCommand implements Callable<Integer> {
     /** Output formats of {@code status}. */
     enum Format { table, json }
 
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public StatusCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
@@ -80,18 +80,18 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Output output = Output.of(spec.commandLine(), root);
-        Format chosen = format != null ? format : root.context().stdoutTerminal() ? Format.table : Format.json;
-        ProfileCatalog catalog = Credentials.catalog(root);
-        StateDirectory state = Credentials.stateDirectory(root.context(), null);
-        Instant now = root.context().clock().instant();
+        Output output = Output.of(spec.commandLine(), cli);
+        Format chosen = format != null ? format : cli.context().stdoutTerminal() ? Format.table : Format.json;
+        ProfileCatalog catalog = Credentials.catalog(cli);
+        StateDirectory state = Credentials.stateDirectory(cli.context(), null);
+        Instant now = cli.context().clock().instant();
         if (prune) {
             prune(state, now, output);
         }
         List<Item> items = new ArrayList<>();
         environment(catalog).ifPresent(items::add);
         items.addAll(sections(catalog));
-        for (SessionToken t : Credentials.sessionTokens(root.context()).entries()) {
+        for (SessionToken t : Credentials.sessionTokens(cli.context()).entries()) {
             items.add(new Item("mfa-session", t.sourceProfile(), accountOf(t.mfaSerial()), t.withMfa() ? "(user, MFA)"
                     : "(user)", t.end(), "session cache"));
         }
@@ -100,7 +100,9 @@ public final class StatusCommand implements Callable<Integer> {
             items.add(new Item("credential-process", s.profile(), r == null ? null : r.accountId(),
                     r == null ? null : r.roleName(), s.credentials().expiration(), "credential_process cache"));
         }
-        items.addAll(RunFiles.running(state));
+        for (RunFiles.Running r : RunFiles.running(state)) {
+            items.add(new Item(r.command(), r.profiles(), null, null, r.until(), "pid " + r.pid()));
+        }
         // Newest first: the latest expiry first; what has no known expiry last.
         items.sort(Comparator.comparing(Item::expires, Comparator.nullsLast(Comparator.reverseOrder())));
         PrintWriter out = output.stdout();
@@ -130,18 +132,18 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** The credentials in this environment: which profile by exec's marker, which account and role by the config. */
     private Optional<Item> environment(ProfileCatalog catalog) {
-        String key = root.context().env("AWS_ACCESS_KEY_ID");
+        String key = cli.context().env("AWS_ACCESS_KEY_ID");
         if (key == null) {
             return Optional.empty();
         }
-        String expiration = root.context().env("AWS_CREDENTIAL_EXPIRATION");
+        String expiration = cli.context().env("AWS_CREDENTIAL_EXPIRATION");
         Instant expires = null;
         try {
             expires = expiration == null ? null : Instant.parse(expiration);
         } catch (RuntimeException e) {
             // Not ours to judge: shown without an expiry.
         }
-        String profile = root.context().env(ExecCommand.MARKER);
+        String profile = cli.context().env(ExecMarker.VARIABLE);
         String account = null;
         String role = null;
         RoleProfile r = profile == null ? null : catalog.roleProfile(profile).orElse(null);
@@ -150,11 +152,11 @@ public final class StatusCommand implements Callable<Integer> {
             role = r.roleName();
         }
         if (verify) {
-            String secret = root.context().env("AWS_SECRET_ACCESS_KEY");
-            String token = root.context().env("AWS_SESSION_TOKEN");
+            String secret = cli.context().env("AWS_SECRET_ACCESS_KEY");
+            String token = cli.context().env("AWS_SESSION_TOKEN");
             if (secret != null && token != null) {
-                Instant end = expires != null ? expires : root.context().clock().instant().plus(Duration.ofHours(1));
-                try (StsFleet fleet = FleetFactory.builder(root).build()) {
+                Instant end = expires != null ? expires : cli.context().clock().instant().plus(Duration.ofHours(1));
+                try (StsFleet fleet = FleetFactory.builder(cli).build()) {
                     CallerIdentity id = fleet.callerIdentity(TemporaryCredentials.of(key, secret, token,
                             end.minus(Duration.ofMinutes(15)), end));
                     account = id.account();
@@ -168,7 +170,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** The {@code [sts-*]} sections of the credentials file, with their {@code x_stsfleet_expiration}. */
     private List<Item> sections(ProfileCatalog catalog) {
-        Path file = Credentials.credentialsFile(root);
+        Path file = Credentials.credentialsFile(cli);
         List<Item> items = new ArrayList<>();
         if (!Files.isRegularFile(file)) {
             return items;
@@ -188,13 +190,13 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private void prune(StateDirectory state, Instant now, Output output) {
-        int sessions = Credentials.sessionTokens(root.context()).prune();
+        int sessions = Credentials.sessionTokens(cli.context()).prune();
         int cached = credentialCache(state).prune();
         int processes = RunFiles.prune(state);
-        List<String> expired = sections(Credentials.catalog(root)).stream()
+        List<String> expired = sections(Credentials.catalog(cli)).stream()
                 .filter(i -> i.expires() != null && !i.expires().isAfter(now)).map(Item::profile).toList();
         if (!expired.isEmpty()) {
-            CredentialsFileEditor.builder().file(Credentials.credentialsFile(root)).build().remove(expired);
+            CredentialsFileEditor.builder().file(Credentials.credentialsFile(cli)).build().remove(expired);
         }
         output.info(String.format(Locale.ROOT, "status: pruned %d expired MFA session(s), %d credential_process "
                 + "entr%s, %d section(s), %d stale process file(s)", sessions, cached, cached == 1 ? "y" : "ies",
@@ -202,7 +204,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private CredentialCache credentialCache(StateDirectory state) {
-        return CredentialCache.builder().stateDirectory(state).clock(root.context().clock()).build();
+        return CredentialCache.builder().stateDirectory(state).clock(cli.context().clock()).build();
     }
 
     private static void table(List<Item> items, Instant now, PrintWriter out) {
@@ -242,78 +244,6 @@ public final class StatusCommand implements Callable<Integer> {
             return Instant.parse(s.trim());
         } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    /** The small state files keep-fresh and serve keep while they run, under {@code run/} in the state directory. */
-    static final class RunFiles {
-        private RunFiles() {
-        }
-
-        /** Writes this process's file; the returned hook removes it. */
-        static Runnable register(StateDirectory state, String command, List<String> profiles, Instant until) {
-            long pid = ProcessHandle.current().pid();
-            Path file = state.subdirectory("run").resolve(pid + ".json");
-            ObjectNode o = JSON.createObjectNode();
-            o.put("command", command);
-            o.put("pid", pid);
-            o.put("profiles", String.join(",", profiles));
-            o.put("until", TemporaryCredentials.isoUtc(until));
-            try {
-                state.write(file, JSON.writeValueAsBytes(o));
-            } catch (IOException | RuntimeException e) {
-                return () -> { };
-            }
-            return () -> {
-                try {
-                    state.delete(file);
-                } catch (RuntimeException e) {
-                    // Stale files are skipped by status and removed by status --prune.
-                }
-            };
-        }
-
-        static List<Item> running(StateDirectory state) {
-            List<Item> items = new ArrayList<>();
-            for (Path f : files(state)) {
-                try {
-                    JsonNode o = JSON.readTree(Files.readAllBytes(f));
-                    long pid = o.path("pid").asLong();
-                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                        items.add(new Item(o.path("command").asText(), o.path("profiles").asText(), null, null,
-                                instant(o.path("until").asText()), "pid " + pid));
-                    }
-                } catch (IOException | RuntimeException e) {
-                    // Unreadable: skipped.
-                }
-            }
-            return items;
-        }
-
-        static int prune(StateDirectory state) {
-            int n = 0;
-            for (Path f : files(state)) {
-                String name = f.getFileName().toString();
-                long pid;
-                try {
-                    pid = Long.parseLong(name.substring(0, name.length() - ".json".length()));
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
-                    state.delete(f);
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        private static List<Path> files(StateDirectory state) {
-            try (Stream<Path> s = Files.list(state.subdirectory("run"))) {
-                return s.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
-            } catch (IOException | RuntimeException e) {
-                return List.of();
-            }
         }
     }
 

@@ -7,10 +7,11 @@ import dev.stsfleet.RoleCredentials;
 import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
-import dev.stsfleet.cli.RootCommand;
+import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
 import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.MfaOptions;
+import dev.stsfleet.cli.option.ProfileSelection;
 import dev.stsfleet.cli.option.RequestOptionsMixin;
 import dev.stsfleet.RequestOptions;
 import dev.stsfleet.format.CredentialsSection;
@@ -27,8 +28,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "write", mixinStandardHelpOptions = true,
@@ -45,17 +44,17 @@ import picocli.CommandLine.Spec;
             "never overwritten. The file: --credentials-file, else $AWS_SHARED_CREDENTIALS_FILE, else",
             "~/.aws/credentials."})
 public final class WriteCommand implements Callable<Integer> {
-    @ParentCommand
-    private RootCommand root;
+    private final CommandContext cli;
+
+    public WriteCommand(CommandContext cli) {
+        this.cli = cli;
+    }
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "Role profiles to write.")
-    private List<String> profiles = new ArrayList<>();
-
-    @Option(names = "--all", description = "Every role profile of the config and credentials files.")
-    private boolean all;
+    @Mixin
+    private ProfileSelection selection = new ProfileSelection();
 
     @Option(names = "--as", paramLabel = "NAME", description = "The section name (one profile only; default: sts-<profile>).")
     private String as;
@@ -71,16 +70,14 @@ public final class WriteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (profiles.isEmpty() == !all) {
-            throw new UsageException(all ? "PROFILE... and --all cannot be combined" : "name the role profiles, or use --all");
-        }
-        if (as != null && (all || profiles.size() != 1)) {
+        selection.requireOne();
+        if (as != null && (selection.all() || selection.named().size() != 1)) {
             throw new UsageException("--as NAME needs exactly one PROFILE");
         }
-        Output output = Output.of(spec.commandLine(), root);
-        Path file = Credentials.credentialsFile(root);
-        ProfileCatalog catalog = Credentials.catalog(root); // a malformed file: exit 2 naming the line
-        List<String> names = all ? new ArrayList<>(catalog.roleProfiles().keySet()) : profiles;
+        Output output = Output.of(spec.commandLine(), cli);
+        Path file = Credentials.credentialsFile(cli);
+        ProfileCatalog catalog = Credentials.catalog(cli); // a malformed file: exit 2 naming the line
+        List<String> names = selection.all() ? new ArrayList<>(catalog.roleProfiles().keySet()) : selection.named();
         if (names.isEmpty()) {
             throw new UsageException("no role profiles (with role_arn) in the config and credentials files");
         }
@@ -98,16 +95,16 @@ public final class WriteCommand implements Callable<Integer> {
         CredentialsFileEditor editor = CredentialsFileEditor.builder().file(file).build();
         editor.checkWritable(); // before any STS call or MFA prompt
 
-        if (names.size() == 1 && !all) {
+        if (names.size() == 1 && !selection.all()) {
             // One role: the role-credential cache every single-role command shares answers while enough is left.
-            Credentials.Single single = Credentials.single(root, names.get(0), mfa, options, cache);
+            Credentials.Single single = Credentials.single(cli, names.get(0), mfa, options, cache);
             CredentialsSection section = CredentialsSection.of(sectionOf.get(names.get(0)), single.credentials());
             editor.upsert(List.of(section));
             output.info("stsfleet: wrote 1 section to " + file + " ([" + section.name() + "])");
             output.flush();
             return ExitCode.OK;
         }
-        Credentials.Fetched fetched = Credentials.fetch(root, names, mfa, options);
+        Credentials.Fetched fetched = Credentials.fetch(cli, names, mfa, options);
         List<CredentialsSection> sections = new ArrayList<>();
         for (ProfileResult r : fetched.result().results().values()) {
             if (r instanceof ProfileResult.Succeeded ok) {

@@ -28,6 +28,11 @@ public final class GlobalOptions {
             description = "Deadline of each STS call, retries included (default: 30s).")
     Duration callTimeout;
 
+    @Option(names = "--connect-timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "TCP connect deadline of each call (default: 2s).")
+    Duration connectTimeout;
+
     @Option(names = "--config-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "AWS config file (default: $AWS_CONFIG_FILE, else ~/.aws/config).")
     Path configFile;
@@ -59,6 +64,11 @@ public final class GlobalOptions {
     /** The {@code --call-timeout}, or {@code null} for the library's default. */
     public Duration callTimeout() {
         return callTimeout;
+    }
+
+    /** The {@code --connect-timeout}, or {@code null} for the library's default. */
+    public Duration connectTimeout() {
+        return connectTimeout;
     }
 
     public Path configFile() {
