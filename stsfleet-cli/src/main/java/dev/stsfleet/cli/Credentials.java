@@ -129,7 +129,13 @@ public final class Credentials {
 
     private static Fetched fetch(CommandContext cli, Collection<String> names, MfaOptions mfa, RequestOptions options,
                                  Consumer<CredentialPlan> check) {
-        try (StsFleet fleet = FleetFactory.builder(cli, mfa, options).build()) {
+        // One role: its calls follow each other (MFA session, then each role of its chain), so one connection is
+        // all it can use, and the fleet builds the client that suits that (SdkClients).
+        StsFleet.Builder builder = FleetFactory.builder(cli, mfa, options);
+        if (names.size() == 1) {
+            builder.concurrency(1);
+        }
+        try (StsFleet fleet = builder.build()) {
             CredentialPlan plan = fleet.plan(List.copyOf(names));
             check.accept(plan);
             FleetResult result = fleet.generateCredentials(List.copyOf(names));

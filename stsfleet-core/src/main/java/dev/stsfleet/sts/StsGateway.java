@@ -426,7 +426,7 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
         if (e instanceof AwsServiceException) {
             return null;
         }
-        if (causedBy(e, ConnectTimeoutException.class)) {
+        if (causedBy(e, ConnectTimeoutException.class) || connectTimedOut(e)) {
             return new StsCallException("NetworkError", "cannot connect to " + target + ": no answer within "
                     + seconds(limits.connectTimeout()) + " (--connect-timeout)");
         }
@@ -553,6 +553,17 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
     private static String errorCode(AwsServiceException e) {
         return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
                 ? "" : e.awsErrorDetails().errorCode();
+    }
+
+    /** The JDK's connect deadline passing ({@code HttpURLConnection} says so only in the message). */
+    private static boolean connectTimedOut(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SocketTimeoutException && c.getMessage() != null
+                    && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connect timed out")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 
 /** Endpoints that never answer or refuse: bounded failures, each naming the host and what went wrong. */
@@ -46,13 +47,16 @@ class StsGatewayDeadEndpointTest {
         }
     }
 
-    @Test
-    void aRefusedConnection_failsInUnderThreeSeconds_asNetworkError() throws Exception {
+    /** One connection: the JDK's HttpURLConnection; a pool: Apache's client (SdkClients). Both must say the same. */
+    @ParameterizedTest(name = "maxConnections {0}")
+    @ValueSource(ints = {1, 64})
+    void aRefusedConnection_failsInUnderThreeSeconds_asNetworkError(int maxConnections) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        try (StsGateway gateway = StsGateway.builder().endpoint(URI.create("http://127.0.0.1:" + port)).build()) {
+        try (StsGateway gateway = StsGateway.builder().endpoint(URI.create("http://127.0.0.1:" + port))
+                .maxConnections(maxConnections).build()) {
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> gateway.getCallerIdentity(KEYS))
                     .isInstanceOfSatisfying(StsCallException.class, e -> {
@@ -64,20 +68,39 @@ class StsGatewayDeadEndpointTest {
     }
 
     @Test
+    void aSilentEndpoint_throughOneConnection_failsAtTheCallTimeout_too() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String target = "127.0.0.1:" + silent.getLocalPort();
+            try (StsGateway gateway = StsGateway.builder().endpoint(URI.create("http://" + target)).maxConnections(1)
+                    .callTimeout(Duration.ofSeconds(1)).build()) {
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> gateway.getCallerIdentity(KEYS))
+                        .isInstanceOfSatisfying(StsCallException.class, e -> {
+                            assertThat(e.code()).isEqualTo("NetworkError");
+                            assertThat(e.getMessage()).contains(target).contains("call timeout of 1s");
+                        });
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(3_000);
+            }
+        }
+    }
+
+    @Test
     void theDefaults_areATwoSecondConnectTimeout_andAThirtySecondCallDeadline() {
         assertThat(CallLimits.DEFAULT.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(CallLimits.DEFAULT.callTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(StsGateway.DEFAULT_CALL_TIMEOUT).isEqualTo(Duration.ofSeconds(30));
     }
 
-    @Test
-    void anEndpointWhoseBacklogIsFull_failsAtTheConnectTimeoutGiven_namingHostAndDeadline() throws Exception {
+    @ParameterizedTest(name = "maxConnections {0}")
+    @ValueSource(ints = {1, 64})
+    void anEndpointWhoseBacklogIsFull_failsAtTheConnectTimeoutGiven_namingHostAndDeadline(int maxConnections)
+            throws Exception {
         // A listener nobody accepts from, its accept queue filled: the kernel drops further SYNs, so a connect
         // hangs until the client gives up (loopback only; no outside network needed).
         try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<Socket> queued = fill(full);
             try (StsGateway gateway = StsGateway.builder().endpoint(URI.create("http://127.0.0.1:" + full.getLocalPort()))
-                    .maxAttempts(1).throttleControl(ThrottleControl.OFF)
+                    .maxAttempts(1).throttleControl(ThrottleControl.OFF).maxConnections(maxConnections)
                     .callLimits(new CallLimits(Duration.ofMillis(700), Duration.ofSeconds(20))).build()) {
                 long t0 = System.nanoTime();
                 assertThatThrownBy(() -> gateway.getCallerIdentity(KEYS))
