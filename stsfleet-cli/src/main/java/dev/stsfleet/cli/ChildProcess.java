@@ -53,24 +53,29 @@ public final class ChildProcess {
             env.remove(name);
         }
         env.putAll(variables);
-        Process child;
-        try {
-            child = pb.start();
-        } catch (IOException e) {
-            String reason = String.valueOf(e.getMessage());
-            boolean missing = reason.contains("error=2,") || reason.contains("No such file");
-            problems.problem(new StringBuilder("stsfleet: error: ")
-                    .append(missing ? "command not found: " : "cannot run command: ").append(argv.get(0))
-                    .append(missing ? "" : new StringBuilder(" (").append(reason.replaceAll(".*error=\\d+, ", ""))
-                            .append(')'))
-                    .toString());
-            return missing ? NOT_FOUND : CANNOT_RUN;
-        }
         // A signal to stsfleet (SIGINT, SIGTERM) starts the JVM's shutdown, which exits 128+signal (130 for
-        // SIGINT); the hook stops the child first, so it never outlives us.
-        Thread hook = new Thread(new Stopper(child), "stsfleet-exec-stop");
+        // SIGINT); the hook stops the child first, so it never outlives us. It is in place before the child
+        // starts: a signal between the start and the hook would otherwise leave the child running.
+        Stopper stopper = new Stopper();
+        Thread hook = new Thread(stopper, "stsfleet-exec-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            Process child;
+            try {
+                child = stopper.start(pb);
+            } catch (IOException e) {
+                String reason = String.valueOf(e.getMessage());
+                boolean missing = reason.contains("error=2,") || reason.contains("No such file");
+                problems.problem(new StringBuilder("stsfleet: error: ")
+                        .append(missing ? "command not found: " : "cannot run command: ").append(argv.get(0))
+                        .append(missing ? "" : new StringBuilder(" (")
+                                .append(reason.replaceAll(".*error=\\d+, ", "")).append(')'))
+                        .toString());
+                return missing ? NOT_FOUND : CANNOT_RUN;
+            }
+            if (child == null) {
+                return 130; // stsfleet is stopping: the child was not started
+            }
             return waitFor(child);
         } finally {
             try {
@@ -98,26 +103,38 @@ public final class ChildProcess {
         }
     }
 
+    /** Starts the child, and on shutdown stops it; never both at once, so no child is started after it ran. */
     private static final class Stopper implements Runnable {
-        private final Process child;
+        private Process child;
+        private boolean stopping;
 
-        Stopper(Process child) {
-            this.child = child;
+        /** The child started, or {@code null} when the shutdown already began. */
+        synchronized Process start(ProcessBuilder pb) throws IOException {
+            if (stopping) {
+                return null;
+            }
+            child = pb.start();
+            return child;
         }
 
         @Override
         public void run() {
-            if (!child.isAlive()) {
+            Process started;
+            synchronized (this) {
+                stopping = true;
+                started = child;
+            }
+            if (started == null || !started.isAlive()) {
                 return;
             }
-            child.destroy(); // SIGTERM: the child may clean up
+            started.destroy(); // SIGTERM: the child may clean up
             try {
-                if (!child.waitFor(10, TimeUnit.SECONDS)) {
-                    child.destroyForcibly();
-                    child.waitFor(5, TimeUnit.SECONDS);
+                if (!started.waitFor(10, TimeUnit.SECONDS)) {
+                    started.destroyForcibly();
+                    started.waitFor(5, TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
-                child.destroyForcibly();
+                started.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }
