@@ -63,11 +63,13 @@ public final class BulkRunner {
     public static FleetResult run(List<Task> tasks, int concurrency, String threadPrefix, OutputFormat format,
                                   ProgressListener listener) {
         AtomicInteger threads = new AtomicInteger();
+        List<Thread> started = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         int size = Math.max(1, Math.min(concurrency, tasks.size()));
         ExecutorService pool = new ThreadPoolExecutor(size, size, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread t = new Thread(r, threadPrefix + "-" + threads.incrementAndGet());
                     t.setDaemon(true);
+                    started.add(t);
                     return t;
                 });
         try {
@@ -75,7 +77,15 @@ public final class BulkRunner {
         } finally {
             pool.shutdownNow();
             try {
-                pool.awaitTermination(30, TimeUnit.SECONDS);
+                // A terminated pool's workers may still be finishing their last lines: join them too, so none is
+                // alive when the run returns.
+                if (pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                    synchronized (started) {
+                        for (Thread t : started) {
+                            t.join(1_000);
+                        }
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
