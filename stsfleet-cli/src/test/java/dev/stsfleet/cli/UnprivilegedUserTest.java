@@ -40,11 +40,7 @@ class UnprivilegedUserTest {
     final StsSandboxExtension sts = StsSandboxExtension.builder().model(model()).build();
 
     private static dev.stsfleet.sandbox.SandboxModel model() {
-        try {
-            return Fleets.create(Files.createTempDirectory("stsfleet-model"), 1, 0, 1, true).model();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Fleets.modelOf(1, 0, 1, true);
     }
 
     /** A copy of the test classpath that nobody can read (the originals sit under root's 0700 home). */

@@ -40,8 +40,9 @@ import software.amazon.awssdk.profiles.ProfileFile;
         header = "Lists the credentials, sessions and caches now active.",
         description = {
             "Lists what is active, newest first: the credentials in this environment, the [sts-*] sections of the",
-            "credentials file, cached MFA sessions, credential_process cache entries and running keep-fresh or serve",
-            "processes; for each its profile, account, role, expiry and time left. Makes no AWS call unless --verify;",
+            "credentials file, cached MFA sessions, cached role credentials (env, exec, credential-process) and",
+            "running keep-fresh or serve processes; for each its profile, account, role, expiry and time left.",
+            "Makes no AWS call unless --verify;",
             "never prints a secret. --prune removes the expired entries and sections, keeping everything else."},
         footer = {"", "Examples:",
             "  stsfleet status",
@@ -97,8 +98,9 @@ public final class StatusCommand implements Callable<Integer> {
         }
         for (CredentialCache.Stored s : credentialCache(state).entries()) {
             RoleProfile r = catalog.roleProfile(s.profile()).orElse(null);
-            items.add(new Item("credential-process", s.profile(), r == null ? null : r.accountId(),
-                    r == null ? null : r.roleName(), s.credentials().expiration(), "credential_process cache"));
+            // One cache serves env, exec, write (one profile), login and credential-process: named for what it is.
+            items.add(new Item("role-cache", s.profile(), r == null ? null : r.accountId(),
+                    r == null ? null : r.roleName(), s.credentials().expiration(), "role credential cache"));
         }
         for (RunFiles.Running r : RunFiles.running(state)) {
             items.add(new Item(r.command(), r.profiles(), null, null, r.until(), "pid " + r.pid()));
@@ -198,8 +200,8 @@ public final class StatusCommand implements Callable<Integer> {
         if (!expired.isEmpty()) {
             CredentialsFileEditor.builder().file(Credentials.credentialsFile(cli)).build().remove(expired);
         }
-        output.info(String.format(Locale.ROOT, "status: pruned %d expired MFA session(s), %d credential_process "
-                + "entr%s, %d section(s), %d stale process file(s)", sessions, cached, cached == 1 ? "y" : "ies",
+        output.info(String.format(Locale.ROOT, "status: pruned %d expired MFA session(s), %d cached role "
+                + "credential%s, %d section(s), %d stale process file(s)", sessions, cached, cached == 1 ? "" : "s",
                 expired.size(), processes));
     }
 

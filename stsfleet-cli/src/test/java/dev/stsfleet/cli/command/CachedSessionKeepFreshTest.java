@@ -40,11 +40,7 @@ class CachedSessionKeepFreshTest {
     private final ExecutorService runner = Executors.newSingleThreadExecutor();
 
     private static dev.stsfleet.sandbox.SandboxModel model() {
-        try {
-            return Fleets.create(java.nio.file.Files.createTempDirectory("stsfleet-model"), 2, 0, 2, true).model();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return Fleets.modelOf(2, 0, 2, true);
     }
 
     @BeforeEach

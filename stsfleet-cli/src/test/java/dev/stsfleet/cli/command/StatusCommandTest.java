@@ -66,7 +66,7 @@ class StatusCommandTest {
                 "environment ops1 200000000000 Ops1",
                 "mfa-session alice 111111111111 (user, MFA)",
                 "credentials-file sts-ops0 200000000000 Ops0",
-                "credential-process ops1 200000000000 Ops1");
+                "role-cache ops1 200000000000 Ops1");
         assertThat(items.get(0).path("source").asText()).isEqualTo("mfa-session"); // 4h: the newest expiry first
         assertThat(r.out()).doesNotContain("envSecretNeverShown").doesNotContain("envTokenNeverShown")
                 .doesNotContain(Fleets.SECRET).contains("...WXYZ");
@@ -82,7 +82,7 @@ class StatusCommandTest {
         Cli.Result pruned = Cli.run(env, later, "status", "--prune", "--format", "json");
 
         assertThat(pruned.exit()).as(pruned.toString()).isZero();
-        assertThat(pruned.err()).contains("pruned 0 expired MFA session(s), 2 credential_process entries, 1 section(s)");
+        assertThat(pruned.err()).contains("pruned 0 expired MFA session(s), 2 cached role credentials, 1 section(s)");
         assertThat(rows(new ObjectMapper().readTree(pruned.out()))).containsExactly(
                 "mfa-session alice 111111111111 (user, MFA)");
         String credentials = Files.readString(dir.resolve("credentials"));

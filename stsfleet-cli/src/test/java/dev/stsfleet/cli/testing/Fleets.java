@@ -67,6 +67,26 @@ public final class Fleets {
         return model;
     }
 
+    /**
+     * The sandbox model of a fleet of this shape, for a sandbox extension made before any test directory exists;
+     * the files {@link #create} writes go to a temporary directory removed before this returns.
+     */
+    public static SandboxModel modelOf(int trusted, int locked, int accounts, boolean mfa) {
+        try {
+            Path dir = Files.createTempDirectory("stsfleet-model");
+            try {
+                return create(dir, trusted, locked, accounts, mfa).model();
+            } finally {
+                for (String file : List.of("config", "credentials")) {
+                    Files.deleteIfExists(dir.resolve(file));
+                }
+                Files.delete(dir);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public List<String> profiles() {
         return profiles;
     }
