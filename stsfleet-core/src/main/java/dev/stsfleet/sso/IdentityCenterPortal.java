@@ -239,6 +239,16 @@ public final class IdentityCenterPortal implements AutoCloseable {
     }
 
     /**
+     * Ends the sign-in session at the portal (Logout): the access token, and the session it belongs to, stop
+     * working for every client that holds them (the AWS CLI's cache is the same file).
+     *
+     * @throws StsCallException with the portal's code ({@code UnauthorizedException} for a token it no longer knows)
+     */
+    public void logout() {
+        call("Logout", () -> client.logout(r -> r.accessToken(accessToken.get())));
+    }
+
+    /**
      * Credentials for every pair through the bulk engine, keyed by {@code keyOf}; one failing pair never loses another.
      */
     public FleetResult generate(List<AccountRole> pairs, Function<AccountRole, String> keyOf, OutputFormat format,

@@ -430,6 +430,17 @@ final class IdentityCenterService {
         return g.user();
     }
 
+    /**
+     * Logout: ends the user's sign-in session, as the portal does: this access token and every refresh token of
+     * the user stop working (access tokens issued earlier run out on their own, as AWS's do).
+     */
+    String logout(String bearer) {
+        String user = user(bearer);
+        accessTokens.remove(bearer);
+        refreshTokens.values().removeIf(r -> r.user().equals(user));
+        return "";
+    }
+
     String listAccounts(String bearer, Map<String, String> params) {
         String user = user(bearer);
         List<SandboxModel.SsoAccount> mine = ic.accounts().stream()

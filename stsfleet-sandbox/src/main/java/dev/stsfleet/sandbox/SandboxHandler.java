@@ -125,6 +125,7 @@ final class SandboxHandler implements HttpHandler {
             "GET /assignment/accounts", "ListAccounts",
             "GET /assignment/roles", "ListAccountRoles",
             "GET /federation/credentials", "GetRoleCredentials",
+            "POST /logout", "Logout",
             "POST /client/register", "RegisterClient",
             "POST /device_authorization", "StartDeviceAuthorization",
             "POST /token", "CreateToken",
@@ -147,7 +148,7 @@ final class SandboxHandler implements HttpHandler {
         String bearer = exchange.getRequestHeaders().getFirst("x-amz-sso_bearer_token");
         try {
             boolean portal = action.equals("ListAccounts") || action.equals("ListAccountRoles")
-                    || action.equals("GetRoleCredentials");
+                    || action.equals("GetRoleCredentials") || action.equals("Logout");
             if (portal) {
                 try {
                     portalLimit.apply("portal");
@@ -171,6 +172,7 @@ final class SandboxHandler implements HttpHandler {
                 case "ListAccounts" -> identityCenter.listAccounts(bearer, query);
                 case "ListAccountRoles" -> identityCenter.listAccountRoles(bearer, query);
                 case "GetRoleCredentials" -> identityCenter.getRoleCredentials(bearer, query);
+                case "Logout" -> identityCenter.logout(bearer);
                 case "RegisterClient" -> identityCenter.registerClient(body);
                 case "StartDeviceAuthorization" -> identityCenter.startDeviceAuthorization(body, endpoint);
                 default -> identityCenter.createToken(body);

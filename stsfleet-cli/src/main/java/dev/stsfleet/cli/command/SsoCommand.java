@@ -162,16 +162,33 @@ public final class SsoCommand implements Runnable {
     }
 
     @Command(name = "logout", mixinStandardHelpOptions = true,
-            header = "Removes the cached Identity Center token.",
-            description = "Remove the cached Identity Center token of the session (the AWS CLI's cache file).")
+            header = "Ends the Identity Center session and removes the cached token.",
+            description = "End the session at the Identity Center portal (Logout, as the AWS CLI's sso logout does), "
+                    + "then remove the cached token of the session (the AWS CLI's cache file).")
     static final class Logout extends SsoSubcommand implements Callable<Integer> {
         @Override
         public Integer call() {
             SsoSession session = session();
             SsoTokenCache cache = cache();
+            Output output = output();
+            // As the AWS CLI's logout: the portal ends the sign-in session (so a copy of the token elsewhere stops
+            // working too), then the cached token goes. A portal that cannot be reached never keeps the file.
+            String ended = "";
+            SsoToken token = cache.read(session).orElse(null);
+            if (token != null && token.expiresAt().isAfter(cli().context().clock().instant())) {
+                try (IdentityCenterPortal portal = IdentityCenterPortal.builder().region(session.region())
+                        .endpoint(AccountCommands.serviceEndpoint(cli(), "SSO")).accessToken(token::accessToken)
+                        .clock(cli().context().clock()).callLimits(FleetFactory.callLimits(cli().global())).build()) {
+                    portal.logout();
+                    ended = "the portal ended the session; ";
+                } catch (dev.stsfleet.StsCallException e) {
+                    output.problem("stsfleet: warning: the portal did not end the session (" + e.code()
+                            + "); the cached token is removed anyway");
+                }
+            }
             boolean removed = cache.delete(session);
-            output().info(removed ? "stsfleet: signed out of " + session.describe() + " (removed " + cache.file(session) + ")"
-                    : "stsfleet: no cached token for " + session.describe());
+            output.info(removed ? "stsfleet: signed out of " + session.describe() + " (" + ended + "removed "
+                    + cache.file(session) + ")" : "stsfleet: no cached token for " + session.describe());
             return ExitCode.OK;
         }
     }

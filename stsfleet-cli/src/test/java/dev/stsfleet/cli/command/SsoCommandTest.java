@@ -74,9 +74,19 @@ class SsoCommandTest {
             assertThat(r.err()).doesNotContain(token.get("accessToken").asText(), token.get("refreshToken").asText(),
                     token.get("clientSecret").asText());
 
+            String access = token.get("accessToken").asText();
+            assertThat(portalAccounts(s, access)).isEqualTo(200);
             Cli.Result out = Cli.run(env(home, s), "sso", "logout");
-            assertThat(out.exit()).isZero();
+            assertThat(out.exit()).as(out.toString()).isZero();
+            assertThat(out.err()).contains("the portal ended the session").doesNotContain(access);
             assertThat(file).doesNotExist();
+            assertThat(s.stats().total("Logout")).isEqualTo(1);
+            assertThat(portalAccounts(s, access)).as("the token no longer works anywhere").isEqualTo(401);
+
+            Cli.Result again = Cli.run(env(home, s), "sso", "logout");
+            assertThat(again.exit()).isZero();
+            assertThat(again.err()).contains("no cached token");
+            assertThat(s.stats().total("Logout")).isEqualTo(1);
         }
     }
 
@@ -257,6 +267,18 @@ class SsoCommandTest {
                     "[profile readonly-ReadOnlyAccess]");
             assertThat(Cli.run(env(home, s), "sso", "profiles", "--write").exit()).isZero();
             assertThat(Files.readString(home.resolve("config"))).isEqualTo(after);
+        }
+    }
+
+    /** The portal's ListAccounts status for {@code accessToken}, as any client holding it would get. */
+    private static int portalAccounts(StsSandbox s, String accessToken) throws Exception {
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) s.endpoint().resolve("/assignment/accounts")
+                .toURL().openConnection();
+        c.setRequestProperty("x-amz-sso_bearer_token", accessToken);
+        try {
+            return c.getResponseCode();
+        } finally {
+            c.disconnect();
         }
     }
 }
