@@ -781,6 +781,22 @@ public final class StsFleet implements AutoCloseable {
         return new RoleChain.First(sessions.keys(profile), false, null, "the long-term keys of profile " + profile);
     }
 
+    /**
+     * The credentials of an IAM Identity Center profile itself ({@code sso_account_id} and {@code sso_role_name}):
+     * the portal's GetRoleCredentials with the cached sign-in, as the AWS CLI gives them for such a profile.
+     *
+     * @throws InvalidInputException when {@code profile} is not one
+     * @throws dev.stsfleet.sso.SsoLoginException when there is no usable sign-in (run {@code stsfleet sso login})
+     * @throws StsCallException when the portal refuses
+     */
+    public TemporaryCredentials identityCenterCredentials(String profile) {
+        if (!catalog.isSsoProfile(profile)) {
+            throw new InvalidInputException("profile " + profile + " is not an IAM Identity Center profile "
+                    + "(sso_account_id, sso_role_name)");
+        }
+        return ssoSources().credentials(profile).credentials();
+    }
+
     /** The Identity Center roots of this fleet's role chains, made on first use. */
     private synchronized dev.stsfleet.sso.SsoSources ssoSources() {
         if (ssoSources == null) {

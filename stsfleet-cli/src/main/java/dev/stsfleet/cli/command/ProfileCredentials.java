@@ -27,7 +27,7 @@ import java.util.Optional;
  *
  * @param credentials the temporary credentials
  * @param region      {@code --region}, else the profile's or its chain's {@code region}; {@code null} if none
- * @param kind        "role" or "session", for messages
+ * @param kind        "role", "session" or "Identity Center role", for messages
  */
 record ProfileCredentials(TemporaryCredentials credentials, String region, String kind, Credentials.Single single) {
     /** A session with less left than this is not handed out: a new one is made. */
@@ -43,6 +43,17 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
             }
             return new ProfileCredentials(userSession(cli, profile, mfa), region(cli, catalog, List.of(profile)),
                     "session", null);
+        }
+        if (catalog.isSsoProfile(profile)) {
+            if (!request.isEmpty()) {
+                throw new UsageException("--source-identity, --tag, --transitive-tag, --policy-arn and --policy apply to "
+                        + "role profiles; profile " + profile + " is an IAM Identity Center profile (its credentials "
+                        + "come from the portal)");
+            }
+            try (StsFleet fleet = FleetFactory.builder(cli).build()) {
+                return new ProfileCredentials(fleet.identityCenterCredentials(profile),
+                        region(cli, catalog, List.of(profile)), "Identity Center role", null);
+            }
         }
         // The role-credential cache every single-role command shares (the plan decides how a miss is assumed).
         Credentials.Single single = Credentials.single(cli, profile, mfa, request, cache);

@@ -251,6 +251,30 @@ class SsoCommandTest {
     }
 
     @Test
+    void envAndExec_ofAnIdentityCenterProfileItself_giveItsPortalCredentials_andItsRegion(@TempDir Path home)
+            throws Exception {
+        try (StsSandbox s = StsSandbox.builder().ssoAutoApprove(true).start()) {
+            Files.writeString(home.resolve("config"), "[sso-session corp]\nsso_start_url = https://sandbox.awsapps.com/start\n"
+                    + "sso_region = us-east-1\n\n[profile dev-admin]\nsso_session = corp\nsso_account_id = 222222222222\n"
+                    + "sso_role_name = AdministratorAccess\nregion = eu-west-1\n");
+            Files.writeString(home.resolve("credentials"), "");
+            Cli.Result before = Cli.run(env(home, s), "env", "dev-admin");
+            assertThat(before.exit()).as("not signed in yet").isNotZero();
+            assertThat(before.err().lines().toList()).hasSize(1);
+            assertThat(before.err()).contains("sso login");
+            assertThat(Cli.run(env(home, s), "sso", "login", "--use-device-code").exit()).isZero();
+
+            Cli.Result r = Cli.run(env(home, s), "env", "dev-admin");
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("export AWS_ACCESS_KEY_ID=", "export AWS_SESSION_TOKEN=",
+                    "export AWS_REGION='eu-west-1'");
+            assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(1);
+            assertThat(s.stats().total("AssumeRole")).isZero();
+            assertThat(Cli.run(env(home, s), "env", "dev-admin", "--tag", "team=ops").exit()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void profiles_write_keepsEveryOtherByte_andIsIdempotent(@TempDir Path home) throws Exception {
         try (StsSandbox s = StsSandbox.builder().ssoAutoApprove(true).start()) {
             assertThat(Cli.run(env(home, s), "sso", "login", "--use-device-code").exit()).isZero();
