@@ -154,7 +154,7 @@ public final class SsoCommand implements Runnable {
             SsoTokenCache cache = cache();
             cache.write(session, token);
             output.info("stsfleet: signed in to " + session.describe() + "; token cached in " + cache.file(session)
-                    + " until " + DateTimeFormatter.ISO_INSTANT.format(token.expiresAt())
+                    + " until " + DateTimeFormatter.ISO_INSTANT.format(token.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
                     + (token.refreshToken() != null ? " (refreshable)" : ""));
             output.flush();
             return ExitCode.OK;

@@ -63,7 +63,8 @@ class SsoCommandTest {
             approver.get();
             assertThat(r.exit()).as(r.toString()).isZero();
             assertThat(r.err()).containsOnlyOnce("stsfleet: to sign in, open " + s.endpoint() + "/start/#/device?user_code=")
-                    .containsOnlyOnce("and confirm the code ").contains("stsfleet: signed in to sso-session corp");
+                    .containsOnlyOnce("and confirm the code ").contains("stsfleet: signed in to sso-session corp")
+                    .containsPattern("until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ \\(refreshable\\)");
             Path file = tokenFile(home, "corp");
             assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(Files.getPosixFilePermissions(file.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
