@@ -50,7 +50,8 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
                         + "role profiles; profile " + profile + " is an IAM Identity Center profile (its credentials "
                         + "come from the portal)");
             }
-            try (StsFleet fleet = FleetFactory.builder(cli).build()) {
+            // One portal call and no STS call: one connection is all it needs (and the lighter client with it).
+            try (StsFleet fleet = FleetFactory.builder(cli).concurrency(1).build()) {
                 return new ProfileCredentials(fleet.identityCenterCredentials(profile),
                         region(cli, catalog, List.of(profile)), "Identity Center role", null);
             }
