@@ -283,6 +283,10 @@ def machine_info(python, aws):
     info["boto3"] = output_of([python, "-c", "import boto3, botocore; print(boto3.__version__, botocore.__version__)"])
     info["aws"] = output_of([aws, "--version"]) if aws else "not installed"
     info["stsfleet"] = output_of([STSFLEET, "--version"])
+    # The Java bin/stsfleet runs (it picks the newest JDK it finds), not the one on the PATH.
+    runtime = [line for line in info["stsfleet"].splitlines() if line.startswith("Java ")]
+    if runtime:
+        info["java"] = runtime
     info["git_commit"] = output_of(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
     info["loadavg_start"] = os.getloadavg()
     return info
@@ -547,11 +551,21 @@ class Bench:
             cmds.append(("stsfleet --version", [STSFLEET, "--version"]))
             jar = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(STSFLEET))), "stsfleet-cli", "target",
                                "stsfleet.jar")
-            # The launcher's own flags for a short command, so the row shows what the script itself costs.
-            jsa = jar[:-len(".jar")] + ".jsa"
-            cds = ["-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"] if os.path.exists(jsa) else []
+            # The launcher's own java, archive and flags for a short command, so the row shows what the script
+            # itself costs.
+            java, cds = "java", []
+            chosen = os.path.join(os.path.dirname(jar), "stsfleet.java")
+            if os.path.exists(chosen):
+                with open(chosen) as f:
+                    java = f.readline().strip() or "java"
+            base = os.path.join(os.path.dirname(jar), "archives", re.sub(r"[^A-Za-z0-9]", "_", java))
+            if os.path.exists(base + ".aot"):
+                cds = ["-XX:AOTCache=" + base + ".aot", "-Xlog:aot=off", "-Xlog:cds=off"]
+            elif os.path.exists(base + ".jsa"):
+                cds = ["-XX:SharedArchiveFile=" + base + ".jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                       "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"]
             cmds.append(("java -jar stsfleet.jar --version (no launcher script)",
-                         ["java", "-XX:+UseSerialGC", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"] + cds
+                         [java, "-XX:+UseSerialGC", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"] + cds
                          + ["-jar", jar, "--version"]))
         if self.cred_process_ok:
             home = os.path.join(self.workdir, "cp-home")

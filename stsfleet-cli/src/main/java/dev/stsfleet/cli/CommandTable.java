@@ -19,6 +19,12 @@ final class CommandTable {
     private static final Map<String, String> CLASSES = new LinkedHashMap<>();
     /** Commands that work on the whole tree. */
     private static final Set<String> NEED_ALL = Set.of("help", "completion");
+    /**
+     * Commands that build an STS client as soon as their arguments are parsed, and its connections: one for the
+     * single-role commands (their calls follow each other), a pool for a bulk run (see ClientWarmup).
+     */
+    private static final Map<String, Integer> STS_CONNECTIONS = Map.of("env", 1, "exec", 1, "credential-process", 1,
+            "login", 1, "write", 1, "session-token", 1, "generate", 2);
 
     static {
         add("generate", COMMANDS + "GenerateCommand");
@@ -88,6 +94,28 @@ final class CommandTable {
             }
         }
         return null;
+    }
+
+    /**
+     * The connections of the STS client the command {@code args} names will build, or 0 when it builds none soon
+     * or only prints help. Read before picocli is: the first argument that is a command's name counts.
+     */
+    static int stsConnections(String[] args) {
+        int connections = 0;
+        boolean named = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help") || a.equals("--")) {
+                return a.equals("--") ? connections : 0;
+            }
+            if (FastPath.VALUE_OPTIONS.contains(a)) {
+                i++;
+            } else if (!named && CLASSES.containsKey(a)) {
+                named = true;
+                connections = STS_CONNECTIONS.getOrDefault(a, 0);
+            }
+        }
+        return connections;
     }
 
     private static Class<?> load(String className) {

@@ -55,7 +55,7 @@ public final class FastPath {
     private static final Set<String> FULL_RUN_FLAGS = Set.of("--no-cache", "--refresh", "--debug", "--mfa-code",
             "-h", "--help", "-V", "--version");
     /** Options (global or of these commands) that take the next argument as their value. */
-    private static final Set<String> VALUE_OPTIONS = Set.of("--profile", "--region", "--endpoint-url",
+    static final Set<String> VALUE_OPTIONS = Set.of("--profile", "--region", "--endpoint-url",
             "--call-timeout", "--connect-timeout", "--config-file", "--credentials-file", "--cache-dir", "--shell");
     /** Where a child that cannot be started is reported, as the full command would. */
     private static final ChildProcess.Problems STDERR = new StderrProblems();

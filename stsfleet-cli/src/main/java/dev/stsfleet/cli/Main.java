@@ -1,5 +1,6 @@
 package dev.stsfleet.cli;
 
+import dev.stsfleet.sts.ClientWarmup;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -15,7 +16,13 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             System.out.println(VersionProvider.line());
+            System.out.println(VersionProvider.runtime());
             return;
+        }
+        int connections = CommandTable.stsConnections(args);
+        if (connections > 0) {
+            // The SDK gets ready on the other core while the memo is read and picocli parses.
+            ClientWarmup.start(connections);
         }
         int answered = FastPath.run(List.of(args), System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC(),
                 System.out);

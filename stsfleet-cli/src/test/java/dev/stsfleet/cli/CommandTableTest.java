@@ -40,4 +40,18 @@ class CommandTableTest {
                 new ByteArrayInputStream(new byte[0])));
         all.getSubcommands().forEach((name, sub) -> assertThat(sub.getCommandName()).isEqualTo(name));
     }
+
+    @Test
+    void theStsClientACommandLineWillBuild_isReadBeforePicocli_soTheSdkCanGetReadyMeanwhile() {
+        assertThat(CommandTable.stsConnections(new String[] {"env", "prod"})).isEqualTo(1);
+        assertThat(CommandTable.stsConnections(new String[] {"--region", "eu-west-1", "exec", "prod", "--", "env"}))
+                .isEqualTo(1);
+        assertThat(CommandTable.stsConnections(new String[] {"credential-process", "prod"})).isEqualTo(1);
+        assertThat(CommandTable.stsConnections(new String[] {"--profile", "env", "generate", "--all"})).isEqualTo(2);
+        // No STS client soon, or only help: no warm-up.
+        for (String[] args : new String[][] {{"profiles"}, {"status"}, {"sandbox"}, {}, {"env", "--help"},
+                {"help", "env"}, {"generate", "-h"}, {"--", "env"}}) {
+            assertThat(CommandTable.stsConnections(args)).as(String.join(" ", args)).isZero();
+        }
+    }
 }

@@ -196,7 +196,8 @@ class FastPathTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).isZero();
-        assertThat(out).isEqualTo(Cli.run(env, "--version").out()).startsWith("stsfleet ");
+        assertThat(out).isEqualTo(Cli.run(env, "--version").out()).startsWith("stsfleet ")
+                .contains("\nJava " + System.getProperty("java.version") + " (");
     }
 
     private static String mode(Path p) throws Exception {

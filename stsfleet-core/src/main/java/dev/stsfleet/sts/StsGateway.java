@@ -160,9 +160,11 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
                 .map(option -> option.toBuilder().putSignerProperty(HttpSigner.SIGNING_CLOCK, signingClock).build())
                 .toList());
         this.client = cb.build();
-        LOG.debug("STS client: region {}, endpoint {}, {} connections, {} attempts per call, throttle control {}, "
-                + "{}", b.region, b.endpoint == null ? "the SDK's regional endpoint" : b.endpoint,
-                b.maxConnections, b.maxAttempts, b.throttleControl, b.limits);
+        if (!b.warmup) {
+            LOG.debug("STS client: region {}, endpoint {}, {} connections, {} attempts per call, throttle control {}, "
+                    + "{}", b.region, b.endpoint == null ? "the SDK's regional endpoint" : b.endpoint,
+                    b.maxConnections, b.maxAttempts, b.throttleControl, b.limits);
+        }
     }
 
     public static Builder builder() {
@@ -590,6 +592,7 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ProfileFile profileFile;
         private String profileName;
+        private boolean warmup;
         private ThrottleControl throttleControl = ThrottleControl.AIMD;
         private CallLimits limits = CallLimits.DEFAULT;
 
@@ -674,6 +677,12 @@ public final class StsGateway implements RoleAssumer, AutoCloseable {
         /** The profile the SDK reads client settings from. Default: {@code null}, the SDK's own lookup. */
         public Builder profileName(String profileName) {
             this.profileName = profileName;
+            return this;
+        }
+
+        /** A throwaway client of {@link ClientWarmup}: built, never used, not logged. */
+        Builder warmup() {
+            this.warmup = true;
             return this;
         }
 

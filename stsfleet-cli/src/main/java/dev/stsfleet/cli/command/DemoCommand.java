@@ -11,6 +11,7 @@ import dev.stsfleet.TemporaryCredentials;
 import dev.stsfleet.cli.CliContext;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
+import dev.stsfleet.cli.PrivateTempDirectory;
 import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.format.TableRenderer;
 import dev.stsfleet.sandbox.SandboxModel;
@@ -19,19 +20,14 @@ import dev.stsfleet.sandbox.Totp;
 import dev.stsfleet.store.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -64,10 +60,10 @@ public final class DemoCommand implements Callable<Integer> {
         CliContext context = cli.context();
         SandboxModel model = SandboxModel.demo();
         SandboxModel.User user = model.users().get(0);
-        Path dir = Files.createTempDirectory("stsfleet-demo-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        try (StsSandbox sandbox = StsSandbox.builder().model(model).port(0).clock(context.clock()).start()) {
+        try (PrivateTempDirectory temp = PrivateTempDirectory.create("stsfleet-demo-");
+             StsSandbox sandbox = StsSandbox.builder().model(model).port(0).clock(context.clock()).start()) {
             out.println("1. STS sandbox listening on " + sandbox.endpoint() + " (loopback only)");
+            Path dir = temp.path();
 
             Map<String, SandboxModel.Role> profiles = assumableRoles(model, user);
             Path config = dir.resolve("config");
@@ -122,8 +118,6 @@ public final class DemoCommand implements Callable<Integer> {
                 output.flush();
                 return allGood ? ExitCode.OK : ExitCode.FAILED;
             }
-        } finally {
-            deleteTree(dir);
         }
     }
 
@@ -172,17 +166,5 @@ public final class DemoCommand implements Callable<Integer> {
             }
         });
         return b.toString();
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = new ArrayList<>(paths.toList());
-            all.sort(Comparator.reverseOrder());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the demo's temporary directory " + dir, e);
-        }
     }
 }
