@@ -97,15 +97,17 @@ final class CommandTable {
     }
 
     /**
-     * The connections of the STS client the command {@code args} names will build, or 0 when it builds none soon
-     * or only prints help. Read before picocli is: the first argument that is a command's name counts.
+     * The connections of the STS client the command {@code args} names will build, or 0 when it builds none soon,
+     * only prints help, or logs ({@code --debug}: logging is configured from the parsed options, and the SDK's
+     * classes create their loggers as they load). Read before picocli is: the first argument that is a command's
+     * name counts.
      */
     static int stsConnections(String[] args) {
         int connections = 0;
         boolean named = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("-h") || a.equals("--help") || a.equals("--")) {
+            if (a.equals("-h") || a.equals("--help") || a.equals("--debug") || a.equals("--")) {
                 return a.equals("--") ? connections : 0;
             }
             if (FastPath.VALUE_OPTIONS.contains(a)) {

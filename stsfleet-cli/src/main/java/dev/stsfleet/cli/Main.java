@@ -21,7 +21,9 @@ public final class Main {
         }
         int connections = CommandTable.stsConnections(args);
         if (connections > 0) {
-            // The SDK gets ready on the other core while the memo is read and picocli parses.
+            // The SDK gets ready on the other core while the memo is read and picocli parses. Its classes create
+            // their loggers as they load, so logging is configured first (as for a run without --debug).
+            LoggingSetup.apply(false, false);
             ClientWarmup.start(connections);
         }
         int answered = FastPath.run(List.of(args), System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC(),

@@ -20,7 +20,7 @@ class ArchiveTrainingTest {
     void theTrainingRunsEveryStepAgainstItsOwnSandbox_printsNothing_andLeavesNothingBehind() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = List.of(Processes.JAVA.toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + tmp,
                 "-cp", System.getProperty("java.class.path"), ArchiveTraining.class.getName());
 

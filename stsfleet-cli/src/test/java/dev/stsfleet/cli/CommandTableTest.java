@@ -48,9 +48,9 @@ class CommandTableTest {
                 .isEqualTo(1);
         assertThat(CommandTable.stsConnections(new String[] {"credential-process", "prod"})).isEqualTo(1);
         assertThat(CommandTable.stsConnections(new String[] {"--profile", "env", "generate", "--all"})).isEqualTo(2);
-        // No STS client soon, or only help: no warm-up.
+        // No STS client soon, only help, or --debug (logging is set up after parsing): no warm-up.
         for (String[] args : new String[][] {{"profiles"}, {"status"}, {"sandbox"}, {}, {"env", "--help"},
-                {"help", "env"}, {"generate", "-h"}, {"--", "env"}}) {
+                {"help", "env"}, {"generate", "-h"}, {"--", "env"}, {"env", "prod", "--debug"}, {"--debug", "generate"}}) {
             assertThat(CommandTable.stsConnections(args)).as(String.join(" ", args)).isZero();
         }
     }

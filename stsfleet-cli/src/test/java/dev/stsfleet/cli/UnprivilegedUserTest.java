@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.stsfleet.cli.testing.Fleets;
+import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
 import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.io.IOException;
@@ -68,7 +69,7 @@ class UnprivilegedUserTest {
             }
         }
         command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+                Processes.JAVA.toString(), "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-cp", String.join(java.io.File.pathSeparator, classpath), Main.class.getName()));
     }
 

@@ -133,7 +133,7 @@ class CredentialSourceRootsTest {
     void ecsContainer_pointedAtARunningServe_isTheRootOfABulkRunInAnotherProcess() throws Exception {
         StsSandbox sandbox = sts.start(b -> b.model(model()));
         Map<String, String> env = files(sandbox, "EcsContainer");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Processes.JAVA.toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve", "base", "--lifetime", "1h", "--format", "env"));
         ProcessBuilder pb = Processes.builder(env, command).redirectOutput(dir.resolve("serve.out").toFile())

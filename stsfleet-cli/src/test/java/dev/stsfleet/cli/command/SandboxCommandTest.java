@@ -3,6 +3,7 @@ package dev.stsfleet.cli.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stsfleet.cli.StsfleetCli;
+import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.SandboxModel;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -107,7 +108,7 @@ class SandboxCommandTest {
     /** The real thing: a separate JVM running the command's main class, stopped with SIGTERM. */
     @Test
     void sandboxProcess_printsEndpoint_answers_andStopsOnSigterm_within2Seconds() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = Processes.JAVA.toString();
         Process p = new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "dev.stsfleet.cli.Main", "sandbox", "--port", "0")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.Main;
 import dev.stsfleet.cli.testing.Fleets;
+import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
 import dev.stsfleet.sandbox.junit.StsSandboxExtension;
 import java.io.File;
@@ -57,7 +58,7 @@ class ServeCommandTest {
         Fleets fleet = Fleets.create(dir, 2, 0, 2, true);
         sandbox = sts.start(b -> b.model(fleet.model()).durationScale(0.005));
         String endpoint = sandbox.endpoint().toString();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Processes.JAVA.toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "ops0", "ops1",
                 "--lifetime", "6h", "--format", "env", "--mfa-code", sandbox.totp(Fleets.MFA)));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(dir.resolve("out").toFile())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
+import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,8 @@ class SsoAwsCliInteropTest {
         try (StsSandbox s = StsSandbox.builder().ssoAutoApprove(true).start()) {
             Map<String, String> env = SsoCommandTest.env(home, s);
             assertThat(Cli.run(env, "sso", "login", "--use-device-code").exit()).isZero();
-            java.util.List<String> command = java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-cp", System.getProperty("java.class.path"), dev.stsfleet.cli.Main.class.getName(),
+            java.util.List<String> command = java.util.List.of(Processes.JAVA.toString(),
+                    "-cp", System.getProperty("java.class.path"), dev.stsfleet.cli.Main.class.getName(),
                     "sso", "serve", "--role", "ReadOnlyAccess", "--account", "333333333333", "--lifetime", "1h");
             ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(home.resolve("out").toFile())
                     .redirectError(home.resolve("err").toFile())

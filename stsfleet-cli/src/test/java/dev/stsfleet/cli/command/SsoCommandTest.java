@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stsfleet.cli.testing.Cli;
+import dev.stsfleet.cli.testing.Processes;
 import dev.stsfleet.sandbox.StsSandbox;
 import dev.stsfleet.sandbox.junit.TestClock;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +162,7 @@ class SsoCommandTest {
             assertThat(Cli.run(env, "sso", "login", "--use-device-code").exit()).isZero();
             JsonNode before = JSON.readTree(tokenFile(home, "corp").toFile());
             // A 3-minute access token: the run refreshes it first, so the refresh path is logged too.
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            ProcessBuilder pb = new ProcessBuilder(Processes.JAVA.toString(),
                     "-cp", System.getProperty("java.class.path"), dev.stsfleet.cli.Main.class.getName(), "--debug",
                     "sso", "generate", "--format", "boto")
                     .redirectOutput(home.resolve("out").toFile()).redirectError(home.resolve("err").toFile())

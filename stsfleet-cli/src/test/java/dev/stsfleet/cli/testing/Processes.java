@@ -34,11 +34,53 @@ public final class Processes {
     private Processes() {
     }
 
-    /** {@code java -cp <test classpath> dev.stsfleet.cli.Main}. */
+    /**
+     * {@code java -cp <test classpath> dev.stsfleet.cli.Main}, on the Java {@code bin/stsfleet} runs: the newest
+     * JDK (17 or later) of this one and those under /usr/lib/jvm, so that process tests see what users get.
+     */
     public static List<String> stsfleet() {
-        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return new ArrayList<>(List.of(JAVA.toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()));
+    }
+
+    /** The java of {@link #stsfleet()}. */
+    public static final Path JAVA = newestJava();
+
+    private static Path newestJava() {
+        Path best = Path.of(System.getProperty("java.home"));
+        int bestMajor = Runtime.version().feature();
+        try (java.util.stream.Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path home : homes.sorted().toList()) {
+                int major = majorOf(home);
+                if (major > bestMajor && Files.isExecutable(home.resolve("bin/java"))) {
+                    best = home;
+                    bestMajor = major;
+                }
+            }
+        } catch (IOException e) {
+            // no /usr/lib/jvm: this JDK
+        }
+        return best.resolve("bin").resolve("java");
+    }
+
+    /** The feature version in a JDK's {@code release} file (JAVA_VERSION="25.0.3"), or 0. */
+    private static int majorOf(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    String v = line.substring("JAVA_VERSION=\"".length());
+                    int end = 0;
+                    while (end < v.length() && Character.isDigit(v.charAt(end))) {
+                        end++;
+                    }
+                    return end == 0 ? 0 : Integer.parseInt(v.substring(0, end));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not a JDK
+        }
+        return 0;
     }
 
     /**
