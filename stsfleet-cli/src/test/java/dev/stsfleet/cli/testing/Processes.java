@@ -35,8 +35,9 @@ public final class Processes {
     }
 
     /**
-     * {@code java -cp <test classpath> dev.stsfleet.cli.Main}, on the Java {@code bin/stsfleet} runs: the newest
-     * JDK (17 or later) of this one and those under /usr/lib/jvm, so that process tests see what users get.
+     * {@code java -cp <test classpath> dev.stsfleet.cli.Main}, on the newest JDK of this one and those under
+     * /usr/lib/jvm (what {@code bin/stsfleet} runs the single-role commands on), so that process tests cover it;
+     * the in-process tests run on the build's JDK.
      */
     public static List<String> stsfleet() {
         return new ArrayList<>(List.of(JAVA.toString(),
