@@ -1,7 +1,7 @@
 package dev.stsfleet.cli.command;
 
+import dev.stsfleet.RequestOptions;
 import dev.stsfleet.TemporaryCredentials;
-import dev.stsfleet.cli.Credentials;
 import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.CommandContext;
@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
             "Answers from an on-disk cache while more than 15 minutes remain (no STS call); twenty calls at once",
             "make one AssumeRole. A role with mfa_serial reuses the MFA session of 'stsfleet session-token' or",
             "'generate' until it ends; otherwise it prompts on a terminal, or fails saying what to run.",
-            "Errors go to stderr only."})
+            "Also, as env gives them: for a profile with long-term keys (an IAM user), its MFA session (cached);",
+            "for an IAM Identity Center profile (sso_account_id, sso_role_name), its role credentials from the",
+            "portal (after 'stsfleet sso login'). Errors go to stderr only."})
 public final class CredentialProcessCommand implements Callable<Integer> {
     private final CommandContext cli;
 
@@ -39,7 +41,8 @@ public final class CredentialProcessCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PROFILE", description = "The role profile.")
+    @Parameters(paramLabel = "PROFILE",
+            description = "The role profile, a profile with long-term keys, or an IAM Identity Center profile.")
     private String profile;
 
     @Mixin
@@ -51,11 +54,11 @@ public final class CredentialProcessCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output output = Output.of(spec.commandLine(), cli);
-        // Only the profile files are read first: a cache hit builds no STS client.
-        Credentials.Single single = Credentials.single(cli, profile, mfa, cache);
-        String printed = print(output, single.credentials());
-        // The next identical call is then answered before the command line is even built.
-        single.remember(cli, spec.root().commandLine().getParseResult().originalArgs(), printed);
+        // Only the profile files are read first: a role-cache hit builds no STS client.
+        ProfileCredentials credentials = ProfileCredentials.of(cli, profile, mfa, RequestOptions.NONE, cache);
+        String printed = print(output, credentials.credentials());
+        // The next identical call (of a role) is then answered before the command line is even built.
+        credentials.remember(cli, spec.root().commandLine().getParseResult().originalArgs(), printed);
         return ExitCode.OK;
     }
 

@@ -161,6 +161,23 @@ class CredentialProcessCommandTest {
     }
 
     @Test
+    void anIamUsersProfile_givesItsCachedMfaSession_asEnvDoes() throws Exception {
+        Fleets fleet = start(true);
+        Map<String, String> env = fleet.env(sandbox.endpoint().toString());
+        Cli.Result session = Cli.run(env, "session-token", "--profile", "alice", "--mfa-code", sandbox.totp(Fleets.MFA));
+        assertThat(session.exit()).as(session.toString()).isZero();
+
+        Cli.Result r = Cli.run(env, "credential-process", "alice");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        JsonNode doc = JSON.readTree(r.out());
+        assertThat(doc.get("AccessKeyId").asText()).startsWith("ASIA");
+        assertThat(doc.get("SessionToken").asText()).isNotEmpty();
+        assertThat(sandbox.stats().total("GetSessionToken")).isEqualTo(1); // the cached session, no second code
+        assertThat(sandbox.stats().total("AssumeRole")).isZero();
+    }
+
+    @Test
     void failures_goToStderrOnly_withoutSecrets() throws Exception {
         Fleets fleet = Fleets.create(dir, 0, 1, 1, false);
         sandbox = sts.start(fleet.model());

@@ -273,6 +273,14 @@ class SsoCommandTest {
             assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(1);
             assertThat(s.stats().total("AssumeRole")).isZero();
             assertThat(Cli.run(env(home, s), "env", "dev-admin", "--tag", "team=ops").exit()).isEqualTo(2);
+
+            // credential-process of it, for a tool that reads credential_process and knows no Identity Center.
+            Cli.Result json = Cli.run(env(home, s), "credential-process", "dev-admin");
+            assertThat(json.exit()).as(json.toString()).isZero();
+            assertThat(json.out()).startsWith("{").contains("\"Version\"", "\"AccessKeyId\"", "\"SessionToken\"",
+                    "\"Expiration\"");
+            assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(2);
+            assertThat(s.stats().total("AssumeRole")).isZero();
         }
     }
 
