@@ -38,6 +38,8 @@ public final class StsfleetCli {
         cmd.setParameterExceptionHandler(errors);
         cmd.setExecutionExceptionHandler(errors);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // A profile may be called like a command: `--profile env env` names profile "env", then runs env.
+        cmd.setAllowSubcommandsAsOptionParameters(true);
         cmd.setExecutionStrategy(parseResult -> {
             LoggingSetup.apply(global.debug(), global.quiet());
             checkGlobalOptions(parseResult, global);

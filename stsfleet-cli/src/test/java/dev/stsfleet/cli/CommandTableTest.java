@@ -54,4 +54,13 @@ class CommandTableTest {
             assertThat(CommandTable.stsConnections(args)).as(String.join(" ", args)).isZero();
         }
     }
+
+    @Test
+    void aProfileNamedLikeACommand_isAnOptionValue_whereAnOptionTakesOne() {
+        String[] args = {"--profile", "env", "env", "audit"};
+        CommandLine.ParseResult parsed = built(args).parseArgs(args);
+        assertThat(parsed.matchedOptionValue("--profile", (String) null)).isEqualTo("env");
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("env");
+        assertThat(parsed.subcommand().matchedPositionalValue(0, (String) null)).isEqualTo("audit");
+    }
 }
