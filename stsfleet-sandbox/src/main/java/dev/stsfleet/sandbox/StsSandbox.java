@@ -143,6 +143,18 @@ public final class StsSandbox implements AutoCloseable {
         faults.errorRate(share);
     }
 
+    /**
+     * From now on every {@code n}-th request (counted from this call) is answered HTTP 500 {@code InternalFailure}:
+     * faults a test can count on, where {@link #errorRate} may inject none into a handful of calls, or a long run
+     * of them. 0 turns it off.
+     */
+    public void errorEvery(int n) {
+        if (n < 0 || n == 1) {
+            throw new IllegalArgumentException("errorEvery must be 0 (off) or at least 2, not " + n);
+        }
+        faults.errorEvery(n);
+    }
+
     /** From now on every AssumeRole of {@code roleArn} is denied ({@code AccessDenied}), as if its trust was removed. */
     public void revokeTrust(String roleArn) {
         service.revokeTrust(roleArn);

@@ -3,6 +3,7 @@ package dev.stsfleet.sandbox;
 import static dev.stsfleet.sandbox.Sdk.AUDIT;
 import static dev.stsfleet.sandbox.Sdk.error;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,6 +58,27 @@ class FaultsAndStatsTest {
         }
         try (StsSandbox fine = StsSandbox.builder().errorRate(0.0).start(); StsClient alice = Sdk.alice(fine)) {
             alice.getCallerIdentity();
+        }
+    }
+
+    @Test
+    void errorEvery_failsEveryNthRequestFromTheChange_deterministically_andZeroTurnsItOff() {
+        try (StsSandbox sandbox = StsSandbox.builder().start(); StsClient alice = Sdk.alice(sandbox)) {
+            alice.getCallerIdentity();
+            sandbox.errorEvery(2);
+            // Requests 1, 2, 3, 4 from the change: 2 and 4 fail (this client does not retry).
+            alice.getCallerIdentity();
+            error(alice::getCallerIdentity, "InternalFailure", 500);
+            alice.getCallerIdentity();
+            error(alice::getCallerIdentity, "InternalFailure", 500);
+            assertThat(sandbox.stats().ok("GetCallerIdentity")).isEqualTo(3);
+            assertThat(sandbox.stats().errors("GetCallerIdentity")).isEqualTo(Map.of("InternalFailure", 2L));
+            sandbox.errorEvery(0);
+            for (int i = 0; i < 4; i++) {
+                alice.getCallerIdentity();
+            }
+            assertThat(sandbox.stats().errors("GetCallerIdentity")).isEqualTo(Map.of("InternalFailure", 2L));
+            assertThatThrownBy(() -> sandbox.errorEvery(1)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
