@@ -33,6 +33,7 @@ public final class StsfleetCli {
                 new CommandFactory(new CommandContext(context, global)));
         CommandTable.addTo(cmd, args);
         withdrawIgnoredOptions(cmd);
+        giveVersion(cmd, cmd.getCommandSpec().versionProvider());
         HelpLayout.apply(cmd);
         ErrorReporter errors = new ErrorReporter(global);
         cmd.setParameterExceptionHandler(errors);
@@ -61,6 +62,19 @@ public final class StsfleetCli {
             FleetFactory.callLimits(global);
         } catch (UsageException e) {
             throw new CommandLine.ParameterException(commands.get(commands.size() - 1), e.getMessage());
+        }
+    }
+
+    /**
+     * Every command offers {@code --version} (picocli's standard options); without the root's provider a
+     * command's {@code --version} printed nothing at all.
+     */
+    private static void giveVersion(CommandLine command, CommandLine.IVersionProvider provider) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null) {
+                sub.getCommandSpec().versionProvider(provider);
+            }
+            giveVersion(sub, provider);
         }
     }
 

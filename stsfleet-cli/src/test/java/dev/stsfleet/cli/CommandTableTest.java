@@ -35,6 +35,23 @@ class CommandTableTest {
     }
 
     @Test
+    void everyCommandsVersionOption_printsTheVersionAndRuntime_asTheRootsDoes() {
+        CommandLine root = built("--version");
+        java.io.StringWriter rootOut = new java.io.StringWriter();
+        root.setOut(new java.io.PrintWriter(rootOut));
+        assertThat(root.execute("--version")).isZero();
+        assertThat(rootOut.toString()).startsWith("stsfleet ").contains("\nJava ");
+        for (String[] args : new String[][] {{"env", "--version"}, {"generate", "--version"}, {"sso", "login", "-V"},
+                {"--region", "eu-west-1", "keep-fresh", "--version"}}) {
+            CommandLine cmd = built(args);
+            java.io.StringWriter out = new java.io.StringWriter();
+            cmd.setOut(new java.io.PrintWriter(out));
+            assertThat(cmd.execute(args)).as(String.join(" ", args)).isZero();
+            assertThat(out.toString()).as(String.join(" ", args)).isEqualTo(rootOut.toString());
+        }
+    }
+
+    @Test
     void theCommandsTablesNames_areTheCommandsOwnNames() {
         CommandLine all = StsfleetCli.newCommandLine(CliContext.of(Map.of(), Clock.systemUTC(),
                 new ByteArrayInputStream(new byte[0])));
