@@ -283,10 +283,19 @@ def machine_info(python, aws):
     info["boto3"] = output_of([python, "-c", "import boto3, botocore; print(boto3.__version__, botocore.__version__)"])
     info["aws"] = output_of([aws, "--version"]) if aws else "not installed"
     info["stsfleet"] = output_of([STSFLEET, "--version"])
-    # The Java bin/stsfleet runs (it picks the newest JDK it finds), not the one on the PATH.
-    runtime = [line for line in info["stsfleet"].splitlines() if line.startswith("Java ")]
-    if runtime:
-        info["java"] = runtime
+    # The javas bin/stsfleet runs (written down beside the jar: the newest JDK it finds for the commands that make
+    # calls, the newest older than 24 for the long-running ones and those that make none), not the one on the PATH.
+    chosen = os.path.join(ROOT, "stsfleet-cli", "target", "stsfleet.java")
+    if os.path.exists(chosen):
+        with open(chosen) as f:
+            javas = [line.strip() for line in f if line.strip()]
+        if javas:
+            described = [output_of([javas[0], "-version"]).splitlines()[0] + " (" + javas[0] + ") for the commands "
+                         "that make calls"]
+            if len(javas) > 1 and javas[1] != javas[0]:
+                described.append(output_of([javas[1], "-version"]).splitlines()[0] + " (" + javas[1] + ") for "
+                                 "--version and the long-running commands")
+            info["java"] = ["; ".join(described)]
     info["git_commit"] = output_of(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
     info["loadavg_start"] = os.getloadavg()
     return info
@@ -551,13 +560,14 @@ class Bench:
             cmds.append(("stsfleet --version", [STSFLEET, "--version"]))
             jar = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(STSFLEET))), "stsfleet-cli", "target",
                                "stsfleet.jar")
-            # The launcher's own java, archive and flags for a short command, so the row shows what the script
-            # itself costs.
+            # The launcher's own java, archive and flags for --version (the second java it wrote down, for the
+            # commands that make no call), so the row shows what the script itself costs.
             java, cds = "java", []
             chosen = os.path.join(os.path.dirname(jar), "stsfleet.java")
             if os.path.exists(chosen):
                 with open(chosen) as f:
-                    java = f.readline().strip() or "java"
+                    lines = [line.strip() for line in f if line.strip()]
+                java = lines[-1] if lines else "java"
             base = os.path.join(os.path.dirname(jar), "archives", re.sub(r"[^A-Za-z0-9]", "_", java))
             if os.path.exists(base + ".aot"):
                 cds = ["-XX:AOTCache=" + base + ".aot", "-Xlog:aot=off", "-Xlog:cds=off"]
