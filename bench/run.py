@@ -296,6 +296,10 @@ def machine_info(python, aws):
                 described.append(output_of([javas[1], "-version"]).splitlines()[0] + " (" + javas[1] + ") for "
                                  "--version and the long-running commands")
             info["java"] = ["; ".join(described)]
+    if os.environ.get("STSFLEET_JAVA"):
+        java = os.environ["STSFLEET_JAVA"]
+        info["java"] = [output_of([java, "-version"]).splitlines()[0] + " (" + java + ", STSFLEET_JAVA) for every "
+                        "command"]
     info["git_commit"] = output_of(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])
     info["loadavg_start"] = os.getloadavg()
     return info
