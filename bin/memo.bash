@@ -133,9 +133,10 @@ answer_from_memo() {
     [[ -e $path || -L $path ]] && return 1
   done
 
-  # One process for what bash cannot see itself: the memo's mode and each file's checksum and size.
+  # One process for what bash cannot see itself: the memo's mode and each file's checksum and size. A file gone
+  # since (a pruned cache entry, a signed-out token) is a miss, and a quiet one.
   local checked expected
-  checked=$(stat -c '%a' -- "$memo" && { ((${#paths[@]} == 0)) || cksum -- "${paths[@]}"; }) || return 1
+  checked=$({ stat -c '%a' -- "$memo" && { ((${#paths[@]} == 0)) || cksum -- "${paths[@]}"; }; } 2>/dev/null) || return 1
   expected=$'\n'
   for ((i = 0; i < ${#paths[@]}; i++)); do
     expected+="${prints[i]} ${paths[i]}"$'\n'

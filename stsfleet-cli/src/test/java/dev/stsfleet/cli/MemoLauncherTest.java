@@ -181,6 +181,25 @@ class MemoLauncherTest {
     }
 
     @Test
+    void aFileTheMemoWasMadeFrom_removed_isAQuietMiss_forBothReaders() throws Exception {
+        fullRun("credential-process", "ops0");
+        assertThat(reader("credential-process", "ops0").exit()).isZero();
+        // The cache entry goes (status --prune, by hand; an Identity Center token at sso logout).
+        try (var entries = Files.list(dir.resolve(".stsfleet/cache/credentials"))) {
+            for (Path entry : entries.toList()) {
+                Files.delete(entry);
+            }
+        }
+        Run r = reader("credential-process", "ops0");
+        assertThat(r.exit()).isEqualTo(MISS);
+        assertThat(r.err()).as("nothing on stderr: a miss only costs time").isEmpty();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(FastPath.answer(List.of("credential-process", "ops0"), env, Path.of("").toAbsolutePath(), clock,
+                out)).isFalse();
+        assertThat(out.size()).isZero();
+    }
+
+    @Test
     void exec_ofACommandThatIsNotThere_isLeftToTheFullCommand() throws Exception {
         fullRun("exec", "ops0", "--", "true");
         assertThat(reader("exec", "ops0", "--", "no-such-command-stsfleet").exit()).isEqualTo(MISS);
