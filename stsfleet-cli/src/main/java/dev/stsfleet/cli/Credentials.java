@@ -16,14 +16,21 @@ import dev.stsfleet.refresh.Freshness;
 import dev.stsfleet.store.CredentialCache;
 import dev.stsfleet.store.SessionTokenCache;
 import dev.stsfleet.store.StateDirectory;
+import dev.stsfleet.sso.SsoConfig;
+import dev.stsfleet.sso.SsoProfile;
+import dev.stsfleet.sso.SsoToken;
+import dev.stsfleet.sso.SsoTokenCache;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.profiles.ProfileFile;
 
 /**
  * The one way {@code env}, {@code exec}, {@code write}, {@code credential-process} and {@code login} get role
@@ -174,22 +181,17 @@ public final class Credentials {
         }
         ProfileLocations files = locations(cli);
         if (!options.enabled()) {
-            return new Single(assume(cli, profile, mfa, request), null, null, files);
+            return new Single(assume(cli, profile, mfa, request), null, null, files, List.of());
         }
         StateDirectory state;
         CredentialCache cache;
         try {
             state = stateDirectory(cli.context(), options.cacheDir());
-            cache = CredentialCache.builder()
-                    .stateDirectory(state)
-                    .clock(cli.context().clock())
-                    .margin(Freshness.CACHE_MARGIN)
-                    .lockTimeout(Duration.ofMinutes(5)) // the holder may be a person typing an MFA code
-                    .build();
+            cache = roleCache(cli, state);
         } catch (RuntimeException e) {
             // A state directory that cannot be used costs the cache, not the command.
             LoggerFactory.getLogger(Credentials.class).warn("the credential cache cannot be used: {}", e.getMessage());
-            return new Single(assume(cli, profile, mfa, request), null, null, files);
+            return new Single(assume(cli, profile, mfa, request), null, null, files, List.of());
         }
         CredentialCache.Key key = cacheKey(cli, catalog, role, request);
         TemporaryCredentials credentials;
@@ -200,7 +202,74 @@ public final class Credentials {
             Optional<TemporaryCredentials> cached = cache.get(key);
             credentials = cached.orElseGet(() -> cache.getOrLoad(key, () -> assume(cli, profile, mfa, request)));
         }
-        return new Single(credentials, state, cache.fileOf(key), files);
+        return new Single(credentials, state, cache.fileOf(key), files, List.of());
+    }
+
+    private static CredentialCache roleCache(CommandContext cli, StateDirectory state) {
+        return CredentialCache.builder()
+                .stateDirectory(state)
+                .clock(cli.context().clock())
+                .margin(Freshness.CACHE_MARGIN)
+                .lockTimeout(Duration.ofMinutes(5)) // the holder may be a person typing an MFA code
+                .build();
+    }
+
+    /**
+     * An IAM Identity Center profile's role credentials as a single-role command gets them: from the same
+     * role-credential cache while the sign-in they came from is still the cached one, else from the portal
+     * ({@code fromPortal}) and stored. The key holds the profile's whole description, the session's start URL and
+     * region, the portal endpoint and the expiry of the cached token (never the token): a new sign-in or a
+     * refreshed token makes a new key, and without a live token ({@code sso logout}, or expired) the cache is not
+     * used at all, so the portal says what is wrong. {@code --no-cache} neither uses nor stores; {@code --refresh}
+     * asks the portal and stores.
+     */
+    public static Single identityCenter(CommandContext cli, String profile, CacheOptions options,
+                                        Supplier<TemporaryCredentials> fromPortal) {
+        ProfileLocations files = locations(cli);
+        if (!options.enabled()) {
+            return new Single(fromPortal.get(), null, null, files, List.of());
+        }
+        ProfileFile profiles = files.read();
+        Optional<SsoProfile> sso = SsoConfig.of(profiles).profile(profile).filter(p -> p.accountId() != null);
+        SsoTokenCache tokens = SsoTokenCache.inHome(cli.context().environment());
+        Instant now = cli.context().clock().instant();
+        Optional<SsoToken> token;
+        try {
+            token = sso.flatMap(p -> tokens.read(p.session())).filter(t -> t.expiresAt().isAfter(now));
+        } catch (RuntimeException e) {
+            token = Optional.empty(); // an unreadable token file: the portal path reports it
+        }
+        if (sso.isEmpty() || token.isEmpty()) {
+            return new Single(fromPortal.get(), null, null, files, List.of());
+        }
+        StateDirectory state;
+        CredentialCache cache;
+        try {
+            state = stateDirectory(cli.context(), options.cacheDir());
+            cache = roleCache(cli, state);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Credentials.class).warn("the credential cache cannot be used: {}", e.getMessage());
+            return new Single(fromPortal.get(), null, null, files, List.of());
+        }
+        SsoProfile p = sso.get();
+        String portal = cli.context().env("AWS_ENDPOINT_URL_SSO");
+        if (portal == null) {
+            portal = cli.context().env("AWS_ENDPOINT_URL");
+        }
+        ProfileCatalog catalog = catalog(cli);
+        CredentialCache.Key key = new CredentialCache.Key(profile,
+                "arn:aws:iam::" + p.accountId() + ":role/" + p.roleName(),
+                "identity-center;chain=" + catalog.chainDescription(profile) + ";session=" + p.session().startUrl()
+                        + " " + p.session().region() + ";token-expires=" + token.get().expiresAt() + ";portal="
+                        + (portal == null ? "aws" : portal.trim()), null);
+        TemporaryCredentials credentials;
+        if (options.refresh()) {
+            credentials = fromPortal.get();
+            cache.put(key, credentials);
+        } else {
+            credentials = cache.get(key).orElseGet(() -> cache.getOrLoad(key, fromPortal));
+        }
+        return new Single(credentials, state, cache.fileOf(key), files, List.of(tokens.file(p.session())));
     }
 
     /**
@@ -238,7 +307,7 @@ public final class Credentials {
      * can leave a {@link FastPath} memo that is valid exactly while the entry and the profile files are unchanged).
      */
     public record Single(TemporaryCredentials credentials, StateDirectory state, Path cacheFile,
-                         ProfileLocations files) {
+                         ProfileLocations files, List<Path> alsoRead) {
         /**
          * Leaves a memo of {@code output} (what the command printed, or what it handed a child) for the next
          * identical invocation; nothing when the cache was bypassed.
@@ -248,6 +317,7 @@ public final class Credentials {
                 return;
             }
             List<Path> read = new ArrayList<>(List.of(files.configFile(), files.credentialsFile(), cacheFile));
+            read.addAll(alsoRead); // an Identity Center role's: the sign-in's token file
             FastPath.remember(originalArgs, cli.context().environment(), Path.of("").toAbsolutePath(), read,
                     credentials.expiration(), output, (file, content) -> {
                         state.subdirectory(FastPath.SUBDIRECTORY);

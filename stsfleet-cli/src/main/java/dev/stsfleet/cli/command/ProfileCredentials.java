@@ -50,11 +50,15 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
                         + "role profiles; profile " + profile + " is an IAM Identity Center profile (its credentials "
                         + "come from the portal)");
             }
-            // One portal call and no STS call: one connection is all it needs (and the lighter client with it).
-            try (StsFleet fleet = FleetFactory.builder(cli).concurrency(1).build()) {
-                return new ProfileCredentials(fleet.identityCenterCredentials(profile),
-                        region(cli, catalog, List.of(profile)), "Identity Center role", null);
-            }
+            // From the role cache while the sign-in is the same, else one portal call and no STS call: one
+            // connection is all it needs (and the lighter client with it).
+            Credentials.Single single = Credentials.identityCenter(cli, profile, cache, () -> {
+                try (StsFleet fleet = FleetFactory.builder(cli).concurrency(1).build()) {
+                    return fleet.identityCenterCredentials(profile);
+                }
+            });
+            return new ProfileCredentials(single.credentials(), region(cli, catalog, List.of(profile)),
+                    "Identity Center role", single);
         }
         // The role-credential cache every single-role command shares (the plan decides how a miss is assumed).
         Credentials.Single single = Credentials.single(cli, profile, mfa, request, cache);
@@ -72,7 +76,7 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
         return new ProfileCredentials(single.credentials(), region(cli, catalog, chain), "role", single);
     }
 
-    /** Leaves a fast-path memo of {@code output} for the next identical call, when the role cache served this one. */
+    /** Leaves a fast-path memo of {@code output} for the next identical call, when the role cache served it. */
     void remember(CommandContext cli, List<String> originalArgs, String output) {
         if (single != null) {
             single.remember(cli, originalArgs, output);

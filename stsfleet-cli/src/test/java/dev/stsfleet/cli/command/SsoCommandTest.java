@@ -279,9 +279,64 @@ class SsoCommandTest {
             assertThat(json.exit()).as(json.toString()).isZero();
             assertThat(json.out()).startsWith("{").contains("\"Version\"", "\"AccessKeyId\"", "\"SessionToken\"",
                     "\"Expiration\"");
-            assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(2);
             assertThat(s.stats().total("AssumeRole")).isZero();
         }
+    }
+
+    @Test
+    void anIdentityCenterProfilesCredentials_comeFromTheRoleCache_whileItsSignInLasts(@TempDir Path home)
+            throws Exception {
+        try (StsSandbox s = StsSandbox.builder().ssoAutoApprove(true).start()) {
+            Files.writeString(home.resolve("config"), "[sso-session corp]\nsso_start_url = https://sandbox.awsapps.com/start\n"
+                    + "sso_region = us-east-1\n\n[profile dev-admin]\nsso_session = corp\nsso_account_id = 222222222222\n"
+                    + "sso_role_name = AdministratorAccess\nregion = eu-west-1\n");
+            Files.writeString(home.resolve("credentials"), "");
+            assertThat(Cli.run(env(home, s), "sso", "login", "--use-device-code").exit()).isZero();
+
+            Cli.Result first = Cli.run(env(home, s), "env", "dev-admin");
+            assertThat(first.exit()).as(first.toString()).isZero();
+            assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(1);
+            // env again, credential-process and exec: the same credentials, no portal call.
+            Cli.Result again = Cli.run(env(home, s), "env", "dev-admin");
+            assertThat(again.out()).isEqualTo(first.out());
+            Cli.Result json = Cli.run(env(home, s), "credential-process", "dev-admin");
+            assertThat(json.exit()).as(json.toString()).isZero();
+            assertThat(json.out()).contains(keyId(first.out()));
+            assertThat(Cli.run(env(home, s), "exec", "dev-admin", "--", "true").exit()).isZero();
+            assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(1);
+            try (var files = Files.list(home.resolve(".stsfleet/cache/credentials"))) {
+                assertThat(files.filter(f -> f.toString().endsWith(".json")).toList()).singleElement()
+                        .satisfies(f -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                                .isEqualTo("rw-------"));
+            }
+
+            // --no-cache asks the portal (and stores nothing); --refresh asks it and stores what it got.
+            assertThat(Cli.run(env(home, s), "env", "--no-cache", "dev-admin").exit()).isZero();
+            assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(2);
+            Cli.Result refreshed = Cli.run(env(home, s), "env", "--refresh", "dev-admin");
+            assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(3);
+            assertThat(keyId(refreshed.out())).isNotEqualTo(keyId(first.out()));
+            assertThat(keyId(Cli.run(env(home, s), "env", "dev-admin").out())).isEqualTo(keyId(refreshed.out()));
+
+            // Another role for the profile (the config edited): not the cached one.
+            Files.writeString(home.resolve("config"), Files.readString(home.resolve("config"))
+                    .replace("AdministratorAccess", "ReadOnlyAccess"));
+            assertThat(Cli.run(env(home, s), "env", "dev-admin").exit()).isZero();
+            assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(4);
+
+            // Signed out: the cached credentials are not handed out; the command says to sign in.
+            assertThat(Cli.run(env(home, s), "sso", "logout").exit()).isZero();
+            Cli.Result out = Cli.run(env(home, s), "env", "dev-admin");
+            assertThat(out.exit()).as(out.toString()).isNotZero();
+            assertThat(out.err()).contains("sso login");
+            assertThat(out.out()).isEmpty();
+        }
+    }
+
+    private static String keyId(String output) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(ASIA[A-Z0-9]{12,})").matcher(output);
+        assertThat(m.find()).as("an access key id in the output").isTrue();
+        return m.group(1);
     }
 
     @Test
