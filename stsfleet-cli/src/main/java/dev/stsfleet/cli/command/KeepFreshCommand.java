@@ -79,14 +79,15 @@ public final class KeepFreshCommand implements Callable<Integer> {
             Collection<RoleCredentials> first = result.credentials().values();
             if (!first.isEmpty()) {
                 try (RetryingSectionWriter writer = new RetryingSectionWriter(editor, prefix, output, "keep-fresh")) {
-                    writer.write(first);
-                    output.info("keep-fresh: " + (writer.hasPending() ? "keeping in memory " : "wrote ") + first.size()
-                            + " section" + (first.size() == 1 ? "" : "s") + " to " + editor.file() + "; refreshing until "
-                            + TemporaryCredentials.isoUtc(fresh.end(fleet)));
-                    // status lists this process while it runs.
+                    // status lists this process while it runs: from before its first sections are seen.
                     Runnable unregister = RunFiles.register(
-                            dev.stsfleet.cli.Credentials.stateDirectory(cli.context(), null), "keep-fresh", names, fresh.end(fleet));
+                            dev.stsfleet.cli.Credentials.stateDirectory(cli.context(), null), "keep-fresh", names,
+                            fresh.end(fleet));
                     try {
+                        writer.write(first);
+                        output.info("keep-fresh: " + (writer.hasPending() ? "keeping in memory " : "wrote ")
+                                + first.size() + " section" + (first.size() == 1 ? "" : "s") + " to " + editor.file()
+                                + "; refreshing until " + TemporaryCredentials.isoUtc(fresh.end(fleet)));
                         fresh.await(fleet, writer::write);
                     } finally {
                         unregister.run();
