@@ -160,12 +160,18 @@ public final class StateDirectory {
         try {
             Path checked = dir;
             if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                if (root) {
-                    PosixModes.createPrivateDirectories(dir);
-                } else {
-                    Files.createDirectory(dir, PosixModes.privateDirectory(dir)); // fails on anything planted there
+                try {
+                    if (root) {
+                        PosixModes.createPrivateDirectories(dir);
+                    } else {
+                        Files.createDirectory(dir, PosixModes.privateDirectory(dir)); // fails on anything planted there
+                    }
+                    LOG.debug("created state directory {} (mode 0700)", dir);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    // Another process made it between the check and here (twenty credential_process calls starting
+                    // at once): checked below exactly as one that was there before. Without this the loser went on
+                    // without the cache and made its own AssumeRole.
                 }
-                LOG.debug("created state directory {} (mode 0700)", dir);
             } else if (root && Files.isSymbolicLink(dir)) {
                 checked = dir.toRealPath();
             }

@@ -15,6 +15,34 @@ class StateDirectoryTest {
     Path home;
 
     @Test
+    void manyOpeningTheSameNewSubdirectoryAtOnce_allGetIt_noneFails() throws Exception {
+        // As twenty credential_process calls starting together: whoever creates it second must not fail (and go on
+        // without the cache). Threads race the same check-then-create as processes do.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 30; round++) {
+                StateDirectory state = StateDirectory.open(home.resolve("r" + round));
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.List<java.util.concurrent.Future<Path>> made = new java.util.ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    made.add(pool.submit(() -> {
+                        go.await();
+                        return state.subdirectory("cache/credentials");
+                    }));
+                }
+                go.countDown();
+                for (java.util.concurrent.Future<Path> f : made) {
+                    assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                            .isEqualTo(home.resolve("r" + round + "/cache/credentials"));
+                }
+                assertThat(Modes.of(home.resolve("r" + round + "/cache/credentials"))).isEqualTo("0700");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void default_isDotStsfleetInHome_created0700() {
         StateDirectory state = StateDirectory.open(null, Map.of(), home.toString());
 
