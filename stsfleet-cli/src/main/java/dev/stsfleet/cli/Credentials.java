@@ -30,7 +30,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.profiles.ProfileFile;
 
 /**
  * The one way {@code env}, {@code exec}, {@code write}, {@code credential-process} and {@code login} get role
@@ -179,39 +178,42 @@ public final class Credentials {
         if (!problems.isEmpty()) {
             throw new dev.stsfleet.InvalidInputException(problems);
         }
+        Supplier<TemporaryCredentials> load = () -> assume(cli, profile, mfa, request);
+        return options.enabled() ? cached(cli, options, cacheKey(cli, catalog, role, request), load, List.of())
+                : new Single(load.get(), null, null, locations(cli), List.of());
+    }
+
+    /**
+     * {@code key}'s credentials from the role-credential cache every single-role command shares, else
+     * {@code load}'s, stored ({@code --refresh}: {@code load}'s, stored). A state directory that cannot be used
+     * costs the cache (a warning), not the command. {@code alsoRead}: files besides the AWS files and the entry
+     * that a memo of the answer depends on.
+     */
+    private static Single cached(CommandContext cli, CacheOptions options, CredentialCache.Key key,
+                                 Supplier<TemporaryCredentials> load, List<Path> alsoRead) {
         ProfileLocations files = locations(cli);
-        if (!options.enabled()) {
-            return new Single(assume(cli, profile, mfa, request), null, null, files, List.of());
-        }
         StateDirectory state;
         CredentialCache cache;
         try {
             state = stateDirectory(cli.context(), options.cacheDir());
-            cache = roleCache(cli, state);
+            cache = CredentialCache.builder()
+                    .stateDirectory(state)
+                    .clock(cli.context().clock())
+                    .margin(Freshness.CACHE_MARGIN)
+                    .lockTimeout(Duration.ofMinutes(5)) // the holder may be a person typing an MFA code
+                    .build();
         } catch (RuntimeException e) {
-            // A state directory that cannot be used costs the cache, not the command.
             LoggerFactory.getLogger(Credentials.class).warn("the credential cache cannot be used: {}", e.getMessage());
-            return new Single(assume(cli, profile, mfa, request), null, null, files, List.of());
+            return new Single(load.get(), null, null, files, List.of());
         }
-        CredentialCache.Key key = cacheKey(cli, catalog, role, request);
         TemporaryCredentials credentials;
         if (options.refresh()) {
-            credentials = assume(cli, profile, mfa, request);
+            credentials = load.get();
             cache.put(key, credentials);
         } else {
-            Optional<TemporaryCredentials> cached = cache.get(key);
-            credentials = cached.orElseGet(() -> cache.getOrLoad(key, () -> assume(cli, profile, mfa, request)));
+            credentials = cache.get(key).orElseGet(() -> cache.getOrLoad(key, load));
         }
-        return new Single(credentials, state, cache.fileOf(key), files, List.of());
-    }
-
-    private static CredentialCache roleCache(CommandContext cli, StateDirectory state) {
-        return CredentialCache.builder()
-                .stateDirectory(state)
-                .clock(cli.context().clock())
-                .margin(Freshness.CACHE_MARGIN)
-                .lockTimeout(Duration.ofMinutes(5)) // the holder may be a person typing an MFA code
-                .build();
+        return new Single(credentials, state, cache.fileOf(key), files, alsoRead);
     }
 
     /**
@@ -223,14 +225,13 @@ public final class Credentials {
      * used at all, so the portal says what is wrong. {@code --no-cache} neither uses nor stores; {@code --refresh}
      * asks the portal and stores.
      */
-    public static Single identityCenter(CommandContext cli, String profile, CacheOptions options,
-                                        Supplier<TemporaryCredentials> fromPortal) {
-        ProfileLocations files = locations(cli);
+    public static Single identityCenter(CommandContext cli, ProfileCatalog catalog, String profile,
+                                        CacheOptions options, Supplier<TemporaryCredentials> fromPortal) {
         if (!options.enabled()) {
-            return new Single(fromPortal.get(), null, null, files, List.of());
+            return new Single(fromPortal.get(), null, null, locations(cli), List.of());
         }
-        ProfileFile profiles = files.read();
-        Optional<SsoProfile> sso = SsoConfig.of(profiles).profile(profile).filter(p -> p.accountId() != null);
+        Optional<SsoProfile> sso = SsoConfig.of(catalog.profileFile()).profile(profile)
+                .filter(p -> p.accountId() != null);
         SsoTokenCache tokens = SsoTokenCache.inHome(cli.context().environment());
         Instant now = cli.context().clock().instant();
         Optional<SsoToken> token;
@@ -240,36 +241,19 @@ public final class Credentials {
             token = Optional.empty(); // an unreadable token file: the portal path reports it
         }
         if (sso.isEmpty() || token.isEmpty()) {
-            return new Single(fromPortal.get(), null, null, files, List.of());
-        }
-        StateDirectory state;
-        CredentialCache cache;
-        try {
-            state = stateDirectory(cli.context(), options.cacheDir());
-            cache = roleCache(cli, state);
-        } catch (RuntimeException e) {
-            LoggerFactory.getLogger(Credentials.class).warn("the credential cache cannot be used: {}", e.getMessage());
-            return new Single(fromPortal.get(), null, null, files, List.of());
+            return new Single(fromPortal.get(), null, null, locations(cli), List.of());
         }
         SsoProfile p = sso.get();
         String portal = cli.context().env("AWS_ENDPOINT_URL_SSO");
         if (portal == null) {
             portal = cli.context().env("AWS_ENDPOINT_URL");
         }
-        ProfileCatalog catalog = catalog(cli);
         CredentialCache.Key key = new CredentialCache.Key(profile,
                 "arn:aws:iam::" + p.accountId() + ":role/" + p.roleName(),
-                "identity-center;chain=" + catalog.chainDescription(profile) + ";session=" + p.session().startUrl()
-                        + " " + p.session().region() + ";token-expires=" + token.get().expiresAt() + ";portal="
-                        + (portal == null ? "aws" : portal.trim()), null);
-        TemporaryCredentials credentials;
-        if (options.refresh()) {
-            credentials = fromPortal.get();
-            cache.put(key, credentials);
-        } else {
-            credentials = cache.get(key).orElseGet(() -> cache.getOrLoad(key, fromPortal));
-        }
-        return new Single(credentials, state, cache.fileOf(key), files, List.of(tokens.file(p.session())));
+                "identity-center;chain=" + catalog.chainDescription(profile) + ";session="
+                        + p.session().startUrl() + " " + p.session().region() + ";token-expires="
+                        + token.get().expiresAt() + ";portal=" + (portal == null ? "aws" : portal.trim()), null);
+        return cached(cli, options, key, fromPortal, List.of(tokens.file(p.session())));
     }
 
     /**

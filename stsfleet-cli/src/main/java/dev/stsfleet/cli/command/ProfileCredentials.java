@@ -52,7 +52,7 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
             }
             // From the role cache while the sign-in is the same, else one portal call and no STS call: one
             // connection is all it needs (and the lighter client with it).
-            Credentials.Single single = Credentials.identityCenter(cli, profile, cache, () -> {
+            Credentials.Single single = Credentials.identityCenter(cli, catalog, profile, cache, () -> {
                 try (StsFleet fleet = FleetFactory.builder(cli).concurrency(1).build()) {
                     return fleet.identityCenterCredentials(profile);
                 }

@@ -256,10 +256,7 @@ class SsoCommandTest {
     void envAndExec_ofAnIdentityCenterProfileItself_giveItsPortalCredentials_andItsRegion(@TempDir Path home)
             throws Exception {
         try (StsSandbox s = StsSandbox.builder().ssoAutoApprove(true).start()) {
-            Files.writeString(home.resolve("config"), "[sso-session corp]\nsso_start_url = https://sandbox.awsapps.com/start\n"
-                    + "sso_region = us-east-1\n\n[profile dev-admin]\nsso_session = corp\nsso_account_id = 222222222222\n"
-                    + "sso_role_name = AdministratorAccess\nregion = eu-west-1\n");
-            Files.writeString(home.resolve("credentials"), "");
+            writeDevAdminConfig(home);
             Cli.Result before = Cli.run(env(home, s), "env", "dev-admin");
             assertThat(before.exit()).as("not signed in yet").isNotZero();
             assertThat(before.err().lines().toList()).hasSize(1);
@@ -287,10 +284,7 @@ class SsoCommandTest {
     void anIdentityCenterProfilesCredentials_comeFromTheRoleCache_whileItsSignInLasts(@TempDir Path home)
             throws Exception {
         try (StsSandbox s = StsSandbox.builder().ssoAutoApprove(true).start()) {
-            Files.writeString(home.resolve("config"), "[sso-session corp]\nsso_start_url = https://sandbox.awsapps.com/start\n"
-                    + "sso_region = us-east-1\n\n[profile dev-admin]\nsso_session = corp\nsso_account_id = 222222222222\n"
-                    + "sso_role_name = AdministratorAccess\nregion = eu-west-1\n");
-            Files.writeString(home.resolve("credentials"), "");
+            writeDevAdminConfig(home);
             assertThat(Cli.run(env(home, s), "sso", "login", "--use-device-code").exit()).isZero();
 
             Cli.Result first = Cli.run(env(home, s), "env", "dev-admin");
@@ -331,6 +325,14 @@ class SsoCommandTest {
             assertThat(out.err()).contains("sso login");
             assertThat(out.out()).isEmpty();
         }
+    }
+
+    /** One Identity Center profile, dev-admin (AdministratorAccess in 222222222222, eu-west-1), and no keys. */
+    private static void writeDevAdminConfig(Path home) throws Exception {
+        Files.writeString(home.resolve("config"), "[sso-session corp]\nsso_start_url = https://sandbox.awsapps.com/start\n"
+                + "sso_region = us-east-1\n\n[profile dev-admin]\nsso_session = corp\nsso_account_id = 222222222222\n"
+                + "sso_role_name = AdministratorAccess\nregion = eu-west-1\n");
+        Files.writeString(home.resolve("credentials"), "");
     }
 
     private static String keyId(String output) {
