@@ -96,11 +96,15 @@ public final class StatusCommand implements Callable<Integer> {
             items.add(new Item("mfa-session", t.sourceProfile(), accountOf(t.mfaSerial()), t.withMfa() ? "(user, MFA)"
                     : "(user)", t.end(), "session cache"));
         }
+        dev.stsfleet.sso.SsoConfig sso = dev.stsfleet.sso.SsoConfig.of(catalog.profileFile());
         for (CredentialCache.Stored s : credentialCache(state).entries()) {
             RoleProfile r = catalog.roleProfile(s.profile()).orElse(null);
+            // An Identity Center profile's entry: its account and role name from the profile.
+            dev.stsfleet.sso.SsoProfile p = r == null ? sso.profile(s.profile()).orElse(null) : null;
             // One cache serves env, exec, write (one profile), login and credential-process: named for what it is.
-            items.add(new Item("role-cache", s.profile(), r == null ? null : r.accountId(),
-                    r == null ? null : r.roleName(), s.credentials().expiration(), "role credential cache"));
+            items.add(new Item("role-cache", s.profile(), r != null ? r.accountId() : p != null ? p.accountId() : null,
+                    r != null ? r.roleName() : p != null ? p.roleName() : null, s.credentials().expiration(),
+                    "role credential cache"));
         }
         for (RunFiles.Running r : RunFiles.running(state)) {
             items.add(new Item(r.command(), r.profiles(), null, null, r.until(), "pid " + r.pid()));

@@ -304,6 +304,11 @@ class SsoCommandTest {
                                 .isEqualTo("rw-------"));
             }
 
+            Cli.Result status = Cli.run(env(home, s), "status", "--format", "json");
+            assertThat(status.out()).as(status.toString()).contains("\"source\" : \"role-cache\"",
+                    "\"profile\" : \"dev-admin\"", "\"account\" : \"222222222222\"",
+                    "\"role\" : \"AdministratorAccess\"").doesNotContain(keyId(first.out()));
+
             // --no-cache asks the portal (and stores nothing); --refresh asks it and stores what it got.
             assertThat(Cli.run(env(home, s), "env", "--no-cache", "dev-admin").exit()).isZero();
             assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(2);
