@@ -8,10 +8,15 @@ import dev.stsfleet.cli.ExitCode;
 import dev.stsfleet.cli.Output;
 import dev.stsfleet.cli.CommandContext;
 import dev.stsfleet.cli.UsageException;
+import dev.stsfleet.RequestOptions;
+import dev.stsfleet.cli.option.CacheOptions;
 import dev.stsfleet.cli.option.DurationConverter;
 import dev.stsfleet.cli.option.MfaOptions;
 import dev.stsfleet.federation.ConsoleFederation;
 import dev.stsfleet.profile.CredentialPlan;
+import dev.stsfleet.profile.CredentialPlanner;
+import dev.stsfleet.profile.ProfileCatalog;
+import dev.stsfleet.profile.RoleProfile;
 import dev.stsfleet.sts.EndpointUrl;
 import java.net.URI;
 import java.nio.file.Path;
@@ -73,12 +78,22 @@ public final class LoginCommand implements Callable<Integer> {
     @Mixin
     private MfaOptions mfa = new MfaOptions();
 
+    @Mixin
+    private CacheOptions cache = new CacheOptions();
+
     @Override
     public Integer call() {
         Output output = Output.of(spec.commandLine(), cli);
         URI endpoint = signinEndpoint == null ? null : endpoint(signinEndpoint);
         if (destination != null && !destination.matches("https?://\\S+")) {
             throw new UsageException("--destination '" + destination + "' is not an http(s) URL");
+        }
+        if (profiles.size() == 1) {
+            ProfileCatalog catalog = Credentials.catalog(cli);
+            String profile = profiles.get(0);
+            if (catalog.isSsoProfile(profile) || catalog.isRoleProfile(profile)) {
+                return signInOne(catalog, profile, endpoint, output);
+            }
         }
         // Refused before any call: AWS would refuse the sign-in after the roles were assumed.
         Credentials.Fetched fetched = Credentials.fetch(cli, profiles, mfa, plan -> plan.roles().forEach(role ->
@@ -116,6 +131,43 @@ public final class LoginCommand implements Callable<Integer> {
         }
         output.flush();
         return failed == 0 ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    /**
+     * One role or Identity Center profile: its credentials from the role-credential cache every single-role
+     * command shares (an AssumeRole or a portal call only on a miss), then the sign-in. Whether the role is
+     * chained (which caps the console session) is the plan's answer, found before any call.
+     */
+    private int signInOne(ProfileCatalog catalog, String profile, URI endpoint, Output output) {
+        boolean chained = false;
+        if (!catalog.isSsoProfile(profile)) {
+            RoleProfile role = catalog.select(List.of(profile)).get(0); // a broken chain: exit 2, no call
+            chained = CredentialPlanner.planSelected(catalog, List.of(role), CredentialPlanner.Sessions.NONE,
+                    new CredentialPlanner.Codes(java.util.Map.of(), null, true, null)).roles().get(0).chained();
+        }
+        ConsoleFederation.checkDuration(duration, chained);
+        // The sign-in host: --region, else the profile's (or its chain's) region, else the environment's.
+        String region = ProfileCredentials.region(cli, catalog, profile);
+        for (String variable : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
+            String value = cli.context().env(variable);
+            if (region == null && value != null && !value.isBlank()) {
+                region = value.trim();
+            }
+        }
+        // Built (and its region checked) before any call.
+        try (ConsoleFederation federation = ConsoleFederation.builder().endpoint(endpoint).region(region).build()) {
+            ProfileCredentials credentials = ProfileCredentials.of(cli, catalog, profile, mfa, RequestOptions.NONE,
+                    cache);
+            ConsoleFederation.SigninUrl url = federation.signIn(credentials.credentials(), duration, chained, issuer,
+                    destination);
+            if (open && openInBrowser(url.uri(), output)) {
+                output.info("stsfleet: opened the console for profile " + profile + " in the browser");
+            } else {
+                output.stdout().println(url.uri().toString());
+            }
+        }
+        output.flush();
+        return ExitCode.OK;
     }
 
     private static URI endpoint(String value) {

@@ -35,13 +35,18 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
 
     static ProfileCredentials of(CommandContext cli, String profile, MfaOptions mfa, RequestOptions request,
                                  CacheOptions cache) {
-        ProfileCatalog catalog = Credentials.catalog(cli);
+        return of(cli, Credentials.catalog(cli), profile, mfa, request, cache);
+    }
+
+    /** {@link #of(CommandContext, String, MfaOptions, RequestOptions, CacheOptions)} with the files already read. */
+    static ProfileCredentials of(CommandContext cli, ProfileCatalog catalog, String profile, MfaOptions mfa,
+                                 RequestOptions request, CacheOptions cache) {
         if (!catalog.isRoleProfile(profile) && !catalog.isSamlProfile(profile) && catalog.keys(profile).isPresent()) {
             if (!request.isEmpty()) {
                 throw new UsageException("--source-identity, --tag, --transitive-tag, --policy-arn and --policy apply to "
                         + "role profiles; profile " + profile + " is an IAM user's (its session is a GetSessionToken)");
             }
-            return new ProfileCredentials(userSession(cli, profile, mfa), region(cli, catalog, List.of(profile)),
+            return new ProfileCredentials(userSession(cli, profile, mfa), region(cli, catalog, profile),
                     "session", null);
         }
         if (catalog.isSsoProfile(profile)) {
@@ -57,23 +62,34 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
                     return fleet.identityCenterCredentials(profile);
                 }
             });
-            return new ProfileCredentials(single.credentials(), region(cli, catalog, List.of(profile)),
+            return new ProfileCredentials(single.credentials(), region(cli, catalog, profile),
                     "Identity Center role", single);
         }
         // The role-credential cache every single-role command shares (the plan decides how a miss is assumed).
         Credentials.Single single = Credentials.single(cli, profile, mfa, request, cache);
+        return new ProfileCredentials(single.credentials(), region(cli, catalog, profile), "role", single);
+    }
+
+    /**
+     * The region of {@code profile}'s credentials: {@code --region}, else the first {@code region} of the profile
+     * or a profile its chain goes through; {@code null} if none. Read from the files only.
+     */
+    static String region(CommandContext cli, ProfileCatalog catalog, String profile) {
         List<String> chain = new ArrayList<>(List.of(profile));
-        RoleProfile role = catalog.roleProfile(profile).orElseThrow();
-        for (Optional<RoleProfile> p = catalog.parentRole(role); p.isPresent(); p = catalog.parentRole(p.get())) {
-            if (chain.contains(p.get().name())) {
-                break;
+        Optional<RoleProfile> role = catalog.roleProfile(profile);
+        if (role.isPresent()) {
+            for (Optional<RoleProfile> p = catalog.parentRole(role.get()); p.isPresent();
+                    p = catalog.parentRole(p.get())) {
+                if (chain.contains(p.get().name())) {
+                    break;
+                }
+                chain.add(p.get().name());
             }
-            chain.add(p.get().name());
+            if (role.get().credentialSource() != null) {
+                chain.add(role.get().credentialSource());
+            }
         }
-        if (role.credentialSource() != null) {
-            chain.add(role.credentialSource());
-        }
-        return new ProfileCredentials(single.credentials(), region(cli, catalog, chain), "role", single);
+        return region(cli, catalog, chain);
     }
 
     /** Leaves a fast-path memo of {@code output} for the next identical call, when the role cache served it. */

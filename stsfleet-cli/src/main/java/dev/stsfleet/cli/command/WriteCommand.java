@@ -42,7 +42,10 @@ import picocli.CommandLine.Spec;
             "x_stsfleet_expiration. The write is atomic, mode 0600, under a lock shared with other writers",
             "(write, keep-fresh); every other section, key and comment keeps its bytes. A malformed file is",
             "never overwritten. The file: --credentials-file, else $AWS_SHARED_CREDENTIALS_FILE, else",
-            "~/.aws/credentials."})
+            "~/.aws/credentials.",
+            "",
+            "One PROFILE may also be an IAM Identity Center profile (its role credentials from the portal) or",
+            "an IAM user's (its MFA session), as env hands them out."})
 public final class WriteCommand implements Callable<Integer> {
     private final CommandContext cli;
 
@@ -81,7 +84,10 @@ public final class WriteCommand implements Callable<Integer> {
         if (names.isEmpty()) {
             throw new UsageException("no role profiles (with role_arn) in the config and credentials files");
         }
-        catalog.select(names);
+        boolean one = names.size() == 1 && !selection.all();
+        if (!one) {
+            catalog.select(names); // every problem of the selection at once, before any call
+        }
         Map<String, String> sectionOf = new LinkedHashMap<>();
         for (String name : names) {
             String section = CredentialsSection.requireValidName(as != null ? as : FleetResult.keyOf(name));
@@ -95,10 +101,11 @@ public final class WriteCommand implements Callable<Integer> {
         CredentialsFileEditor editor = CredentialsFileEditor.builder().file(file).build();
         editor.checkWritable(); // before any STS call or MFA prompt
 
-        if (names.size() == 1 && !selection.all()) {
-            // One role: the role-credential cache every single-role command shares answers while enough is left.
-            Credentials.Single single = Credentials.single(cli, names.get(0), mfa, options, cache);
-            CredentialsSection section = CredentialsSection.of(sectionOf.get(names.get(0)), single.credentials());
+        if (one) {
+            // One profile, as env gives it: a role's or an Identity Center role's credentials from the
+            // role-credential cache every single-role command shares while enough is left; an IAM user's session.
+            ProfileCredentials credentials = ProfileCredentials.of(cli, catalog, names.get(0), mfa, options, cache);
+            CredentialsSection section = CredentialsSection.of(sectionOf.get(names.get(0)), credentials.credentials());
             editor.upsert(List.of(section));
             output.info("stsfleet: wrote 1 section to " + file + " ([" + section.name() + "])");
             output.flush();

@@ -62,6 +62,30 @@ class LoginCommandTest {
     }
 
     @Test
+    void oneProfile_usesTheRoleCacheTheOtherSingleRoleCommandsShare_noCacheAndRefreshBypassIt() throws Exception {
+        Fleets fleet = start(false);
+        Map<String, String> env = fleet.env(sandbox.endpoint().toString());
+
+        assertThat(Cli.run(env, "env", "ops0").exit()).isZero();
+        assertThat(sandbox.stats().total("AssumeRole")).isEqualTo(1);
+        for (int i = 0; i < 2; i++) {
+            Cli.Result r = Cli.run(env, "login", "ops0", "--signin-endpoint", federation());
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).startsWith(federation() + "?Action=login&").hasLineCount(1);
+        }
+        assertThat(sandbox.stats().total("AssumeRole")).as("env's cached credentials served both").isEqualTo(1);
+        assertThat(sandbox.stats().ok("getSigninToken")).isEqualTo(2);
+
+        assertThat(Cli.run(env, "login", "ops0", "--no-cache", "--signin-endpoint", federation()).exit()).isZero();
+        assertThat(sandbox.stats().total("AssumeRole")).isEqualTo(2);
+        assertThat(Cli.run(env, "login", "ops0", "--refresh", "--signin-endpoint", federation()).exit()).isZero();
+        assertThat(sandbox.stats().total("AssumeRole")).isEqualTo(3);
+        // What --refresh stored now answers env.
+        assertThat(Cli.run(env, "env", "ops0").exit()).isZero();
+        assertThat(sandbox.stats().total("AssumeRole")).isEqualTo(3);
+    }
+
+    @Test
     void severalProfiles_oneUrlPerLine_prefixedByTheProfile() throws Exception {
         Fleets fleet = start(false);
 

@@ -297,6 +297,16 @@ class SsoCommandTest {
             assertThat(json.exit()).as(json.toString()).isZero();
             assertThat(json.out()).contains(keyId(first.out()));
             assertThat(Cli.run(env(home, s), "exec", "dev-admin", "--", "true").exit()).isZero();
+            // write and login of the profile: the same cached credentials.
+            Cli.Result write = Cli.run(env(home, s), "write", "dev-admin");
+            assertThat(write.exit()).as(write.toString()).isZero();
+            assertThat(Files.readString(home.resolve("credentials"))).contains("[sts-dev-admin]",
+                    "aws_access_key_id = " + keyId(first.out()));
+            Cli.Result login = Cli.run(env(home, s), "login", "dev-admin", "--signin-endpoint",
+                    s.endpoint() + "/federation");
+            assertThat(login.exit()).as(login.toString()).isZero();
+            assertThat(login.out()).startsWith(s.endpoint() + "/federation?Action=login&").hasLineCount(1);
+            assertThat(s.stats().ok("getSigninToken")).isEqualTo(1);
             assertThat(s.stats().ok("GetRoleCredentials")).isEqualTo(1);
             try (var files = Files.list(home.resolve(".stsfleet/cache/credentials"))) {
                 assertThat(files.filter(f -> f.toString().endsWith(".json")).toList()).singleElement()

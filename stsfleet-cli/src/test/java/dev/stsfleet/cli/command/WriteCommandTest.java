@@ -79,6 +79,22 @@ class WriteCommandTest {
     }
 
     @Test
+    void oneIamUserProfile_writesItsSession_asEnvHandsItOut_andTheAwsCliUsesIt() throws Exception {
+        Fleets fleet = start(1);
+
+        Cli.Result r = Cli.run(fleet.env(sandbox.endpoint().toString()), "write", "alice");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).contains("([sts-alice])");
+        assertThat(sandbox.stats().total("GetSessionToken")).isEqualTo(1);
+        assertThat(sandbox.stats().total("AssumeRole")).isZero();
+        assertThat(Files.readString(fleet.credentials())).startsWith(USER_PART).contains("[sts-alice]\naws_access_key_id = ASIA");
+        String arn = Processes.arnOf(Processes.aws(dir, awsEnv(fleet), "sts", "get-caller-identity", "--profile",
+                "sts-alice", "--output", "json"));
+        assertThat(arn).endsWith(":user/alice");
+    }
+
+    @Test
     void writeAll_writesEveryRole_andAgainReplacesInPlace() throws Exception {
         Fleets fleet = start(3);
         Map<String, String> env = fleet.env(sandbox.endpoint().toString());
