@@ -88,6 +88,7 @@ public final class KeycloakServer implements AutoCloseable {
             Openssl.selfSigned(work, "signing", "/CN=Test SAML IdP", null);
             Openssl.selfSigned(work, "tls", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1");
             deleteTree(home.resolve("data/h2"));
+            copyTree(home.resolve("data/h2-pristine"), home.resolve("data/h2")); // schema made (install-keycloak)
             deleteTree(home.resolve("data/import"));
             Files.createDirectories(home.resolve("data/import"));
             String template;
@@ -295,6 +296,26 @@ public final class KeycloakServer implements AutoCloseable {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a temp directory left behind is not worth failing a test for
+        }
+    }
+
+    /**
+     * Copies the database install-keycloak kept (schema made, master realm only), so that start-up skips the
+     * schema migrations; nothing when there is none (an older install): Keycloak then makes its own.
+     */
+    static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
         }
     }
 
