@@ -35,8 +35,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Keycloak, a real SAML 2.0 IdP, on https://127.0.0.1 for tests (the recipe of the team's runbook): the
- * {@code keycloak-quarkus-dist} installed by {@code .ci/install-keycloak} into {@code .ci/keycloak/dist/},
- * started in dev mode with a fresh H2 database, a realm {@code aws-test} imported from
+ * {@code keycloak-quarkus-dist} installed by {@code .ci/install-keycloak} (once per machine, linked from
+ * {@code .ci/keycloak/dist/}), started in dev mode with a copy of the H2 database the install made, a realm {@code aws-test} imported from
  * {@code keycloak/aws-test-realm.template.json} (signing key and certificate generated per start and pinned),
  * HTTPS with a generated certificate for 127.0.0.1, and a flow that takes a preemptive Basic header or the
  * login form. Users: {@code alice}/{@code alice-pass} (roles {@link #ALICE_ROLES}) and {@code bob}/{@code bob-pass}.
