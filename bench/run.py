@@ -11,6 +11,7 @@ its whole process group is killed.
 """
 import argparse
 import collections
+import configparser
 import datetime
 import json
 import os
@@ -316,6 +317,34 @@ def summarize(values):
     return {"median": round(statistics.median(vals), 3), "min": round(min(vals), 3), "max": round(max(vals), 3)}
 
 
+LAUNCHER_JAR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(STSFLEET))), "stsfleet-cli", "target",
+                            "stsfleet.jar")
+
+
+def launcher_jvm(second=False, bulk=False):
+    """The java bin/stsfleet runs a short command on (the first it wrote down beside the jar; with second, the
+    one for --version and the commands that make no call) and the flags it gives it, class archive included
+    (bulk: a bulk command's heap on an AOT cache): for rows that time the JVM without the script. Mirrors
+    bin/stsfleet; "java" and no archive before a build."""
+    java = "java"
+    chosen = os.path.join(os.path.dirname(LAUNCHER_JAR), "stsfleet.java")
+    if os.path.exists(chosen):
+        with open(chosen) as f:
+            lines = [line.strip() for line in f if line.strip()]
+        if lines:
+            java = lines[-1] if second else lines[0]
+    flags = ["-XX:+UseSerialGC", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"]
+    base = os.path.join(os.path.dirname(LAUNCHER_JAR), "archives", re.sub(r"[^A-Za-z0-9]", "_", java))
+    if os.path.exists(base + ".aot"):
+        flags += ["-XX:AOTCache=" + base + ".aot", "-Xlog:aot=off", "-Xlog:cds=off"]
+        if bulk:
+            flags[1:2] = ["-Xms48m", "-Xmn32m"]
+    elif os.path.exists(base + ".jsa"):
+        flags += ["-XX:SharedArchiveFile=" + base + ".jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                  "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"]
+    return java, flags
+
+
 class Bench:
     def __init__(self, args, workdir):
         self.args = args
@@ -562,25 +591,11 @@ class Bench:
         cmds = []
         if self.stsfleet_ok:
             cmds.append(("stsfleet --version", [STSFLEET, "--version"]))
-            jar = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(STSFLEET))), "stsfleet-cli", "target",
-                               "stsfleet.jar")
             # The launcher's own java, archive and flags for --version (the second java it wrote down, for the
             # commands that make no call), so the row shows what the script itself costs.
-            java, cds = "java", []
-            chosen = os.path.join(os.path.dirname(jar), "stsfleet.java")
-            if os.path.exists(chosen):
-                with open(chosen) as f:
-                    lines = [line.strip() for line in f if line.strip()]
-                java = lines[-1] if lines else "java"
-            base = os.path.join(os.path.dirname(jar), "archives", re.sub(r"[^A-Za-z0-9]", "_", java))
-            if os.path.exists(base + ".aot"):
-                cds = ["-XX:AOTCache=" + base + ".aot", "-Xlog:aot=off", "-Xlog:cds=off"]
-            elif os.path.exists(base + ".jsa"):
-                cds = ["-XX:SharedArchiveFile=" + base + ".jsa", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                       "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"]
+            java, flags = launcher_jvm(second=True)
             cmds.append(("java -jar stsfleet.jar --version (no launcher script)",
-                         [java, "-XX:+UseSerialGC", "-Xms16m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"] + cds
-                         + ["-jar", jar, "--version"]))
+                         [java] + flags + ["-jar", LAUNCHER_JAR, "--version"]))
         if self.cred_process_ok:
             home = os.path.join(self.workdir, "cp-home")
             cp_env = self.env_for(500, sandbox, home=home)
@@ -697,8 +712,26 @@ class Bench:
             specs.append(("stsfleet generate, 12 roles", self.generate_cmd(), "cold"))
         specs.append(("boto3 script, 10 threads, 12 roles",
                       [self.python, os.path.join(BENCH, "peers", "boto3_assume.py"), "--threads", "10"], "cold"))
+        # Where a cold single-role command cannot go below: the same JVM, flags and class archive as bin/stsfleet
+        # gives env, running an empty main, and the AWS SDK alone building its STS client and making the one
+        # AssumeRole (bench/SdkFloor.java; no command line, no profile files, no cache, no stsfleet code).
+        floor = self.sdk_floor(env, arn, sandbox)
+        if floor:
+            java, flags, classpath, floor_env = floor
+            specs.append(("floor: the JVM alone (empty main, launcher's flags and class archive)",
+                          [java] + flags + ["-cp", classpath, "SdkFloor"], "cold", floor_env))
+            specs.append(("floor: the AWS SDK alone (STS client + 1 AssumeRole, same JVM)",
+                          [java] + flags + ["-cp", classpath, "SdkFloor", sandbox.url, arn], "cold", floor_env))
+            arns = []
+            with open(env["AWS_CONFIG_FILE"]) as f:
+                arns = [line.split("=", 1)[1].strip() for line in f if line.strip().startswith("role_arn")]
+            bulk_java, bulk_flags = launcher_jvm(bulk=True)
+            specs.append(("floor: the AWS SDK alone, 12 roles on 10 threads (generate's JVM)",
+                          [bulk_java] + bulk_flags + ["-cp", classpath, "SdkFloor", sandbox.url] + arns[:n], "cold",
+                          floor_env))
         # Prime the cache (and each cached command's memo) once; then count from zero.
-        for label, cmd, kind in specs:
+        specs = [spec if len(spec) == 4 else spec + (env,) for spec in specs]
+        for label, cmd, kind, _ in specs:
             if kind == "cached":
                 prime = measure(cmd, env, 120, os.path.join(self.workdir, "s7-prime.out"))
                 if prime["exit_code"] != 0:
@@ -707,12 +740,12 @@ class Bench:
         samples = collections.defaultdict(list)
         calls = collections.Counter()
         for i in range(reps):
-            for label, cmd, kind in specs:
+            for label, cmd, kind, spec_env in specs:
                 self.counter += 1
                 out = os.path.join(self.workdir, "s7-%04d.out" % self.counter)
                 sandbox.reset()
                 load = os.getloadavg()[0]
-                m = measure(cmd, env, 120, out)
+                m = measure(cmd, spec_env, 120, out)
                 m["load_1m_before"] = round(load, 2)
                 m["sandbox_assume_role"] = assume_role_stats(sandbox.stats())
                 calls[label] += m["sandbox_assume_role"]["calls"]
@@ -725,7 +758,7 @@ class Bench:
                         pass
                 samples[label].append(m)
         rows = {}
-        for label, cmd, kind in specs:
+        for label, cmd, kind, _ in specs:
             s = samples[label]
             row = {"scenario": name, "tool": label, "command": " ".join(cmd), "runs": len(s), "kind": kind,
                    "wall_s": summarize([x["wall_s"] for x in s]), "cpu_s": summarize([x["cpu_s"] for x in s]),
@@ -739,10 +772,31 @@ class Bench:
         aws = rows.get("aws sts assume-role (same role)")
         boto = rows.get("boto3 script, 10 threads, 12 roles")
         for label, row in rows.items():
-            if label.startswith("stsfleet generate") and boto:
+            if (label.startswith("stsfleet generate") or label.startswith("floor: the AWS SDK alone, 12")) and boto:
                 row["x_boto3"] = round(row["wall_s"]["median"] / boto["wall_s"]["median"], 2)
-            elif label.startswith("stsfleet") and aws:
+            elif (label.startswith("stsfleet") or label.startswith("floor:")) and aws:
                 row["x_aws"] = round(row["wall_s"]["median"] / aws["wall_s"]["median"], 2)
+
+    def sdk_floor(self, env, arn, sandbox):
+        """bench/SdkFloor.java compiled with the launcher's java (its javac) into the work directory: the java,
+        its flags, the class path (the jar first, as the class archive was made for it) and the environment
+        with the fixture's source keys. None, with a row saying why, when it cannot be built."""
+        java, flags = launcher_jvm()
+        javac = os.path.join(os.path.dirname(java), "javac") if os.path.dirname(java) else "javac"
+        out = os.path.join(self.workdir, "sdk-floor")
+        try:
+            subprocess.run([javac, "--release", "17", "-d", out, "-cp", LAUNCHER_JAR,
+                            os.path.join(BENCH, "SdkFloor.java")], check=True, timeout=300,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except (OSError, subprocess.SubprocessError) as e:
+            self.missing("7: interactive, 1 role, %d ms" % LATENCY_MS, "floor rows", "cannot compile "
+                         "bench/SdkFloor.java: %s" % e)
+            return None
+        keys = configparser.RawConfigParser()
+        keys.read(env["AWS_SHARED_CREDENTIALS_FILE"])
+        floor_env = dict(env, AWS_ACCESS_KEY_ID=keys.get(SOURCE_PROFILE, "aws_access_key_id"),
+                         AWS_SECRET_ACCESS_KEY=keys.get(SOURCE_PROFILE, "aws_secret_access_key"))
+        return java, flags, LAUNCHER_JAR + os.pathsep + out, floor_env
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -848,11 +902,23 @@ def targets7(bench):
                        "timed runs: %d)" % (label, limit, "met" if ratio <= limit else "MISSED", ratio,
                                            r["wall_s"]["median"], aws["wall_s"]["median"],
                                            sum(x["sandbox_assume_role"]["calls"] for x in r["samples"])))
+    sdk = find(bench, "7", "floor: the AWS SDK alone")
+    if sdk and aws:
+        out.append("S7 context: the AWS SDK alone (client + 1 AssumeRole, same JVM, flags and archive) takes %.2fx "
+                   "(%.3f s), the JVM alone %s: what a cold single-role command adds to the SDK is the difference"
+                   % (sdk["wall_s"]["median"] / aws["wall_s"]["median"], sdk["wall_s"]["median"],
+                      "%.3f s" % find(bench, "7", "floor: the JVM alone")["wall_s"]["median"]
+                      if find(bench, "7", "floor: the JVM alone") else "n/a"))
     g = find(bench, "7", "stsfleet generate")
     if g and boto:
         ratio = g["wall_s"]["median"] / boto["wall_s"]["median"]
         out.append("S7 generate of 12 roles at most 1.0 x the boto3 script: %s (%.2fx: %.3f s vs %.3f s)" % (
             "met" if ratio <= 1.0 else "MISSED", ratio, g["wall_s"]["median"], boto["wall_s"]["median"]))
+        sdk12 = find(bench, "7", "floor: the AWS SDK alone, 12 roles")
+        if sdk12:
+            out.append("S7 context: the AWS SDK alone, 12 roles on 10 threads on generate's JVM, takes %.2fx the boto3 "
+                       "script (%.3f s)" % (sdk12["wall_s"]["median"] / boto["wall_s"]["median"],
+                                            sdk12["wall_s"]["median"]))
     s1 = find(bench, "1: N=3000", "stsfleet generate")
     b64 = find(bench, "1: N=3000", "boto3, 64 threads (default")
     if s1 and b64:
