@@ -41,6 +41,7 @@ final class CommandTable {
         add("saml", COMMANDS + "SamlCommand");
         add("sso", COMMANDS + "SsoCommand");
         add("status", COMMANDS + "StatusCommand");
+        add("clear", COMMANDS + "ClearCommand");
         add("demo", COMMANDS + "DemoCommand");
         add("sandbox", COMMANDS + "SandboxCommand");
         add("completion", COMMANDS + "CompletionCommand");

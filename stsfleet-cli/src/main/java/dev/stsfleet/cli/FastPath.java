@@ -232,6 +232,24 @@ public final class FastPath {
         }
     }
 
+    /**
+     * Deletes every memo in {@code state} (each holds the credentials it answers with; the next command makes
+     * its own again from the cache); returns how many there were.
+     */
+    public static int forgetAll(dev.stsfleet.store.StateDirectory state) {
+        Path dir = state.root().resolve(SUBDIRECTORY);
+        List<Path> memos;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            memos = files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList();
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new dev.stsfleet.InvalidInputException("cannot list " + dir + ": " + e.getMessage());
+        }
+        memos.forEach(state::delete);
+        return memos.size();
+    }
+
     /** Writes a memo file; {@link dev.stsfleet.store.StateDirectory} in production. */
     @FunctionalInterface
     public interface MemoWriter {

@@ -82,6 +82,7 @@ public final class StsfleetCli {
     private static final Map<String, Set<String>> KEPT = Map.of(
             "demo", Set.of("--debug", "--quiet"),
             "sandbox", Set.of("--debug", "--quiet"),
+            "clear", Set.of("--debug", "--quiet"),
             "help", Set.of(),
             "completion", Set.of("--debug"),
             "profiles", Set.of("--profile", "--config-file", "--credentials-file", "--debug", "--quiet"));

@@ -31,7 +31,7 @@ class CommandTableTest {
             assertThat(built(args).getSubcommands().keySet()).as(String.join(" ", args))
                     .containsExactlyElementsOf(CommandTable.names());
         }
-        assertThat(CommandTable.names()).hasSize(18).contains("generate", "env", "exec", "sso", "status", "help");
+        assertThat(CommandTable.names()).hasSize(19).contains("generate", "env", "exec", "sso", "status", "clear", "help");
     }
 
     @Test

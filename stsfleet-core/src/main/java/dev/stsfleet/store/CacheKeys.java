@@ -17,6 +17,21 @@ final class CacheKeys {
      * when labels sanitise alike.
      */
     static String of(String label, String... parts) {
+        String readable = readable(label);
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            update(sha, label);
+            for (String part : parts) {
+                update(sha, part);
+            }
+            return readable + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** The readable part of {@link #of}'s names for {@code label}. */
+    static String readable(String label) {
         StringBuilder readable = new StringBuilder();
         for (char c : label.toCharArray()) {
             if (readable.length() == 64) {
@@ -29,16 +44,7 @@ final class CacheKeys {
         if (readable.length() == 0 || readable.charAt(0) == '.' || readable.charAt(0) == '-') {
             readable.insert(0, '_');
         }
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            update(sha, label);
-            for (String part : parts) {
-                update(sha, part);
-            }
-            return readable + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return readable.toString();
     }
 
     private static void update(MessageDigest sha, String part) {

@@ -76,13 +76,27 @@ public final class CredentialCache {
 
     /** Every stored entry, expired ones included. */
     public java.util.List<Stored> entries() {
-        return files.list().stream().map(e -> new Stored(e.key().replaceFirst("-[0-9a-f]{16}$", ""), e.value()))
-                .toList();
+        return files.list().stream().map(e -> new Stored(profileOf(e.key()), e.value())).toList();
     }
 
     /** Deletes the expired entries; returns how many. */
     public int prune() {
         return files.prune().size();
+    }
+
+    /**
+     * Deletes the entries of {@code profiles}, live or expired ({@code null}: every entry); returns how many.
+     * Names that a file name keeps alike (see {@link Stored#profile()}) are deleted together.
+     */
+    public int clear(java.util.Collection<String> profiles) {
+        java.util.Set<String> names = profiles == null ? null
+                : profiles.stream().map(CacheKeys::readable).collect(java.util.stream.Collectors.toSet());
+        return files.remove(e -> names == null || names.contains(profileOf(e.key()))).size();
+    }
+
+    /** The profile an entry's file name begins with (see {@link Key#fileName()}). */
+    private static String profileOf(String fileKey) {
+        return fileKey.replaceFirst("-[0-9a-f]{16}$", "");
     }
 
     public Optional<TemporaryCredentials> get(Key key) {

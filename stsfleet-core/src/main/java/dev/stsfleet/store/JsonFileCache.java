@@ -185,6 +185,18 @@ final class JsonFileCache<V> {
         state.delete(fileOf(key));
     }
 
+    /** Deletes every entry {@code which} accepts, whatever its expiry; returns the keys deleted. */
+    java.util.List<String> remove(java.util.function.Predicate<Listed<V>> which) {
+        java.util.List<String> deleted = new java.util.ArrayList<>();
+        for (Listed<V> e : list()) {
+            if (which.test(e)) {
+                state.delete(directory.resolve(e.key() + ".json"));
+                deleted.add(e.key());
+            }
+        }
+        return deleted;
+    }
+
     /**
      * The cached value, or else {@code loader}'s, stored; under a lock on the entry, so concurrent callers
      * (threads or processes) wait for one load instead of each loading. The loader's exceptions pass

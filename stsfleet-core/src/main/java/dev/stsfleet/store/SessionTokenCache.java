@@ -87,6 +87,11 @@ public final class SessionTokenCache {
         return files.prune().size();
     }
 
+    /** Deletes the sessions of {@code sourceProfiles}, live or expired ({@code null}: every one); returns how many. */
+    public int clear(java.util.Collection<String> sourceProfiles) {
+        return files.remove(e -> sourceProfiles == null || sourceProfiles.contains(e.value().sourceProfile())).size();
+    }
+
     /** The file that holds an entry. */
     public Path fileOf(String sourceProfile, String mfaSerial, String scope) {
         return files.fileOf(key(sourceProfile, mfaSerial, scope));
