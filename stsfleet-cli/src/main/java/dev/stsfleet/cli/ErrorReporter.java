@@ -5,6 +5,7 @@ import dev.stsfleet.StsCallException;
 import dev.stsfleet.cli.option.GlobalOptions;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -99,9 +100,21 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         }
         boolean close = nearest != null && (best <= Math.max(1, Math.min(3, word.length() / 3))
                 || nearest.startsWith(word) && word.length() >= 2);
+        String peer = PEER_WORDS.get(word.toLowerCase(java.util.Locale.ROOT));
         return "unknown command '" + oneLine(word) + "'" + (close ? " (did you mean '" + nearest + "'?)"
-                : " (see 'stsfleet help')");
+                : peer != null ? " (" + peer + ")" : " (see 'stsfleet help')");
     }
+
+    /** What people who come from aws-vault, granted or awsume type, and the command that does it here. */
+    private static final Map<String, String> PEER_WORDS = Map.of(
+            "list", "'stsfleet profiles' lists the role profiles, 'stsfleet status' what is cached",
+            "ls", "'stsfleet profiles' lists the role profiles, 'stsfleet status' what is cached",
+            "export", "'stsfleet env PROFILE' prints the variables",
+            "assume", "'stsfleet env PROFILE' prints the variables, 'stsfleet exec PROFILE -- CMD' runs a command",
+            "console", "'stsfleet login PROFILE' gives a console sign-in URL",
+            "remove", "'stsfleet clear PROFILE' forgets cached sessions and credentials",
+            "forget", "'stsfleet clear PROFILE' forgets cached sessions and credentials",
+            "whoami", "'stsfleet status --verify' asks STS whose this environment's credentials are");
 
     /** Damerau-style edit distance (insert, delete, replace, swap of neighbours). */
     static int distance(String a, String b) {

@@ -106,6 +106,19 @@ class ParsingTest {
     }
 
     @Test
+    void aPeerToolsCommandWord_namesTheCommandThatDoesIt_exit2() {
+        Cli.Result list = Cli.run(env, "list");
+        Cli.Result export = Cli.run(env, "export", "ops0");
+
+        assertThat(list.exit()).isEqualTo(2);
+        assertThat(list.err()).isEqualTo("stsfleet: error: unknown command 'list' ('stsfleet profiles' lists the role "
+                + "profiles, 'stsfleet status' what is cached)\n");
+        assertThat(export.exit()).isEqualTo(2);
+        assertThat(export.err()).contains("'stsfleet env PROFILE'").hasLineCount(1);
+        assertThat(calls()).isZero();
+    }
+
+    @Test
     void help_listsCommands_andShowsACommandsHelp() {
         Cli.Result list = Cli.run(env, "help");
         Cli.Result generate = Cli.run(env, "help", "generate");
