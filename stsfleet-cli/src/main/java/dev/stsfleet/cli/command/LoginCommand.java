@@ -88,8 +88,16 @@ public final class LoginCommand implements Callable<Integer> {
         if (destination != null && !destination.matches("https?://\\S+")) {
             throw new UsageException("--destination '" + destination + "' is not an http(s) URL");
         }
+        ProfileCatalog catalog = Credentials.catalog(cli);
+        for (String profile : profiles) {
+            if (!catalog.isRoleProfile(profile) && !catalog.isSamlProfile(profile) && !catalog.isSsoProfile(profile)
+                    && catalog.keys(profile).isPresent()) {
+                throw new UsageException("profile " + profile + " holds an IAM user's keys: the console federation "
+                        + "signs in with a role's credentials (or an Identity Center role's), not a user's session; "
+                        + "name a role profile");
+            }
+        }
         if (profiles.size() == 1) {
-            ProfileCatalog catalog = Credentials.catalog(cli);
             String profile = profiles.get(0);
             if (catalog.isSsoProfile(profile) || catalog.isRoleProfile(profile)) {
                 return signInOne(catalog, profile, endpoint, output);

@@ -158,6 +158,9 @@ class LoginCommandTest {
         assertThat(Cli.run(env, "login", "ops0", "--destination", "javascript:alert(1)").exit()).isEqualTo(2);
         assertThat(Cli.run(env, "login", "ops0", "--signin-endpoint", "ftp://x").exit()).isEqualTo(2);
         assertThat(Cli.run(env, "login", "nosuch").exit()).isEqualTo(2);
+        Cli.Result user = Cli.run(env, "login", Fleets.SOURCE);
+        assertThat(user.exit()).isEqualTo(2);
+        assertThat(user.err()).contains("holds an IAM user's keys").contains("name a role profile").hasLineCount(1);
         assertThat(sandbox.stats().total("AssumeRole")).isZero();
     }
 
