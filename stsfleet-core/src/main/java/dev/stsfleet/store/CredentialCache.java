@@ -1,9 +1,7 @@
 package dev.stsfleet.store;
 
-import dev.stsfleet.refresh.Freshness;
 import dev.stsfleet.TemporaryCredentials;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,7 +24,7 @@ public final class CredentialCache {
     private final JsonFileCache<TemporaryCredentials> files;
 
     private CredentialCache(Builder b) {
-        this.files = new JsonFileCache<>(b.stateDirectory != null ? b.stateDirectory : StateDirectory.open(),
+        this.files = new JsonFileCache<>(b.stateDirectoryOrDefault(),
                 SUBDIRECTORY, "credential",
                 JsonFileCache.codec(JsonFileCache::encodeCredentials, JsonFileCache::decodeCredentials,
                         java.util.function.Function.identity()),
@@ -133,44 +131,10 @@ public final class CredentialCache {
         return "CredentialCache[" + files.directory() + "]";
     }
 
-    /** Builds a {@link CredentialCache}. Not thread-safe. */
-    public static final class Builder {
-        private StateDirectory stateDirectory;
-        private Clock clock = Clock.systemUTC();
-        private Duration margin = Freshness.CACHE_MARGIN;
-        private Duration lockTimeout = Duration.ofSeconds(60);
-
+    /** Builds a {@link CredentialCache}. Not thread-safe. Default lock timeout: 60 seconds. */
+    public static final class Builder extends CacheBuilder<Builder> {
         private Builder() {
-        }
-
-        /** Where the cache lives. Default: {@link StateDirectory#open()} ({@code $STSFLEET_HOME} or {@code ~/.stsfleet}). */
-        public Builder stateDirectory(StateDirectory stateDirectory) {
-            this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
-            return this;
-        }
-
-        /** The clock that decides how much life an entry has left. Default: the system clock (UTC). */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** An entry is served only while more than this remains. Default: 15 minutes. */
-        public Builder margin(Duration margin) {
-            if (margin.isNegative()) {
-                throw new IllegalArgumentException("margin must not be negative");
-            }
-            this.margin = margin;
-            return this;
-        }
-
-        /** How long {@link #getOrLoad} waits for another caller's load. Default: 60 seconds. */
-        public Builder lockTimeout(Duration lockTimeout) {
-            if (lockTimeout.isNegative()) {
-                throw new IllegalArgumentException("lockTimeout must not be negative");
-            }
-            this.lockTimeout = lockTimeout;
-            return this;
+            super(Duration.ofSeconds(60));
         }
 
         public CredentialCache build() {

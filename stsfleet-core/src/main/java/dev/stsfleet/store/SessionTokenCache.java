@@ -3,7 +3,6 @@ package dev.stsfleet.store;
 import dev.stsfleet.refresh.Freshness;
 import dev.stsfleet.SessionToken;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,7 +27,7 @@ public final class SessionTokenCache {
 
     private SessionTokenCache(Builder b) {
         this.margin = b.margin;
-        this.files = new JsonFileCache<>(b.stateDirectory != null ? b.stateDirectory : StateDirectory.open(),
+        this.files = new JsonFileCache<>(b.stateDirectoryOrDefault(),
                 SUBDIRECTORY, "session token",
                 JsonFileCache.codec(SessionTokenCache::encode, SessionTokenCache::decode, SessionToken::credentials),
                 b.clock, b.margin, Freshness.SESSION_SHARE, b.lockTimeout);
@@ -120,47 +119,13 @@ public final class SessionTokenCache {
         return "SessionTokenCache[" + files.directory() + "]";
     }
 
-    /** Builds a {@link SessionTokenCache}. Not thread-safe. */
-    public static final class Builder {
-        private StateDirectory stateDirectory;
-        private Clock clock = Clock.systemUTC();
-        private Duration margin = Freshness.CACHE_MARGIN;
-        private Duration lockTimeout = Duration.ofMinutes(5);
-
+    /**
+     * Builds a {@link SessionTokenCache}. Not thread-safe. Default lock timeout: 5 minutes (the load waited for may
+     * be a person typing an MFA code).
+     */
+    public static final class Builder extends CacheBuilder<Builder> {
         private Builder() {
-        }
-
-        /** Where the cache lives. Default: {@link StateDirectory#open()} ({@code $STSFLEET_HOME} or {@code ~/.stsfleet}). */
-        public Builder stateDirectory(StateDirectory stateDirectory) {
-            this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
-            return this;
-        }
-
-        /** The clock that decides how much life an entry has left. Default: the system clock (UTC). */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** An entry is served only while more than this remains. Default: 15 minutes. */
-        public Builder margin(Duration margin) {
-            if (margin.isNegative()) {
-                throw new IllegalArgumentException("margin must not be negative");
-            }
-            this.margin = margin;
-            return this;
-        }
-
-        /**
-         * How long {@link #getOrLoad} waits for another caller's load. Default: 5 minutes (that load may be
-         * a person typing an MFA code).
-         */
-        public Builder lockTimeout(Duration lockTimeout) {
-            if (lockTimeout.isNegative()) {
-                throw new IllegalArgumentException("lockTimeout must not be negative");
-            }
-            this.lockTimeout = lockTimeout;
-            return this;
+            super(Duration.ofMinutes(5));
         }
 
         public SessionTokenCache build() {

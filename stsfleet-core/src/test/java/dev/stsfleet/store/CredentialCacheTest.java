@@ -48,6 +48,24 @@ class CredentialCacheTest {
     }
 
     @Test
+    void clear_deletesTheNamedProfilesEntries_liveOrExpired_andNoOther() {
+        CredentialCache.Key prodEu = new CredentialCache.Key("prod-eu", "arn:aws:iam::111111111111:role/Admin", "d", null);
+        CredentialCache.Key spaced = new CredentialCache.Key("ops team", "arn:aws:iam::222222222222:role/Ops", "d", null);
+        CredentialCache.Key other = new CredentialCache.Key("prod", "arn:aws:iam::333333333333:role/Admin", "x", null);
+        for (CredentialCache.Key k : List.of(KEY, prodEu, spaced, other)) {
+            cache.put(k, Fixtures.credentials());
+        }
+
+        assertThat(cache.clear(List.of("prod"))).isEqualTo(2); // both of prod's entries, not prod-eu's
+        assertThat(cache.entries()).extracting(CredentialCache.Stored::profile).containsExactlyInAnyOrder("prod-eu",
+                "ops_team");
+        assertThat(cache.clear(List.of("ops team", "nosuch"))).isEqualTo(1);
+        clock.advance(Duration.ofHours(2)); // expired entries go too
+        assertThat(cache.clear(null)).isEqualTo(1);
+        assertThat(cache.entries()).isEmpty();
+    }
+
+    @Test
     void put_thenGet_returnsThem_fromA0600FileInA0700Directory() {
         cache.put(KEY, Fixtures.credentials());
 
