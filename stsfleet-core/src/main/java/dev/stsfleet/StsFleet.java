@@ -268,8 +268,7 @@ public final class StsFleet implements AutoCloseable {
         if (catalog.contains("default")) {
             return "default";
         }
-        List<String> withKeys = catalog.profileNames().stream()
-                .filter(p -> !catalog.isRoleProfile(p) && catalog.keys(p).isPresent()).toList();
+        List<String> withKeys = catalog.longTermKeyProfiles();
         if (withKeys.size() == 1) {
             LOG.debug("source profile {}: the one profile with long-term keys (no --profile, AWS_PROFILE or default)",
                     withKeys.get(0));
@@ -1052,8 +1051,7 @@ public final class StsFleet implements AutoCloseable {
 
     private List<String> sourceProblems() {
         if (!catalog.contains(sourceProfile)) {
-            List<String> withKeys = catalog.profileNames().stream()
-                    .filter(p -> !catalog.isRoleProfile(p) && catalog.keys(p).isPresent()).toList();
+            List<String> withKeys = catalog.longTermKeyProfiles();
             return List.of("source profile " + sourceProfile + " does not exist in " + configFile + " or "
                     + credentialsFile + "; name the IAM user's profile with --profile or AWS_PROFILE"
                     + (withKeys.isEmpty() ? "" : " (profiles with long-term keys: " + String.join(", ", withKeys) + ")"));

@@ -207,6 +207,16 @@ public final class ProfileCatalog {
     }
 
     /**
+     * The profiles that hold an IAM user's long-term keys, in file order: keys and no role; a section of
+     * temporary credentials (keys with {@code aws_session_token}, such as the {@code [sts-*]} sections write and
+     * keep-fresh make) is not one.
+     */
+    public List<String> longTermKeyProfiles() {
+        return profileNames().stream().filter(p -> !isRoleProfile(p) && keys(p).isPresent()
+                && !(keys(p).get() instanceof AwsSessionCredentials)).toList();
+    }
+
+    /**
      * Validates a selection of role profiles and returns them in request order. Every problem is
      * collected (duplicates, unknown names with a suggestion, non-role profiles, malformed values,
      * broken or cyclic chains) and reported together.

@@ -50,6 +50,28 @@ class SessionAndProfilesCommandTest {
     }
 
     @Test
+    void sessionToken_withoutProfileOrDefault_usesTheOneUsersKeys_notASectionOfTemporaryCredentials()
+            throws Exception {
+        Fleets fleet = Fleets.create(dir, 1, 0, 1, false);
+        sandbox = sts.start(fleet.model());
+        Map<String, String> env = fleet.env(sandbox.endpoint().toString());
+        assertThat(Cli.run(env, "write", "ops0").exit()).isZero(); // [sts-ops0]: keys and a session token
+
+        Cli.Result r = Cli.run(env, "session-token");
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(sandbox.stats().ok("GetSessionToken")).isEqualTo(1);
+        // A second user: no implicit choice; the message names the users' profiles, not the section.
+        Files.writeString(fleet.credentials(), Files.readString(fleet.credentials())
+                + "\n[bob]\naws_access_key_id = AKIABOBBOBBOBBOB0001\naws_secret_access_key = bob/secret\n");
+        Cli.Result two = Cli.run(env, "session-token");
+        assertThat(two.exit()).isEqualTo(2);
+        assertThat(two.err()).contains("(profiles with long-term keys: " + Fleets.SOURCE + ", bob)")
+                .doesNotContain("sts-ops0").hasLineCount(1);
+        assertThat(sandbox.stats().total("GetSessionToken")).isEqualTo(1);
+    }
+
+    @Test
     void sessionToken_withoutCodeAndWithoutTerminal_failsWithOneClearLine() throws Exception {
         Fleets fleet = Fleets.create(dir, 1, 0, 1, true);
         Files.writeString(fleet.config(), Files.readString(fleet.config())
