@@ -1,6 +1,5 @@
 package dev.stsfleet.cli;
 
-import java.io.Console;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.Map;
@@ -14,11 +13,11 @@ import java.util.Objects;
  * @param environment     environment variables (AWS_PROFILE, AWS_CONFIG_FILE, ...)
  * @param clock           the time source
  * @param stdin           standard input
- * @param console         the terminal to prompt on, or {@code null} when there is none
+ * @param terminal        where to ask a person for a secret, or {@code null} when there is none
  * @param stdoutTerminal  whether stdout is a terminal (picks the default output format)
  * @param stderrTerminal  whether stderr is a terminal (progress is drawn only there)
  */
-public record CliContext(Map<String, String> environment, Clock clock, InputStream stdin, Console console,
+public record CliContext(Map<String, String> environment, Clock clock, InputStream stdin, Terminal terminal,
                          boolean stdoutTerminal, boolean stderrTerminal) {
     public CliContext {
         environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
@@ -28,11 +27,12 @@ public record CliContext(Map<String, String> environment, Clock clock, InputStre
 
     /** The real process: its environment, the system clock, and its terminal if it has one. */
     public static CliContext ofProcess() {
-        Console console = System.console();
         // Java 17 has no isatty for a single stream: a Console exists only when stdin and stdout are
-        // both terminals, which is the interactive case we care about for prompts, tables and progress.
-        boolean interactive = console != null;
-        return new CliContext(System.getenv(), Clock.systemUTC(), System.in, console, interactive, interactive);
+        // both terminals, which is the interactive case we care about for tables and progress. Prompts also
+        // reach the controlling terminal when the streams are pipes (a credential_process): see Terminal.
+        boolean interactive = System.console() != null;
+        return new CliContext(System.getenv(), Clock.systemUTC(), System.in, Terminal.ofProcess(), interactive,
+                interactive);
     }
 
     /** A non-interactive context for tests and scripts: no terminal, the given environment. */

@@ -21,8 +21,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code generate} on a real terminal (a tmux pane): the live progress line is redrawn in place and cleared, so
- * the final screen holds the table from column 0 and the summary, and no progress text is left anywhere.
+ * stsfleet on a real terminal (a tmux pane): {@code generate}'s live progress line is redrawn in place and
+ * cleared, so the final screen holds the table from column 0 and the summary, and no progress text is left
+ * anywhere; a {@code credential_process} run by the AWS CLI, whose output and errors go to pipes, asks for the
+ * MFA code on the terminal without echoing it, and leaves the terminal echoing again.
  */
 class TerminalProgressTest {
     @RegisterExtension
@@ -76,6 +78,54 @@ class TerminalProgressTest {
                 .anyMatch(l -> l.startsWith("stsfleet: 500 of 500 profiles succeeded"));
         assertThat(Files.readString(raw)).as("the live line was drawn in place")
                 .containsPattern("\r\u001b\\[2Kgenerate: \\d+/500 \\(\\d+%\\), \\d+/s");
+    }
+
+    @Test
+    @Timeout(120)
+    void credentialProcess_runByTheAwsCli_asksForTheMfaCodeOnTheTerminal_withoutEcho() throws Exception {
+        Fleets fleet = Fleets.create(dir, 1, 0, 1, true);
+        StsSandbox sandbox = sts.start(fleet.model());
+        Files.writeString(fleet.config(), Files.readString(fleet.config()) + "\n[profile via]\ncredential_process = "
+                + Processes.wrapper(dir) + " credential-process ops0\n");
+        Map<String, String> env = new java.util.LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        Path done = dir.resolve("done");
+        Path out = dir.resolve("out");
+        StringBuilder script = new StringBuilder("cd '").append(dir).append("'\n");
+        env.forEach((k, v) -> script.append("export ").append(k).append("='").append(v).append("'\n"));
+        script.append("aws sts get-caller-identity --profile via --output text > '").append(out)
+                .append("'\necho $? > '").append(done).append("'\nsleep 60\n");
+        Path file = Files.writeString(dir.resolve("prompt.sh"), script.toString());
+
+        tmux("new-session", "-d", "-x", "200", "-y", "40", "bash '" + file + "'");
+        String screen = awaitScreen(s -> s.contains("MFA code for " + Fleets.MFA + " (profile " + Fleets.SOURCE + "): "));
+        String code = sandbox.totp(Fleets.MFA);
+        tmux("send-keys", code, "Enter"); // the one pane of this test's own tmux server
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(done) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        tmux("send-keys", "typed-after");
+        screen = awaitScreen(s -> s.contains("typed-after"));
+
+        assertThat(Files.readString(done).strip()).as(screen).isEqualTo("0");
+        assertThat(Files.readString(out)).contains(":assumed-role/Ops0/");
+        assertThat(screen).as("the code is not echoed").doesNotContain(code);
+        assertThat(sandbox.stats().ok("GetSessionToken")).isEqualTo(1);
+    }
+
+    /** The pane's text once {@code until} holds (at most 60 s). */
+    private String awaitScreen(java.util.function.Predicate<String> until) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String screen = "";
+        while (System.nanoTime() < deadline) {
+            screen = tmux("capture-pane", "-p", "-J", "-S", "-");
+            if (until.test(screen)) {
+                return screen;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the terminal never showed what was awaited:\n" + screen);
     }
 
     private String tmux(String... args) throws Exception {

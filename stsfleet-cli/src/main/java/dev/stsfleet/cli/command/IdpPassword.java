@@ -1,8 +1,8 @@
 package dev.stsfleet.cli.command;
 
 import dev.stsfleet.cli.CliContext;
+import dev.stsfleet.cli.Terminal;
 import dev.stsfleet.cli.UsageException;
-import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -26,12 +26,12 @@ final class IdpPassword {
             }
             return line;
         }
-        Console console = context.console();
-        if (console == null) {
+        Terminal terminal = context.terminal();
+        if (terminal == null) {
             throw new UsageException("the IdP password is needed and there is no terminal to ask on: "
                     + "pipe it in with --password-stdin");
         }
-        char[] typed = console.readPassword("%s", prompt);
+        char[] typed = terminal.readSecret(prompt);
         if (typed == null || typed.length == 0) {
             throw new UsageException("no password was entered");
         }

@@ -3,8 +3,8 @@ package dev.stsfleet.cli.option;
 import dev.stsfleet.MfaPrompt;
 import dev.stsfleet.StsFleet;
 import dev.stsfleet.cli.CliContext;
+import dev.stsfleet.cli.Terminal;
 import dev.stsfleet.cli.UsageException;
-import java.io.Console;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -65,12 +65,12 @@ public final class MfaOptions {
 
     /** A no-echo prompt on the context's terminal, or {@code null} without one. */
     public static MfaPrompt prompt(CliContext context) {
-        Console console = context.console();
-        if (console == null) {
+        Terminal terminal = context.terminal();
+        if (terminal == null) {
             return null;
         }
         return (device, profile) -> {
-            char[] typed = console.readPassword("MFA code for %s (profile %s): ", device, profile);
+            char[] typed = terminal.readSecret("MFA code for " + device + " (profile " + profile + "): ");
             if (typed == null) {
                 throw new UsageException("no MFA code was entered");
             }
