@@ -138,6 +138,21 @@ final class RootSessions {
         return token;
     }
 
+    /**
+     * A new MFA session of the root, made by {@code make} (ask for a code, then {@link #create}) while holding the
+     * session cache's lock on the root: processes that need the same session at once (an AWS CLI running several
+     * {@code credential_process} commands, each a role of one user) ask for one code between them. One that
+     * waited on the lock takes the session the holder stored, without asking. Without a cache: {@code make}.
+     */
+    SessionToken makeOnce(String profile, String device, java.util.function.Supplier<SessionToken> make) {
+        if (cache == null || device == null) {
+            return make.get();
+        }
+        SessionToken token = cache.getOrLoad(profile, device, scope(profile), make);
+        adopt(token);
+        return token;
+    }
+
     /** Makes {@code token} the session of its root in this fleet. */
     void adopt(SessionToken token) {
         memory.put(new Key(token.sourceProfile(), token.mfaSerial()), token);

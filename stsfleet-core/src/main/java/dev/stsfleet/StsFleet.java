@@ -441,7 +441,7 @@ public final class StsFleet implements AutoCloseable {
      * GetSessionToken per root. A root whose session could not be made is returned with its failure, so its
      * roles fail with it and the others go on.
      */
-    private Map<String, StsCallException> openSessions(CredentialPlan plan, Duration lifetime) {
+    private Map<String, StsCallException> openSessions(CredentialPlan plan, Duration lifetime, boolean shared) {
         List<CredentialPlan.Source> fresh = plan.sources().stream().filter(CredentialPlan.Source::newSession).toList();
         if (fresh.isEmpty()) {
             return Map.of();
@@ -450,6 +450,9 @@ public final class StsFleet implements AutoCloseable {
         Map<String, String> codeOf = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (CredentialPlan.Source s : fresh) {
+            if (askedOnce(s, shared)) {
+                continue; // asked for below, under the session cache's lock
+            }
             String code = s.session() == CredentialPlan.Session.NEW_WITH_CODE
                     ? given.byDevice().getOrDefault(s.mfaSerial(), given.anyDevice())
                     : mfaPrompt.code(s.mfaSerial(), s.profile());
@@ -470,7 +473,10 @@ public final class StsFleet implements AutoCloseable {
         Map<String, StsCallException> failed = new HashMap<>();
         for (CredentialPlan.Source s : fresh) {
             try {
-                SessionToken token = sessions.create(s.profile(), s.mfaSerial(), codeOf.get(s.mfaSerial()), lifetime);
+                SessionToken token = askedOnce(s, shared)
+                        ? sessions.makeOnce(s.profile(), s.mfaSerial(), () -> sessions.create(s.profile(), s.mfaSerial(),
+                                promptedCode(s), lifetime))
+                        : sessions.create(s.profile(), s.mfaSerial(), codeOf.get(s.mfaSerial()), lifetime);
                 lastLifetime = lifetime;
                 LOG.debug("profile {}: new MFA session until {}", s.profile(), TemporaryCredentials.isoUtc(token.end()));
             } catch (StsCallException e) {
@@ -479,6 +485,25 @@ public final class StsFleet implements AutoCloseable {
             }
         }
         return failed;
+    }
+
+    /**
+     * Whether {@code s}'s code is asked for under the session cache's lock ({@link RootSessions#makeOnce}): a
+     * prompted code, when any usable session will do ({@code shared}). A code given with the request asks for a
+     * new session whatever is cached; a session for a {@link #keepFresh} lifetime, or one the builder gave a
+     * lifetime, must reach its end, which a session another process made may not.
+     */
+    private static boolean askedOnce(CredentialPlan.Source s, boolean shared) {
+        return shared && s.session() == CredentialPlan.Session.NEW_WITH_PROMPT;
+    }
+
+    /** The code typed at the prompt for {@code s}, checked (six digits) before any call. */
+    private String promptedCode(CredentialPlan.Source s) {
+        String code = mfaPrompt.code(s.mfaSerial(), s.profile());
+        if (code == null || !MFA_CODE.matcher(code.trim()).matches()) {
+            throw new InvalidInputException("the MFA code for " + s.mfaSerial() + " must be exactly 6 digits");
+        }
+        return code.trim();
     }
 
     /**
@@ -647,7 +672,8 @@ public final class StsFleet implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         Duration lifetime = sessionLifetime != null ? sessionLifetime : DEFAULT_LIFETIME;
         Planned planned = planFor(profiles, saml != null, wantedEnd(null));
-        FleetResult result = run(planned, saml, lifetime, listener);
+        // A session any process made serves, unless the builder asked for a session lifetime.
+        FleetResult result = run(planned, saml, lifetime, sessionLifetime == null, listener);
         // Sets that end before their session are kept fresh until it ends.
         Instant end = planned.plan.sources().stream().filter(CredentialPlan.Source::withSession)
                 .map(s -> sessions.usable(s.profile(), s.mfaSerial(), null).map(SessionToken::end).orElse(null))
@@ -678,7 +704,7 @@ public final class StsFleet implements AutoCloseable {
             // No code and no prompt: a cached session that ends before the lifetime still serves until it ends.
             planned = planFor(profiles, false, null);
         }
-        FleetResult result = run(planned, null, lifetime, listener);
+        FleetResult result = run(planned, null, lifetime, false, listener);
         // Roots with long-term keys refresh for the whole lifetime; roots on a session until it ends (or a newer
         // one adopted from the cache ends), at most the lifetime.
         keepFreshUntil = end;
@@ -701,8 +727,8 @@ public final class StsFleet implements AutoCloseable {
     }
 
     private FleetResult run(Planned planned, Function<SamlProfile, RoleCredentials> saml, Duration lifetime,
-                            ProgressListener listener) {
-        Map<String, StsCallException> failedRoots = openSessions(planned.plan, lifetime);
+                            boolean sharedSessions, ProgressListener listener) {
+        Map<String, StsCallException> failedRoots = openSessions(planned.plan, lifetime, sharedSessions);
         Map<String, StsCallException> failedSources = openSources(planned.plan);
         RoleChain chain = new RoleChain(catalog, gateway, (profile, device) -> {
             StsCallException failed = failedRoots.get(rootKey(profile, device));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stsfleet.sandbox.SandboxModel;
 import dev.stsfleet.sandbox.StsSandbox;
 import dev.stsfleet.sandbox.junit.StsSandboxExtension;
+import dev.stsfleet.store.SessionTokenCache;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -70,6 +71,51 @@ class SandboxFleetTest {
     private long calls() {
         return sandbox.stats().total("GetSessionToken") + sandbox.stats().total("AssumeRole")
                 + sandbox.stats().total("GetCallerIdentity");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void twoFleetsPromptingAtOnce_forOneUsersRoles_askForOneCode_andShareItsSession() throws Exception {
+        List<String> names = start(2, 0, true, b -> { });
+        SessionTokenCache cache = SessionTokenCache.builder()
+                .stateDirectory(dev.stsfleet.store.StateDirectory.open(dir.resolve("state"))).build();
+        java.util.concurrent.atomic.AtomicInteger prompts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch asking = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch typed = new java.util.concurrent.CountDownLatch(1);
+        MfaPrompt person = (device, profile) -> {
+            prompts.incrementAndGet();
+            asking.countDown();
+            try {
+                typed.await(); // a person typing, while the other process wants the same session
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return sandbox.totp(MFA);
+        };
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<FleetResult> first = two.submit(() -> {
+                try (StsFleet fleet = fleet().sessionCache(cache).mfaPrompt(person).build()) {
+                    return fleet.generateCredentials(List.of(names.get(0)));
+                }
+            });
+            asking.await();
+            java.util.concurrent.Future<FleetResult> second = two.submit(() -> {
+                try (StsFleet fleet = fleet().sessionCache(cache).mfaPrompt(person).build()) {
+                    return fleet.generateCredentials(List.of(names.get(1)));
+                }
+            });
+            Thread.sleep(300); // the second is planned, finds no session, and waits on the first's lock
+            typed.countDown();
+
+            assertThat(first.get().succeeded()).isEqualTo(1);
+            assertThat(second.get().succeeded()).isEqualTo(1);
+        } finally {
+            two.shutdownNow();
+        }
+        assertThat(prompts).as("one code asked for").hasValue(1);
+        assertThat(sandbox.stats().total("GetSessionToken")).isEqualTo(1);
+        assertThat(sandbox.stats().ok("AssumeRole")).isEqualTo(2);
     }
 
     @Test
