@@ -1087,6 +1087,8 @@ public final class StsFleet implements AutoCloseable {
         } else if (catalog.keys(sourceProfile).isEmpty()) {
             return List.of("source profile " + sourceProfile
                     + " has no long-term keys (aws_access_key_id and aws_secret_access_key)");
+        } else if (!catalog.longTermKeyProfiles().contains(sourceProfile)) {
+            return List.of(ProfileCatalog.temporaryKeysProblem(sourceProfile));
         }
         return List.of();
     }

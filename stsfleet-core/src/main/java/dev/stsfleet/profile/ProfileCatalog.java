@@ -216,6 +216,12 @@ public final class ProfileCatalog {
                 && !(keys(p).get() instanceof AwsSessionCredentials)).toList();
     }
 
+    /** What is wrong with asking for a session (GetSessionToken) with {@code profile}'s temporary credentials. */
+    public static String temporaryKeysProblem(String profile) {
+        return "profile " + profile + " holds temporary credentials (aws_session_token), not an IAM user's long-term "
+                + "keys: use it as it is (AWS_PROFILE=" + profile + "), or name the user's or the role's profile";
+    }
+
     /**
      * Validates a selection of role profiles and returns them in request order. Every problem is
      * collected (duplicates, unknown names with a suggestion, non-role profiles, malformed values,

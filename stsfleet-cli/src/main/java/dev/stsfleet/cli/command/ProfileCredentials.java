@@ -42,6 +42,9 @@ record ProfileCredentials(TemporaryCredentials credentials, String region, Strin
     static ProfileCredentials of(CommandContext cli, ProfileCatalog catalog, String profile, MfaOptions mfa,
                                  RequestOptions request, CacheOptions cache) {
         if (!catalog.isRoleProfile(profile) && !catalog.isSamlProfile(profile) && catalog.keys(profile).isPresent()) {
+            if (!catalog.longTermKeyProfiles().contains(profile)) {
+                throw new UsageException(ProfileCatalog.temporaryKeysProblem(profile));
+            }
             if (!request.isEmpty()) {
                 throw new UsageException("--source-identity, --tag, --transitive-tag, --policy-arn and --policy apply to "
                         + "role profiles; profile " + profile + " is an IAM user's (its session is a GetSessionToken)");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,6 +69,13 @@ class SessionAndProfilesCommandTest {
         assertThat(two.exit()).isEqualTo(2);
         assertThat(two.err()).contains("(profiles with long-term keys: " + Fleets.SOURCE + ", bob)")
                 .doesNotContain("sts-ops0").hasLineCount(1);
+        // The section itself is no user: a session of it, or env and exec of it, say so before any call.
+        for (Cli.Result section : List.of(Cli.run(env, "session-token", "--profile", "sts-ops0"),
+                Cli.run(env, "env", "sts-ops0"), Cli.run(env, "exec", "sts-ops0", "--", "true"))) {
+            assertThat(section.exit()).as(section.toString()).isEqualTo(2);
+            assertThat(section.err()).contains("profile sts-ops0 holds temporary credentials (aws_session_token)")
+                    .hasLineCount(1);
+        }
         assertThat(sandbox.stats().total("GetSessionToken")).isEqualTo(1);
     }
 
