@@ -23,6 +23,9 @@ final class LoggingSetup {
         setIfAbsent("warnLevelString", debug ? "WARN" : "stsfleet: warning:");
         setIfAbsent("log.dev.stsfleet", debug ? "debug" : "warn");
         setIfAbsent("log.dev.stsfleet.refresh", debug ? "debug" : "error");
+        // The SDK's parser drops profiles with names it does not take, saying so at each read; ProfileFiles names
+        // each once, in the user's terms.
+        setIfAbsent("log.software.amazon.awssdk.profiles", debug ? "warn" : "error");
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -7,6 +7,7 @@ import dev.stsfleet.InvalidInputException;
 import dev.stsfleet.StsFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,30 @@ class ProfileFilesTest {
         assertThatThrownBy(() -> ProfileFiles.read(missing, ProfileFile.Type.CONFIGURATION, true))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessage("cannot read config file " + missing + ": no such file");
+    }
+
+    @Test
+    void aProfileNameTheSdkDrops_isNamedOnce_withItsFileAndLine_andTheOthersAreRead() throws Exception {
+        Path file = dir.resolve("config");
+        Files.writeString(file, "[default]\nregion = eu-west-1\n\n[profile my prod]\nregion = us-east-1\n\n"
+                + "[sso-session corp sso]\nsso_region = us-east-1\n[profile ok/name@x]\nregion = us-east-1\n");
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        ProfileFile read;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            read = ProfileFiles.read(file, ProfileFile.Type.CONFIGURATION, true);
+            ProfileFiles.read(file, ProfileFile.Type.CONFIGURATION, true);
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(read.profiles()).containsOnlyKeys("default", "ok/name@x");
+        List<String> ours = err.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains(ProfileFiles.class.getName())).toList();
+        assertThat(ours).as("each named once, not at each read").hasSize(2);
+        assertThat(ours.get(0)).contains("profile 'my prod' on line 4 of " + file + " is not read");
+        assertThat(ours.get(1)).contains("sso-session 'corp sso' on line 7 of " + file + " is not read");
     }
 
     @Test

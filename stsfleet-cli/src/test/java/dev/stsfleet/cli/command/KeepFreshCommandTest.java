@@ -84,7 +84,7 @@ class KeepFreshCommandTest {
         assertThat(attempts).as("AWS CLI calls over the lifetime").isGreaterThanOrEqualTo(15);
         assertThat(result.exit()).as(result.toString()).isZero();
         assertThat(result.err()).contains("keep-fresh: cycle 3 of").contains("no role lost")
-                .doesNotContain("dev.stsfleet").doesNotContain(" INFO ").doesNotContain(" WARN ")
+                .doesNotContain("dev.stsfleet").doesNotContain(" INFO ").doesNotContain("WARN").doesNotContain("warning:")
                 .doesNotContain("before the lifetime"); // its session was made for the lifetime
         // Each cycle once, numbered 1, 2, 3 ...; its total never below it, never falling, set again at most once.
         Matcher cycles = Pattern.compile("keep-fresh: cycle (\\d+) of (\\d+):").matcher(result.err());
