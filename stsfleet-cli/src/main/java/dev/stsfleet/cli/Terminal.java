@@ -67,12 +67,22 @@ public interface Terminal {
             try (FileOutputStream out = new FileOutputStream(TTY); FileInputStream in = new FileInputStream(TTY)) {
                 out.write(prompt.getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                // Ctrl-C while the person types ends the JVM through its shutdown hooks: echo comes back then too.
+                Thread restore = new Thread(() -> stty("echo"), "stsfleet-restore-echo");
                 boolean echoOff = stty("-echo");
+                if (echoOff) {
+                    Runtime.getRuntime().addShutdownHook(restore);
+                }
                 try {
                     return readLine(new InputStreamReader(in, StandardCharsets.UTF_8));
                 } finally {
                     if (echoOff) {
                         stty("echo");
+                        try {
+                            Runtime.getRuntime().removeShutdownHook(restore);
+                        } catch (IllegalStateException e) {
+                            // shutting down already: the hook restores echo
+                        }
                     }
                     out.write('\n'); // the Enter that was not echoed
                     out.flush();

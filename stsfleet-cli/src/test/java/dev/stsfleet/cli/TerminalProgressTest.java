@@ -114,6 +114,30 @@ class TerminalProgressTest {
         assertThat(sandbox.stats().ok("GetSessionToken")).isEqualTo(1);
     }
 
+    @Test
+    @Timeout(120)
+    void ctrlC_atTheMfaPrompt_leavesTheTerminalEchoing() throws Exception {
+        Fleets fleet = Fleets.create(dir, 1, 0, 1, true);
+        StsSandbox sandbox = sts.start(fleet.model());
+        StringBuilder script = new StringBuilder("cd '").append(dir).append("'\n");
+        fleet.env(sandbox.endpoint().toString()).forEach((k, v) -> script.append("export ").append(k).append("='")
+                .append(v).append("'\n"));
+        // No shell prompt comes back to reset the terminal: the sleep reads nothing, the tty echoes by itself.
+        script.append(Processes.stsfleet().stream().map(a -> "'" + a + "'").collect(Collectors.joining(" ")))
+                .append(" credential-process ops0 > /dev/null\necho \"exit=$?\"\nsleep 60\n");
+        Path file = Files.writeString(dir.resolve("ctrlc.sh"), script.toString());
+
+        tmux("new-session", "-d", "-x", "200", "-y", "40", "bash '" + file + "'");
+        awaitScreen(s -> s.contains("MFA code for " + Fleets.MFA));
+        tmux("send-keys", "C-c");
+        awaitScreen(s -> s.contains("exit=130"));
+        tmux("send-keys", "typed-after-ctrl-c");
+        String screen = awaitScreen(s -> s.contains("typed-after-ctrl-c"));
+
+        assertThat(screen).contains("exit=130");
+        assertThat(sandbox.stats().total("GetSessionToken")).isZero();
+    }
+
     /** The pane's text once {@code until} holds (at most 60 s). */
     private String awaitScreen(java.util.function.Predicate<String> until) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
