@@ -92,9 +92,11 @@ public final class LoginCommand implements Callable<Integer> {
         for (String profile : profiles) {
             if (!catalog.isRoleProfile(profile) && !catalog.isSamlProfile(profile) && !catalog.isSsoProfile(profile)
                     && catalog.keys(profile).isPresent()) {
-                throw new UsageException("profile " + profile + " holds an IAM user's keys: the console federation "
-                        + "signs in with a role's credentials (or an Identity Center role's), not a user's session; "
-                        + "name a role profile");
+                throw new UsageException(catalog.longTermKeyProfiles().contains(profile)
+                        ? "profile " + profile + " holds an IAM user's keys: the console federation signs in with a "
+                                + "role's credentials (or an Identity Center role's), not a user's session; name a role "
+                                + "profile"
+                        : ProfileCatalog.temporaryKeysProblem(profile));
             }
         }
         if (profiles.size() == 1) {
