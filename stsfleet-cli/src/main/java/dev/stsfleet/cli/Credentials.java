@@ -95,15 +95,20 @@ public final class Credentials {
 
     /** The state directory: {@code override}, else {@code STSFLEET_HOME}, else {@code $HOME/.stsfleet}. */
     public static StateDirectory stateDirectory(CliContext context, Path override) {
+        return StateDirectory.open(stateDirectoryPath(context, override));
+    }
+
+    /** Where {@link #stateDirectory} is, without creating or checking it. */
+    public static Path stateDirectoryPath(CliContext context, Path override) {
         if (override != null) {
-            return StateDirectory.open(override);
+            return override;
         }
         String fromEnv = context.env(StateDirectory.ENV_VARIABLE);
         if (fromEnv != null) {
-            return StateDirectory.open(Path.of(fromEnv));
+            return Path.of(fromEnv);
         }
         String home = context.env("HOME");
-        return StateDirectory.open(Path.of(home != null ? home : System.getProperty("user.home"), ".stsfleet"));
+        return Path.of(home != null ? home : System.getProperty("user.home"), ".stsfleet");
     }
 
     /** The MFA session cache every command shares. */

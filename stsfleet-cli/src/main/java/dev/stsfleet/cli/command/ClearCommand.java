@@ -63,6 +63,12 @@ public final class ClearCommand implements Callable<Integer> {
                     : "name the profiles to forget, or use --all");
         }
         Output output = Output.of(spec.commandLine(), cli);
+        Path root = Credentials.stateDirectoryPath(cli.context(), cacheDir);
+        if (!java.nio.file.Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            output.info("stsfleet: nothing is cached: there is no state directory at " + root);
+            output.flush();
+            return ExitCode.OK;
+        }
         StateDirectory state = Credentials.stateDirectory(cli.context(), cacheDir);
         List<String> which = all ? null : profiles;
         int sessions = SessionTokenCache.builder().stateDirectory(state).clock(cli.context().clock()).build()

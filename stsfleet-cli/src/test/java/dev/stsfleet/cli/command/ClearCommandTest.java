@@ -85,6 +85,12 @@ class ClearCommandTest {
             assertThat(r.err()).startsWith("stsfleet: error: ").hasLineCount(1);
         }
         assertThat(jsonFiles("cache/credentials")).hasSize(1);
+
+        Path none = dir.resolve("no-state-here");
+        Cli.Result nothing = Cli.run(env, "clear", "--all", "--cache-dir", none.toString());
+        assertThat(nothing.exit()).as(nothing.toString()).isZero();
+        assertThat(nothing.err()).contains("nothing is cached: there is no state directory at " + none);
+        assertThat(none).as("not created").doesNotExist();
     }
 
     private static void ok(Cli.Result r) {
