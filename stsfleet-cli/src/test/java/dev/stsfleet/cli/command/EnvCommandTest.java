@@ -35,7 +35,7 @@ class EnvCommandTest {
         return fleet;
     }
 
-    /** The user's environment for the AWS CLI: AWS_PROFILE=alice is set, and env must unset it. */
+    /** The user's environment for the AWS CLI: the files, the endpoint and a region; no AWS_PROFILE. */
     private Map<String, String> awsEnv(Fleets fleet) {
         Map<String, String> env = new LinkedHashMap<>(fleet.env(sandbox.endpoint().toString()));
         env.put("AWS_DEFAULT_REGION", "us-east-1");
@@ -48,7 +48,10 @@ class EnvCommandTest {
         Path stsfleet = Processes.wrapper(dir);
 
         Processes.Run r = Processes.run(dir, awsEnv(fleet), List.of("bash", "-c",
-                "eval \"$('" + stsfleet + "' env ops0)\" || exit 9; test -z \"${AWS_PROFILE+x}\" || exit 8; "
+                // AWS_PROFILE set in the shell only after stsfleet ran (its source is not the case here): the
+                // output must unset it, or the AWS CLI would use that profile rather than the exported keys.
+                "out=\"$('" + stsfleet + "' env ops0)\" || exit 9; export AWS_PROFILE=alice; eval \"$out\"; "
+                        + "test -z \"${AWS_PROFILE+x}\" || exit 8; "
                         + "aws sts get-caller-identity --output json"));
 
         assertThat(Processes.arnOf(r)).matches("arn:aws:sts::\\d{12}:assumed-role/Ops0/.+");
